@@ -1,0 +1,197 @@
+//! `estimate`: the command-line front of the estimator.
+//!
+//! ```text
+//! estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
+//! estimate --list                       the bundled policies, their names and how complete they are
+//! estimate --check FILE.toml            validate a policy file
+//! estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
+//!
+//! OPTIONS
+//!   --table            a table for people instead of JSON
+//!   --svg              the chart (SVG), the same picture the page draws
+//!   --policy FILE      load a policy file (replaces a bundled one of the same id); repeatable
+//!   --lang zh|en       language of notes, errors and the table (default: the scenario's, else en)
+//! ```
+//! Errors go to standard error with a non-zero exit, naming the offending field.
+
+use outpatient_estimator::adjudicate::Outcome;
+use outpatient_estimator::policy::Status;
+use outpatient_estimator::tree::Tree;
+use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
+use std::io::Read;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: estimate [--table | --svg] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
+       estimate --list [--lang zh|en]
+       estimate --check FILE.toml
+       estimate --generate PATTERN.json|-";
+
+enum Output {
+    Json,
+    Table,
+    Svg,
+}
+
+enum Command {
+    Run(String),
+    List,
+    Check(String),
+    Generate(String),
+}
+
+struct Args {
+    command: Command,
+    output: Output,
+    policies: Vec<String>,
+    lang: Option<Lang>,
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("estimate: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let lang = args.lang.unwrap_or(Lang::En);
+    match run(args) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("estimate: error: {}", error.message(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_args(raw: Vec<String>) -> Result<Args, String> {
+    let mut command = None;
+    let mut output = Output::Json;
+    let mut policies = Vec::new();
+    let mut lang = None;
+    let mut items = raw.into_iter();
+    let set = |c: Command, command: &mut Option<Command>| match command.replace(c) {
+        None => Ok(()),
+        Some(_) => Err("give one scenario, --list, --check or --generate".to_owned()),
+    };
+    while let Some(arg) = items.next() {
+        let mut value = |name: &str| items.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--help" | "-h" => return Err("help".into()),
+            "--table" => output = Output::Table,
+            "--svg" => output = Output::Svg,
+            "--list" => set(Command::List, &mut command)?,
+            "--check" => set(Command::Check(value("--check")?), &mut command)?,
+            "--generate" => set(Command::Generate(value("--generate")?), &mut command)?,
+            "--policy" => policies.push(value("--policy")?),
+            "--lang" => {
+                let text = value("--lang")?;
+                lang = Some(Lang::parse(&text).ok_or(format!("--lang must be zh or en, not {text:?}"))?);
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            path => set(Command::Run(path.to_owned()), &mut command)?,
+        }
+    }
+    let command = command.ok_or("nothing to do")?;
+    Ok(Args { command, output, policies, lang })
+}
+
+fn read_input(path: &str) -> Result<String, Error> {
+    let mut text = String::new();
+    let result = if path == "-" { std::io::stdin().read_to_string(&mut text).map(|_| ()) } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    result.map_err(|e| Error::new(path, ErrorKind::Syntax { detail: e.to_string() }))?;
+    Ok(text)
+}
+
+fn run(args: Args) -> Result<String, Error> {
+    let mut library = Library::bundled()?;
+    for path in &args.policies {
+        library.add(&read_input(path)?, path)?;
+    }
+    let lang = args.lang.unwrap_or(Lang::En);
+    match args.command {
+        Command::List => Ok(list(&library, lang)),
+        Command::Check(path) => {
+            let policy = library.check(&read_input(&path)?, &path)?;
+            let (known, total) = policy.completeness();
+            Ok(format!("{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
+                policy.id, policy.name.get(lang), policy.versions.len()))
+        }
+        Command::Generate(path) => {
+            let tree = json_tree(&read_input(&path)?, &path)?;
+            let visits = pattern::generate_from(&tree)?;
+            Ok(to_json(&pattern::visits_json(&visits)))
+        }
+        Command::Run(path) => {
+            let text = read_input(&path)?;
+            let tree = json_tree(&text, &path)?;
+            let mut scenario = Scenario::read(&tree, &library)?;
+            scenario.lang = args.lang.or(Scenario::lang_in(&tree)).unwrap_or(Lang::En);
+            let policy = scenario.policy(&library)?;
+            let outcome = adjudicate(&scenario, policy)?;
+            Ok(match args.output {
+                Output::Json => to_json(&outcome),
+                Output::Table => table(&outcome, scenario.lang),
+                Output::Svg => chart::render(&outcome, scenario.lang),
+            })
+        }
+    }
+}
+
+fn json_tree(text: &str, path: &str) -> Result<Tree, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    Tree::read(&mut deserializer)
+        .and_then(|tree| deserializer.end().map(|()| tree))
+        .map_err(|e| Error::new(path, ErrorKind::Syntax { detail: e.to_string() }))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing plain structs of strings and numbers cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn list(library: &Library, lang: Lang) -> String {
+    let mut out = String::new();
+    for policy in library.policies() {
+        let (known, total) = policy.completeness();
+        let starts: Vec<String> = policy.versions.iter().map(|v| outpatient_estimator::date::iso(v.start)).collect();
+        out += &format!(
+            "{:<20} {:>2}/{:<2} figures given  versions from {}  {}\n",
+            policy.id, known, total, starts.join(", "), policy.name.get(lang)
+        );
+    }
+    out
+}
+
+/// A plain-text table, one row per visit in input order, then the years.
+fn table(outcome: &Outcome, lang: Lang) -> String {
+    let head = match lang {
+        Lang::Zh => ["#", "日期", "机构", "总额", "起付线", "比例", "统筹支付", "个人负担", "限额剩余"],
+        Lang::En => ["#", "date", "facility", "amount", "deductible", "ratio", "fund", "self", "cap left"],
+    };
+    let mut out = format!("{}\n", outcome.policy.name);
+    out += &format!("{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}\n", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]);
+    for v in &outcome.visits {
+        let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
+        let flagged = v.trace.iter().flat_map(|s| &s.figures).any(|f| f.status != Status::Stated);
+        out += &format!(
+            "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}{}\n",
+            v.index, outpatient_estimator::date::iso(v.date), v.facility.key(), v.amount, v.deductible, v.ratio, v.fund, v.member, cap,
+            if flagged { " *" } else { "" }
+        );
+    }
+    for y in &outcome.years {
+        let date = |d: Option<chrono::NaiveDate>| d.map(outpatient_estimator::date::iso).unwrap_or_else(|| "-".into());
+        out += &match lang {
+            Lang::Zh => format!("{} 年：统筹支付 {}，个人负担 {}；起付线达到于 {}，限额用完于 {}\n", y.year, y.fund, y.member, date(y.deductible_met_on), date(y.cap_reached_on)),
+            Lang::En => format!("{}: fund {}, self {}; deductible met {}, cap reached {}\n", y.year, y.fund, y.member, date(y.deductible_met_on), date(y.cap_reached_on)),
+        };
+    }
+    out += lang.pick("* 用到了假定、推得或仅为上下限的数值\n", "* uses a figure that is assumed, derived, or only a bound\n");
+    out
+}

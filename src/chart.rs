@@ -1,0 +1,213 @@
+//! The timeline chart as SVG: one renderer for the page, `estimate --svg` and the exports.
+//!
+//! For each natural year it draws the fund's cumulative payment against that year's cap and the
+//! member's cumulative share, marks where the deductible is met and where the cap is reached, and
+//! draws each 1 January as what it is: everything starts again, nothing is carried over or lost.
+//! Colours are presentation attributes (allowed under a strict CSP) with classes a page may restyle;
+//! markers also differ in shape and carry text, so colour is never the only signal.
+
+use crate::adjudicate::Outcome;
+use crate::date::{iso, new_year};
+use crate::i18n::Lang;
+use crate::tr;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+const WIDTH: f64 = 960.0;
+const HEIGHT: f64 = 380.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 56.0;
+const BOTTOM: f64 = 44.0;
+
+const FUND: &str = "#1f5fa8";
+const MEMBER: &str = "#b5461d";
+const CAP: &str = "#4d4d4d";
+const RESET: &str = "#2e7d32";
+const GRID: &str = "#d9d9d9";
+const TEXT: &str = "#222222";
+const WHITE: &str = "#ffffff";
+
+/// Renders the outcome's timeline as a standalone SVG document.
+pub fn render(outcome: &Outcome, lang: Lang) -> String {
+    let mut svg = String::new();
+    let title = tr!(lang, zh: "{}：统筹基金与个人负担累计", en: "{}: fund and member share over time", outcome.policy.name);
+    let summary = summary(outcome, lang);
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="oe-chart-title oe-chart-desc" class="oe-chart" font-family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" font-size="12"><title id="oe-chart-title">{}</title><desc id="oe-chart-desc">{}</desc><rect width="{WIDTH}" height="{HEIGHT}" fill="{WHITE}" class="oe-chart-bg"/>"#,
+        escape(&title),
+        escape(&summary)
+    );
+    let Some(period) = outcome.period else {
+        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, WIDTH / 2.0, HEIGHT / 2.0,
+            escape(&tr!(lang, zh: "还没有就诊记录", en: "No visits yet")));
+        return svg;
+    };
+    let (start, end) = (period.start, period.end);
+    let span = ((end - start).num_days() + 1) as f64;
+    let x = |d: NaiveDate| LEFT + (d - start).num_days() as f64 / span * (WIDTH - LEFT - RIGHT);
+    let x_end = WIDTH - RIGHT;
+
+    // Y scale: the largest of the caps and both cumulative lines, rounded up to a nice step.
+    let mut highest = Decimal::ZERO;
+    for y in &outcome.years {
+        highest = highest.max(y.cap.map_or(Decimal::ZERO, |c| c.0)).max(y.fund.0).max(y.member.0);
+    }
+    let step = nice_step(highest.to_f64().unwrap_or(0.0) / 4.0);
+    let top_value = (highest.to_f64().unwrap_or(0.0) / step).ceil().max(1.0) * step;
+    let y = |v: f64| HEIGHT - BOTTOM - v / top_value * (HEIGHT - TOP - BOTTOM);
+    let yd = |v: Decimal| y(v.to_f64().unwrap_or(0.0));
+
+    // Grid and y axis labels.
+    let mut tick = 0.0;
+    while tick <= top_value + 0.5 {
+        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0:.1}" y2="{0:.1}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2:.1}" text-anchor="end" fill="{TEXT}">{3}</text>"#,
+            y(tick), LEFT - 6.0, y(tick) + 4.0, tick);
+        tick += step;
+    }
+    let _ = write!(svg, r#"<text x="{LEFT}" y="{}" fill="{TEXT}" font-size="11">{}</text>"#, TOP - 8.0, escape(&tr!(lang, zh: "元", en: "yuan")));
+
+    // Month ticks along the bottom; a year label under each January (and at the start).
+    let mut month = start.with_day(1).unwrap_or(start);
+    while month <= end {
+        if month >= start {
+            let label = if month.month() == 1 || month == start.with_day(1).unwrap_or(start) {
+                tr!(lang, zh: "{}年{}月", en: "{} {}", month.year(), month_label(month.month(), lang))
+            } else {
+                month_label(month.month(), lang)
+            };
+            let _ = write!(svg, r#"<line x1="{0:.1}" x2="{0:.1}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0:.1}" y="{3}" text-anchor="middle" fill="{TEXT}" font-size="11">{4}</text>"#,
+                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + 5.0, HEIGHT - BOTTOM + 18.0, escape(&label));
+        }
+        month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
+    }
+
+    // Each year: the cap as a dashed ceiling, then the two cumulative step lines.
+    for year in &outcome.years {
+        let from = start.max(new_year(year.year));
+        let to = end.min(crate::date::year_end(year.year));
+        let (x0, x1) = (x(from), x(to) + (WIDTH - LEFT - RIGHT) / span);
+        if let Some(cap) = year.cap {
+            let _ = write!(svg, r#"<line x1="{x0:.1}" x2="{x1:.1}" y1="{0:.1}" y2="{0:.1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{1:.1}" y="{2:.1}" fill="{CAP}" font-size="11">{3}</text>"#,
+                yd(cap.0), x0 + 4.0, yd(cap.0) - 5.0, escape(&tr!(lang, zh: "{} 年限额 {} 元", en: "{} cap {}", year.year, cap)));
+        }
+        let visits: Vec<_> = outcome.visits.iter().filter(|v| v.date.year() == year.year).collect();
+        let mut sorted = visits.clone();
+        sorted.sort_by_key(|v| (v.date, v.index));
+        for (class, colour, dash, pick) in [("oe-fund", FUND, "", true), ("oe-member", MEMBER, r#" stroke-dasharray="2 3""#, false)] {
+            let mut total = Decimal::ZERO;
+            let mut path = format!("M{x0:.1},{:.1}", y(0.0));
+            for v in &sorted {
+                let px = x(v.date);
+                let _ = write!(path, " H{px:.1}");
+                total += if pick { v.fund.0 } else { v.member.0 };
+                let _ = write!(path, " V{:.1}", yd(total));
+            }
+            let _ = write!(path, " H{x1:.1}");
+            let _ = write!(svg, r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash} class="{class}"/>"#);
+        }
+        // Markers: a circle where the deductible is met, a triangle where the cap is reached.
+        if let Some(date) = year.deductible_met_on.filter(|d| *d >= start && *d <= end) {
+            let (cx, cy) = (x(date), y(0.0) - 1.0);
+            let _ = write!(svg, r#"<g class="oe-marker oe-deductible-met"><circle cx="{cx:.1}" cy="{cy:.1}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/><text x="{cx:.1}" y="{:.1}" text-anchor="middle" fill="{TEXT}" font-size="11">{}</text></g>"#,
+                cy - 10.0, escape(&tr!(lang, zh: "● 起付线已达到 {}", en: "● deductible met {}", short_date(date, lang))));
+        }
+        if let (Some(date), Some(cap)) = (year.cap_reached_on.filter(|d| *d >= start && *d <= end), year.cap) {
+            let (cx, cy) = (x(date), yd(cap.0));
+            let _ = write!(svg, r#"<g class="oe-marker oe-cap-reached"><path d="M{:.1},{:.1} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/><text x="{cx:.1}" y="{:.1}" text-anchor="middle" fill="{TEXT}" font-size="11">{}</text></g>"#,
+                cx, cy - 6.0, cy + 22.0, escape(&tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(date, lang))));
+        }
+    }
+
+    // Each 1 January inside the period: the reset, said in words.
+    for year in start.year() + 1..=end.year() {
+        let rx = x(new_year(year));
+        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{TOP}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{:.1}" y="{}" fill="{RESET}" font-size="11" font-weight="bold">{}</text><text x="{:.1}" y="{}" fill="{RESET}" font-size="10">{}</text></g>"#,
+            HEIGHT - BOTTOM, rx + 4.0, TOP + 12.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
+            rx + 4.0, TOP + 25.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
+    }
+
+    // Legend: line styles and marker shapes with words.
+    let legend = [
+        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{FUND}" stroke-width="2.5"/>"#), tr!(lang, zh: "统筹基金累计支付", en: "fund paid (cumulative)")),
+        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#), tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)")),
+        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#), tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)")),
+    ];
+    let mut lx = LEFT;
+    for (mark, label) in legend {
+        let _ = write!(svg, r#"<g transform="translate({lx:.1},18)">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
+        lx += 36.0 + label.chars().map(|c| if c.is_ascii() { 6.2 } else { 12.0 }).sum::<f64>();
+    }
+    let _ = write!(svg, r#"<text x="{LEFT}" y="38" fill="{TEXT}" font-size="11">{}</text>"#, escape(&tr!(lang,
+        zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met   ▲ cap reached   {} to {}", iso(start), iso(end))));
+    svg.push_str("</svg>");
+    svg
+}
+
+/// One sentence per year for the chart's text alternative.
+pub fn summary(outcome: &Outcome, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    for y in &outcome.years {
+        let met = y.deductible_met_on.map(|d| short_date(d, lang));
+        let reached = y.cap_reached_on.map(|d| short_date(d, lang));
+        parts.push(match lang {
+            Lang::Zh => format!(
+                "{} 年：统筹基金支付 {} 元，个人负担 {} 元；{}；{}。",
+                y.year, y.fund, y.member,
+                met.map_or("未达到起付线".to_owned(), |d| format!("{d}达到起付线")),
+                reached.map_or(format!("年度限额{}未用完", y.cap.map(|c| format!(" {c} 元")).unwrap_or_default()), |d| format!("{d}用完年度限额")),
+            ),
+            Lang::En => format!(
+                "{}: the fund paid {}, the member {}; {}; {}.",
+                y.year, y.fund, y.member,
+                met.map_or("deductible not met".to_owned(), |d| format!("deductible met on {d}")),
+                reached.map_or(format!("cap{} not reached", y.cap.map(|c| format!(" of {c}")).unwrap_or_default()), |d| format!("cap reached on {d}")),
+            ),
+        });
+    }
+    if outcome.years.len() > 1 {
+        parts.push(tr!(lang, zh: "每年 1 月 1 日起付线和年度限额重新开始，未用额度不结转、也不会“清零作废”。",
+            en: "Each 1 January the deductible and the cap start again; unused cap is not carried over and nothing is lost."));
+    }
+    parts.join(" ")
+}
+
+fn short_date(date: NaiveDate, lang: Lang) -> String {
+    tr!(lang, zh: "{}年{}月{}日", en: "{} {} {}", date.year(), if lang == Lang::Zh { date.month().to_string() } else { month_label(date.month(), lang) }, date.day())
+}
+
+fn month_label(month: u32, lang: Lang) -> String {
+    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match lang {
+        Lang::Zh => format!("{month}月"),
+        Lang::En => EN[(month as usize + 11) % 12].to_owned(),
+    }
+}
+
+/// 1, 2 or 5 times a power of ten, at least `rough`.
+fn nice_step(rough: f64) -> f64 {
+    if rough <= 0.0 || !rough.is_finite() {
+        return 100.0;
+    }
+    let power = 10f64.powf(rough.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power)
+}
+
+/// Escapes text for SVG/XML content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,205 @@
+//! Exact money and ratios: parsing user text, half-up rounding to the fen, two-decimal output.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::MAX_AMOUNT_YUAN;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Serialize, Serializer};
+
+/// Rounds to the fen, half up (四舍五入): 0.005 becomes 0.01. Amounts here are never negative,
+/// where "away from zero" and "up" agree.
+pub fn round_fen(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Reads a decimal as people type it: surrounding spaces, full-width digits (１２３．５),
+/// a leading ¥ and thousands separators (1,200.50) are accepted; exponents and signs other than
+/// a leading minus are not. A minus sign is reported as [`ErrorKind::Negative`] when `negative_ok`
+/// is false.
+pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decimal> {
+    let not_a_number = || Error::new(field, ErrorKind::NotANumber);
+    let normal: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' => '-',
+            other => other,
+        })
+        .collect();
+    let unsigned = normal.strip_prefix(['¥', '￥']).unwrap_or(&normal).trim_start();
+    let (negative, digits) = match unsigned.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, unsigned),
+    };
+    let digits = without_grouping(digits).ok_or_else(not_a_number)?;
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return Err(not_a_number());
+    }
+    // 28 significant digits is rust_decimal's reach; far beyond any limit checked later.
+    if whole.len() + fraction.len() > 28 {
+        return Err(Error::new(field, ErrorKind::AmountTooLarge));
+    }
+    let value: Decimal = digits.parse().map_err(|_| not_a_number())?;
+    match negative && !value.is_zero() {
+        true if !negative_ok => Err(Error::new(field, ErrorKind::Negative)),
+        true => Ok(-value),
+        false => Ok(value),
+    }
+}
+
+/// Removes thousands separators when they group the whole part by threes ("1,200,000.5").
+fn without_grouping(text: &str) -> Option<String> {
+    if !text.contains(',') {
+        return Some(text.to_owned());
+    }
+    let whole = text.split('.').next().unwrap_or("");
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let grouped = (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3);
+    grouped.then(|| text.replace(',', ""))
+}
+
+/// An amount of money in yuan: not negative, at most two decimals, at most the limit.
+pub fn parse_amount(text: &str, field: &str) -> Result<Decimal> {
+    let value = parse_decimal(text, field, false)?;
+    if value.normalize().scale() > 2 {
+        return Err(Error::new(field, ErrorKind::TooManyDecimals));
+    }
+    if value > Decimal::from(MAX_AMOUNT_YUAN) {
+        return Err(Error::new(field, ErrorKind::AmountTooLarge));
+    }
+    Ok(value)
+}
+
+/// A ratio between 0 and 1, written as a fraction ("0.70") or a percentage ("70%").
+pub fn parse_ratio(text: &str, field: &str) -> Result<Decimal> {
+    let value = parse_fraction_or_percent(text, field, false)?;
+    if value > Decimal::ONE {
+        return Err(Error::new(field, ErrorKind::RatioOutOfRange));
+    }
+    Ok(value)
+}
+
+/// An adjustment in percentage points, as a fraction ("0.05") or in points ("5%"); -1 to 1.
+pub fn parse_points(text: &str, field: &str) -> Result<Decimal> {
+    let value = parse_fraction_or_percent(text, field, true)?;
+    if value.abs() > Decimal::ONE {
+        return Err(Error::new(field, ErrorKind::PointsOutOfRange));
+    }
+    Ok(value)
+}
+
+fn parse_fraction_or_percent(text: &str, field: &str, negative_ok: bool) -> Result<Decimal> {
+    let trimmed = text.trim();
+    match trimmed.strip_suffix(['%', '％']) {
+        Some(number) => Ok(parse_decimal(number, field, negative_ok)? / Decimal::ONE_HUNDRED),
+        None => parse_decimal(trimmed, field, negative_ok),
+    }
+}
+
+/// Money as it is shown and serialized: always exactly two decimals ("1200.50").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Yuan(pub Decimal);
+
+impl std::fmt::Display for Yuan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut value = round_fen(self.0);
+        value.rescale(2);
+        f.pad(&value.to_string())
+    }
+}
+
+impl Serialize for Yuan {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A ratio as shown and serialized: at least two decimals ("0.70", "0.655").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ratio(pub Decimal);
+
+impl std::fmt::Display for Ratio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut value = self.0.normalize();
+        if value.scale() < 2 {
+            value.rescale(2);
+        }
+        f.pad(&value.to_string())
+    }
+}
+
+impl Serialize for Ratio {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A ratio as a percentage for prose: 0.7 → "70%", 0.655 → "65.5%".
+pub fn percent(ratio: Decimal) -> String {
+    format!("{}%", (ratio * Decimal::ONE_HUNDRED).normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rounds_half_up_to_the_fen() {
+        assert_eq!(round_fen(d("0.005")), d("0.01"));
+        assert_eq!(round_fen(d("0.015")), d("0.02"));
+        assert_eq!(round_fen(d("0.0149")), d("0.01"));
+        assert_eq!(round_fen(d("12.345")), d("12.35"));
+    }
+
+    #[test]
+    fn reads_amounts_as_people_type_them() {
+        assert_eq!(parse_amount("300", "f").unwrap(), d("300"));
+        assert_eq!(parse_amount(" ¥1,200.50 ", "f").unwrap(), d("1200.50"));
+        assert_eq!(parse_amount("１２３．５", "f").unwrap(), d("123.5"));
+        assert_eq!(parse_amount(".5", "f").unwrap(), d("0.5"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_amount() {
+        let code = |t: &str| parse_amount(t, "visits[0].amount").unwrap_err().code();
+        assert_eq!(code(""), "not_a_number");
+        assert_eq!(code("abc"), "not_a_number");
+        assert_eq!(code("1e3"), "not_a_number");
+        assert_eq!(code("1,20"), "not_a_number");
+        assert_eq!(code("1.2.3"), "not_a_number");
+        assert_eq!(code("-5"), "negative");
+        assert_eq!(code("1.005"), "too_many_decimals");
+        assert_eq!(code("10000000.01"), "amount_too_large");
+        assert_eq!(code("99999999999999999999999999999"), "amount_too_large");
+        assert_eq!(parse_amount("x", "visits[0].amount").unwrap_err().field, "visits[0].amount");
+    }
+
+    #[test]
+    fn reads_ratios_and_points() {
+        assert_eq!(parse_ratio("0.70", "f").unwrap(), d("0.7"));
+        assert_eq!(parse_ratio("65%", "f").unwrap(), d("0.65"));
+        assert_eq!(parse_ratio("1.2", "f").unwrap_err().code(), "ratio_out_of_range");
+        assert_eq!(parse_ratio("-0.1", "f").unwrap_err().code(), "negative");
+        assert_eq!(parse_points("-0.10", "f").unwrap(), d("-0.1"));
+        assert_eq!(parse_points("5%", "f").unwrap(), d("0.05"));
+        assert_eq!(parse_points("2", "f").unwrap_err().code(), "points_out_of_range");
+    }
+
+    #[test]
+    fn shows_money_with_two_decimals_and_ratios_with_at_least_two() {
+        assert_eq!(Yuan(d("5")).to_string(), "5.00");
+        assert_eq!(Yuan(d("1200.5")).to_string(), "1200.50");
+        assert_eq!(Ratio(d("0.7")).to_string(), "0.70");
+        assert_eq!(Ratio(d("0.655")).to_string(), "0.655");
+        assert_eq!(Ratio(d("1")).to_string(), "1.00");
+        assert_eq!(percent(d("0.655")), "65.5%");
+    }
+}

@@ -1,0 +1,630 @@
+//! Policy files: the TOML format, its validation, and looking figures up with a scenario's overrides.
+//!
+//! A policy has dated versions; a version applies from its start date until the next one starts.
+//! Every figure carries its status and source, and a figure no source gives is `unknown`, never a guess.
+
+use crate::date::{iso, parse_date};
+use crate::error::{Error, ErrorKind, Result};
+use crate::i18n::{Lang, Text};
+use crate::limits::MAX_POLICY_BYTES;
+use crate::money::{parse_amount, parse_decimal, parse_points, parse_ratio};
+use crate::tree::{each, join, Node, Table, Tree};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Declares a closed set of keywords with their Chinese and English labels.
+macro_rules! keywords {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match self { $($name::$variant => lang.pick($zh, $en)),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($key => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Reads the keyword at `node`, naming the allowed ones when it is not one of them.
+            pub fn read(node: Node<'_>) -> Result<$name> {
+                let text = node.text()?;
+                $name::parse(text.trim()).ok_or_else(|| node.error(ErrorKind::NotOneOf {
+                    value: text.to_owned(),
+                    allowed: $name::KEYS.iter().map(|k| k.to_string()).collect(),
+                }))
+            }
+        }
+    };
+}
+
+keywords!(
+    /// Facility tier of a visit.
+    Facility {
+        Primary = "primary", "一级及以下（含社区、乡镇、村卫生室）", "primary (incl. community, township and village clinics)";
+        Secondary = "secondary", "二级医疗机构", "secondary hospital";
+        Tertiary = "tertiary", "三级医疗机构", "tertiary hospital";
+        Pharmacy = "pharmacy", "定点零售药店", "designated retail pharmacy";
+    }
+);
+
+keywords!(
+    /// Member category: the employee scheme's three, or the resident scheme's one.
+    Member {
+        InService = "in_service", "在职职工", "in-service employee";
+        Retiree = "retiree", "退休人员", "retiree";
+        Flexible = "flexible", "灵活就业人员", "flexible employment";
+        Resident = "resident", "城乡居民", "resident";
+    }
+);
+
+keywords!(
+    Scheme {
+        Employee = "employee", "职工基本医疗保险", "employee basic medical insurance";
+        Resident = "resident", "城乡居民基本医疗保险", "resident basic medical insurance";
+    }
+);
+
+keywords!(
+    /// Where and how care is settled.
+    Settlement {
+        Local = "local", "参保地就医", "care where insured";
+        LongTermResident = "long_term_resident", "异地长期居住（已备案）", "long-term resident elsewhere (filed)";
+        TemporaryReferred = "temporary_referred", "临时外出就医（转诊或急诊）", "temporary care elsewhere, referred or emergency";
+        TemporaryUnreferred = "temporary_unreferred", "临时外出就医（未转诊）", "temporary care elsewhere, not referred";
+    }
+);
+
+keywords!(
+    /// How sure a figure is.
+    Status {
+        Stated = "stated", "来源明确给出", "stated by the source";
+        Derived = "derived", "由来源推得", "derived from the source";
+        Assumed = "assumed", "假定", "assumed";
+        LowerBound = "lower_bound", "下限（实际可能更高）", "lower bound (may be higher)";
+        UpperBound = "upper_bound", "上限（实际可能更低）", "upper bound (may be lower)";
+        Unknown = "unknown", "来源未给出", "not given by any source";
+        User = "user", "用户输入", "entered by you";
+    }
+);
+
+impl Status {
+    /// Whether a figure of this status must be pointed out wherever it is used.
+    pub fn needs_flag(self) -> bool {
+        !matches!(self, Status::Stated)
+    }
+}
+
+/// The kind of number a figure holds, which decides how it is read and checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureKind {
+    /// Yuan: not negative, at most two decimals.
+    Amount,
+    /// A fund ratio between 0 and 1.
+    Ratio,
+    /// A change in percentage points, as a fraction between -1 and 1.
+    Points,
+    /// A multiple, at least 1.
+    Multiple,
+}
+
+impl FigureKind {
+    /// The one place that maps a figure key to its kind.
+    pub fn of(key: &str) -> FigureKind {
+        match key.split('.').next().unwrap_or("") {
+            "deductible" | "cap" | "account_credit" => FigureKind::Amount,
+            "ratio" => FigureKind::Ratio,
+            _ if key == OUT_OF_AREA_MULTIPLE => FigureKind::Multiple,
+            _ => FigureKind::Points,
+        }
+    }
+
+    pub fn parse(self, text: &str, field: &str) -> Result<Decimal> {
+        match self {
+            FigureKind::Amount => parse_amount(text, field),
+            FigureKind::Ratio => parse_ratio(text, field),
+            FigureKind::Points => parse_points(text, field),
+            FigureKind::Multiple => {
+                let value = parse_decimal(text, field, false)?;
+                if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
+                    return Err(Error::new(field, ErrorKind::NotANumber));
+                }
+                Ok(value)
+            }
+        }
+    }
+}
+
+pub const OUT_OF_AREA_MULTIPLE: &str = "out_of_area.temporary_deductible_multiple";
+
+/// The out-of-area figure that lowers the ratio in each settlement mode (none for local care).
+pub fn reduction_key(settlement: Settlement) -> Option<&'static str> {
+    match settlement {
+        Settlement::Local => None,
+        Settlement::LongTermResident => Some("out_of_area.long_term_resident"),
+        Settlement::TemporaryReferred => Some("out_of_area.temporary_referred"),
+        Settlement::TemporaryUnreferred => Some("out_of_area.temporary_unreferred"),
+    }
+}
+
+const OUT_OF_AREA_KEYS: [&str; 4] =
+    ["long_term_resident", "temporary_referred", "temporary_unreferred", "temporary_deductible_multiple"];
+
+/// One figure of a policy, as the file gives it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    pub key: String,
+    #[serde(serialize_with = "crate::policy::serialize_opt_decimal")]
+    pub value: Option<Decimal>,
+    /// Another figure of the same version whose value this one takes ("pharmacy paid as primary").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
+    pub status: Status,
+    pub source: String,
+    pub source_title: String,
+    pub note: Text,
+}
+
+pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.collect_str(&v.normalize()),
+        None => s.serialize_none(),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
+    pub reference: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Version {
+    #[serde(serialize_with = "crate::policy::serialize_date")]
+    pub start: NaiveDate,
+    /// How sure the start date is (Jiangxi's July 2023 day is assumed).
+    pub start_status: Status,
+    pub start_source: String,
+    pub start_note: Text,
+    /// Tiers where no deductible applies (visits there neither wait for it nor count toward it).
+    pub deductible_exempt: Vec<Facility>,
+    /// Every figure of the version by key: `deductible`, `ratio.primary`, `cap.retiree`, …
+    pub figures: BTreeMap<String, Figure>,
+}
+
+pub(crate) fn serialize_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(&iso(*date))
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Policy {
+    pub id: String,
+    pub scheme: Scheme,
+    pub members: Vec<Member>,
+    pub name: Text,
+    pub region: Text,
+    pub sources: Vec<Source>,
+    /// The shared out-of-area rule the policy applies, if it names one.
+    pub out_of_area_rule: Option<String>,
+    /// The out-of-area figures by key (`out_of_area.temporary_referred`, …), the same in every version.
+    pub out_of_area: BTreeMap<String, Figure>,
+    pub versions: Vec<Version>,
+}
+
+/// A shared rule file (`policies/rules/`): the out-of-area bounds that policies apply.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutOfAreaRule {
+    pub id: String,
+    pub name: Text,
+    pub figures: BTreeMap<String, Figure>,
+}
+
+const POLICY_KEYS: &[&str] = &["id", "scheme", "members", "name", "region", "sources", "out_of_area", "versions"];
+const VERSION_KEYS: &[&str] = &["start", "deductible", "deductible_exempt", "ratio", "adjustment", "cap", "account_credit"];
+const FIGURE_KEYS: &[&str] = &["value", "same_as", "status", "source", "note", "note_zh"];
+const SOURCE_KEYS: &[&str] = &["title", "publisher", "published", "reference"];
+const RULE_KEYS: &[&str] = &["id", "kind", "name", "sources", "figures"];
+
+/// Parses TOML text into a tree, refusing oversized files first. `file` names the file in errors.
+pub fn read_toml(text: &str, file: &str) -> Result<Tree> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::new(file, ErrorKind::TooLarge { max_bytes: MAX_POLICY_BYTES }));
+    }
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| syntax_error(file, &e))?;
+    Tree::read(deserializer).map_err(|e| syntax_error(file, &e))
+}
+
+fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
+    // The parser's message includes line and column; keep its first line only.
+    let detail = error.to_string().lines().next().unwrap_or_default().to_owned();
+    Error::new(file, ErrorKind::Syntax { detail })
+}
+
+impl OutOfAreaRule {
+    pub fn parse(text: &str, file: &str) -> Result<OutOfAreaRule> {
+        let tree = read_toml(text, file)?;
+        let root = Table::open(&tree, file, RULE_KEYS)?;
+        let id = root.read("id", read_id)?;
+        root.read_opt("kind", |n| expect_word(n, "out_of_area"))?;
+        let name = root.read("name", read_text)?;
+        let sources = read_sources(&root)?;
+        let figures = read_out_of_area(root.require("figures")?, &root.field_path("figures"), &sources)?;
+        Ok(OutOfAreaRule { id, name, figures })
+    }
+}
+
+impl Policy {
+    /// Parses and validates a policy file. `rules` are the shared rules it may name.
+    pub fn parse(text: &str, file: &str, rules: &[OutOfAreaRule]) -> Result<Policy> {
+        let tree = read_toml(text, file)?;
+        let root = Table::open(&tree, file, POLICY_KEYS)?;
+        let id = root.read("id", read_id)?;
+        let scheme = root.read("scheme", Scheme::read)?;
+        let members = match root.get("members") {
+            Some(list) => {
+                let path = root.field_path("members");
+                let items = list.node(&path).list()?;
+                each(items, &path, |_, n| Member::read(n))?
+            }
+            None => default_members(scheme).to_vec(),
+        };
+        if members.is_empty() {
+            return Err(Error::new(root.field_path("members"), ErrorKind::Missing));
+        }
+        let name = root.read("name", read_text)?;
+        let region = root.read("region", read_text)?;
+        let sources = read_sources(&root)?;
+
+        let (out_of_area_rule, out_of_area) = match root.require("out_of_area")? {
+            Tree::Str(rule_id) => {
+                let rule = rules.iter().find(|r| &r.id == rule_id).ok_or_else(|| {
+                    Error::new(root.field_path("out_of_area"), ErrorKind::UnknownRule { id: rule_id.clone() })
+                })?;
+                (Some(rule.id.clone()), rule.figures.clone())
+            }
+            inline => (None, read_out_of_area(inline, &root.field_path("out_of_area"), &sources)?),
+        };
+
+        let versions_path = root.field_path("versions");
+        let items = root.require("versions")?.node(&versions_path).list()?;
+        if items.is_empty() {
+            return Err(Error::new(versions_path, ErrorKind::NoVersions));
+        }
+        let versions = each(items, &versions_path, |_, node| read_version(node, &members, &sources))?;
+        for (i, pair) in versions.windows(2).enumerate() {
+            let field = format!("{versions_path}[{}].start", i + 1);
+            if pair[1].start == pair[0].start {
+                return Err(Error::new(field, ErrorKind::DuplicateVersion));
+            }
+            if pair[1].start < pair[0].start {
+                return Err(Error::new(field, ErrorKind::VersionsUnordered));
+            }
+        }
+        Ok(Policy { id, scheme, members, name, region, sources, out_of_area_rule, out_of_area, versions })
+    }
+
+    /// The version in force on `date`, if any.
+    pub fn version_on(&self, date: NaiveDate) -> Option<&Version> {
+        self.versions.iter().rev().find(|v| v.start <= date)
+    }
+
+    pub fn version_starting(&self, start: NaiveDate) -> Option<&Version> {
+        self.versions.iter().find(|v| v.start == start)
+    }
+
+    /// A figure of a version, or one of the policy's out-of-area figures.
+    pub fn figure<'a>(&'a self, version: &'a Version, key: &str) -> Option<&'a Figure> {
+        version.figures.get(key).or_else(|| self.out_of_area.get(key))
+    }
+
+    /// Share of the figures, over all versions, that a source gives (anything but unknown), 0–1.
+    pub fn completeness(&self) -> (usize, usize) {
+        let all = self.versions.iter().flat_map(|v| v.figures.values()).chain(self.out_of_area.values());
+        all.fold((0, 0), |(known, total), f| (known + usize::from(f.status != Status::Unknown), total + 1))
+    }
+}
+
+pub fn default_members(scheme: Scheme) -> &'static [Member] {
+    match scheme {
+        Scheme::Employee => &[Member::InService, Member::Retiree, Member::Flexible],
+        Scheme::Resident => &[Member::Resident],
+    }
+}
+
+fn read_id(node: Node<'_>) -> Result<String> {
+    let id = node.text()?.trim();
+    let ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !ok {
+        return Err(node.error(ErrorKind::NotOneOf { value: id.to_owned(), allowed: vec!["a-z".into(), "0-9".into(), "-".into()] }));
+    }
+    Ok(id.to_owned())
+}
+
+fn expect_word(node: Node<'_>, word: &'static str) -> Result<()> {
+    let text = node.text()?;
+    if text != word {
+        return Err(node.error(ErrorKind::NotOneOf { value: text.to_owned(), allowed: vec![word.to_owned()] }));
+    }
+    Ok(())
+}
+
+fn read_text(node: Node<'_>) -> Result<Text> {
+    let tree = node.tree;
+    let table = Table::open(tree, node.path(), &["zh", "en"])?;
+    let zh = table.read("zh", |n| n.prose().map(str::to_owned))?;
+    let en = table.read("en", |n| n.prose().map(str::to_owned))?;
+    Ok(Text { zh, en })
+}
+
+fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
+    let path = root.field_path("sources");
+    let map = Table::open_map(root.require("sources")?, &path)?;
+    map.entries()
+        .map(|(id, tree)| {
+            let source = Table::open(tree, &join(&path, id), SOURCE_KEYS)?;
+            let opt = |key| source.read_opt(key, |n| n.prose().map(str::to_owned)).map(Option::unwrap_or_default);
+            Ok(Source {
+                id: id.to_owned(),
+                title: source.read("title", |n| n.prose().map(str::to_owned))?,
+                publisher: opt("publisher")?,
+                published: opt("published")?,
+                reference: opt("reference")?,
+            })
+        })
+        .collect()
+}
+
+fn read_out_of_area(tree: &Tree, path: &str, sources: &[Source]) -> Result<BTreeMap<String, Figure>> {
+    let table = Table::open(tree, path, &OUT_OF_AREA_KEYS)?;
+    OUT_OF_AREA_KEYS
+        .iter()
+        .map(|name| {
+            let key = format!("out_of_area.{name}");
+            let figure = read_figure(table.require(name)?, &table.field_path(name), &key, sources)?;
+            Ok((key, figure))
+        })
+        .collect()
+}
+
+fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Result<Version> {
+    let version = Table::open(node.tree, node.path(), VERSION_KEYS)?;
+    let start_path = version.field_path("start");
+    let start = Table::open(version.require("start")?, &start_path, &["date", "status", "source", "note", "note_zh"])?;
+    let start_date = start.read("date", |n| parse_date(n.text()?, n.path()))?;
+    let start_status = start.read("status", Status::read)?;
+    let start_source = start.read("source", |n| read_source_id(n, sources))?.0;
+    let start_note = read_note(&start)?;
+
+    let mut figures = BTreeMap::new();
+    let mut add = |tree: &Tree, path: String, key: String| -> Result<()> {
+        let figure = read_figure(tree, &path, &key, sources)?;
+        figures.insert(key, figure);
+        Ok(())
+    };
+    add(version.require("deductible")?, version.field_path("deductible"), "deductible".into())?;
+    let ratio = Table::open(version.require("ratio")?, &version.field_path("ratio"), Facility::KEYS)?;
+    for facility in Facility::ALL {
+        add(ratio.require(facility.key())?, ratio.field_path(facility.key()), format!("ratio.{}", facility.key()))?;
+    }
+    for group in ["adjustment", "cap", "account_credit"] {
+        let member_keys: Vec<&'static str> = members.iter().map(|m| m.key()).collect();
+        let table = Table::open(version.require(group)?, &version.field_path(group), &member_keys)?;
+        for member in members {
+            add(table.require(member.key())?, table.field_path(member.key()), format!("{group}.{}", member.key()))?;
+        }
+    }
+    check_same_as(&figures, node.path())?;
+
+    let deductible_exempt = match version.get("deductible_exempt") {
+        Some(list) => {
+            let path = version.field_path("deductible_exempt");
+            each(list.node(&path).list()?, &path, |_, n| Facility::read(n))?
+        }
+        None => Vec::new(),
+    };
+    Ok(Version { start: start_date, start_status, start_source, start_note, deductible_exempt, figures })
+}
+
+/// A `same_as` must name another figure of the same kind in the same version.
+fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: &str) -> Result<()> {
+    for figure in figures.values() {
+        let Some(target) = &figure.same_as else { continue };
+        let field = join(version_path, &format!("{}.same_as", figure.key));
+        if target == &figure.key {
+            return Err(Error::new(field, ErrorKind::SameAsItself));
+        }
+        let same_kind = FigureKind::of(target) == FigureKind::of(&figure.key);
+        let target_is_plain = figures.get(target).is_some_and(|t| t.same_as.is_none());
+        if !same_kind || !target_is_plain {
+            let allowed = figures.values().filter(|f| f.same_as.is_none() && FigureKind::of(&f.key) == FigureKind::of(&figure.key));
+            let allowed = allowed.map(|f| f.key.clone()).collect();
+            return Err(Error::new(field, ErrorKind::NotOneOf { value: target.clone(), allowed }));
+        }
+    }
+    Ok(())
+}
+
+/// Every figure key a policy can have.
+pub fn all_figure_keys() -> Vec<&'static str> {
+    let mut keys = vec!["deductible"];
+    keys.extend(["ratio.primary", "ratio.secondary", "ratio.tertiary", "ratio.pharmacy"]);
+    for group in [
+        ["adjustment.in_service", "adjustment.retiree", "adjustment.flexible", "adjustment.resident"],
+        ["cap.in_service", "cap.retiree", "cap.flexible", "cap.resident"],
+        ["account_credit.in_service", "account_credit.retiree", "account_credit.flexible", "account_credit.resident"],
+    ] {
+        keys.extend(group);
+    }
+    keys.extend([
+        "out_of_area.long_term_resident",
+        "out_of_area.temporary_referred",
+        "out_of_area.temporary_unreferred",
+        OUT_OF_AREA_MULTIPLE,
+    ]);
+    keys
+}
+
+fn read_source_id(node: Node<'_>, sources: &[Source]) -> Result<(String, String)> {
+    let id = node.text()?;
+    let source = sources
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| node.error(ErrorKind::UnknownSource { id: id.to_owned() }))?;
+    Ok((source.id.clone(), source.title.clone()))
+}
+
+fn read_note(table: &Table<'_>) -> Result<Text> {
+    let en = table.read("note", |n| n.prose().map(str::to_owned))?;
+    let zh = table.read_opt("note_zh", |n| n.prose().map(str::to_owned))?.unwrap_or_default();
+    Ok(Text { zh, en })
+}
+
+fn read_figure(tree: &Tree, path: &str, key: &str, sources: &[Source]) -> Result<Figure> {
+    let table = Table::open(tree, path, FIGURE_KEYS)?;
+    let status = table.read("status", Status::read)?;
+    if status == Status::User {
+        let allowed = Status::KEYS.iter().filter(|k| **k != "user").map(|k| k.to_string()).collect();
+        return Err(Error::new(table.field_path("status"), ErrorKind::NotOneOf { value: "user".into(), allowed }));
+    }
+    let kind = FigureKind::of(key);
+    let value = table.read_opt("value", |n| kind.parse(&n.decimal_text()?, n.path()))?;
+    let same_as = table.read_opt("same_as", |n| n.text().map(|t| t.trim().to_owned()))?;
+    let (source, source_title) = table.read("source", |n| read_source_id(n, sources))?;
+    let note = read_note(&table)?;
+    match (status, value.is_some() || same_as.is_some()) {
+        (Status::Unknown, true) => Err(Error::new(table.field_path("value"), ErrorKind::ValueForUnknown)),
+        (Status::Unknown, false) | (_, true) => Ok(Figure { key: key.to_owned(), value, same_as, status, source, source_title, note }),
+        (_, false) => Err(Error::new(table.field_path("value"), ErrorKind::MissingValue)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overrides: figures a scenario supplies or changes.
+
+/// Overrides keyed by figure key; `Some(start)` scopes one to the version starting that day.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overrides {
+    values: BTreeMap<(String, Option<NaiveDate>), Decimal>,
+}
+
+impl Overrides {
+    /// Reads `key` or `key@YYYY-MM-DD` → value pairs, checking each against the policy.
+    pub fn read(table: &Table<'_>, policy: &Policy) -> Result<Overrides> {
+        if table.len() > crate::limits::MAX_OVERRIDES {
+            return Err(Error::new(&table.path, ErrorKind::TooMany { max: crate::limits::MAX_OVERRIDES }));
+        }
+        let mut values = BTreeMap::new();
+        for (name, tree) in table.entries() {
+            let field = table.field_path(name);
+            let (key, scope) = match name.split_once('@') {
+                Some((key, date)) => (key, Some(parse_date(date, &field)?)),
+                None => (name, None),
+            };
+            let known = policy.versions.iter().any(|v| policy.figure(v, key).is_some());
+            if !known {
+                return Err(Error::new(&field, ErrorKind::UnknownOverride { key: key.to_owned() }));
+            }
+            if let Some(start) = scope {
+                if policy.version_starting(start).is_none() {
+                    let allowed = policy.versions.iter().map(|v| iso(v.start)).collect();
+                    return Err(Error::new(&field, ErrorKind::NotOneOf { value: iso(start), allowed }));
+                }
+            }
+            let value = FigureKind::of(key).parse(&tree.node(&field).decimal_text()?, &field)?;
+            values.insert((key.to_owned(), scope), value);
+        }
+        Ok(Overrides { values })
+    }
+
+    pub fn insert(&mut self, key: &str, scope: Option<NaiveDate>, value: Decimal) {
+        self.values.insert((key.to_owned(), scope), value);
+    }
+
+    fn get(&self, key: &str, version: NaiveDate) -> Option<Decimal> {
+        let scoped = self.values.get(&(key.to_owned(), Some(version)));
+        scoped.or_else(|| self.values.get(&(key.to_owned(), None))).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// A figure as one calculation used it: the value in force and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UsedFigure {
+    pub key: String,
+    #[serde(serialize_with = "crate::policy::serialize_date")]
+    pub version: NaiveDate,
+    #[serde(serialize_with = "crate::policy::serialize_opt_decimal")]
+    pub value: Option<Decimal>,
+    /// `user` when the scenario's override replaced the policy's figure.
+    pub status: Status,
+    /// The policy's own status, kept when an override replaced it.
+    pub policy_status: Status,
+    #[serde(serialize_with = "crate::policy::serialize_opt_decimal")]
+    pub policy_value: Option<Decimal>,
+    pub source: String,
+    pub source_title: String,
+    pub note: String,
+    pub overridden: bool,
+}
+
+/// Looks figures up in a policy with a scenario's overrides applied.
+pub struct Figures<'a> {
+    pub policy: &'a Policy,
+    pub overrides: &'a Overrides,
+    pub lang: Lang,
+}
+
+impl Figures<'_> {
+    /// The figure `key` of `version`: the override if any, else the policy's value, following
+    /// `same_as`. An unknown figure without an override is an error naming the override to supply.
+    pub fn get(&self, version: &Version, key: &str) -> Result<(Decimal, Vec<UsedFigure>)> {
+        let figure = self.policy.figure(version, key).ok_or_else(|| {
+            Error::new(format!("overrides.{key}"), ErrorKind::UnknownOverride { key: key.to_owned() })
+        })?;
+        let used = |value: Option<Decimal>, overridden: bool| UsedFigure {
+            key: key.to_owned(),
+            version: version.start,
+            value,
+            status: if overridden { Status::User } else { figure.status },
+            policy_status: figure.status,
+            policy_value: figure.value,
+            source: figure.source.clone(),
+            source_title: figure.source_title.clone(),
+            note: figure.note.get(self.lang).to_owned(),
+            overridden,
+        };
+        if let Some(value) = self.overrides.get(key, version.start) {
+            return Ok((value, vec![used(Some(value), true)]));
+        }
+        if let Some(target) = &figure.same_as {
+            let (value, mut chain) = self.get(version, target)?;
+            chain.insert(0, used(Some(value), false));
+            return Ok((value, chain));
+        }
+        match figure.value {
+            Some(value) => Ok((value, vec![used(Some(value), false)])),
+            None => Err(Error::new(
+                format!("overrides.{key}"),
+                ErrorKind::UnknownFigure { key: key.to_owned(), version: iso(version.start) },
+            )),
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! A plain tree of values read from TOML, JSON or a JS object, walked with the path of every node,
+//! so that any error names the exact field (`visits[3].amount`) whatever the input format was.
+//!
+//! Numbers with a fraction are kept out on purpose: they arrive as binary floating point, and money
+//! must not. Whole numbers are exact and accepted where a decimal is expected.
+
+use crate::error::{Error, ErrorKind, Expected, Result};
+use crate::limits::MAX_FIELD_CHARS;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Deepest nesting accepted; the formats here need five levels, and a bound keeps hostile input
+/// (or a cyclic JS object) from exhausting the stack.
+const MAX_DEPTH: usize = 16;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tree {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// A number with a fraction or beyond i64; never used as a value, only reported.
+    Float,
+    Str(String),
+    List(Vec<Tree>),
+    Table(Vec<(String, Tree)>),
+}
+
+impl Tree {
+    /// Reads any self-describing serde input (serde_json, toml, serde-wasm-bindgen).
+    pub fn read<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Tree, D::Error> {
+        TreeSeed { depth: 0 }.deserialize(input)
+    }
+
+    /// The root of a tree as a node at `path` (usually empty, or a file name).
+    pub fn node<'a>(&'a self, path: &'a str) -> Node<'a> {
+        Node { tree: self, path }
+    }
+}
+
+struct TreeSeed {
+    depth: usize,
+}
+
+/// The key under which the `toml` crate hands over its date-time values.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+impl<'de> DeserializeSeed<'de> for TreeSeed {
+    type Value = Tree;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree, D::Error> {
+        if self.depth > MAX_DEPTH {
+            return Err(de::Error::custom("nested too deeply"));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TreeSeed {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Tree, E> {
+        Ok(Tree::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Tree, E> {
+        Ok(Tree::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Tree, E> {
+        Ok(i64::try_from(v).map_or(Tree::Float, Tree::Int))
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Tree, E> {
+        Ok(Tree::Float)
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Tree, E> {
+        Ok(Tree::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Tree, E> {
+        Ok(Tree::Str(v))
+    }
+    fn visit_none<E>(self) -> std::result::Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(TreeSeed { depth: self.depth + 1 })? {
+            items.push(item);
+        }
+        Ok(Tree::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Tree, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(TreeSeed { depth: self.depth + 1 })?;
+            if key == TOML_DATETIME_KEY {
+                return Ok(value);
+            }
+            entries.push((key, value));
+        }
+        Ok(Tree::Table(entries))
+    }
+}
+
+/// Joins a field path: `join("visits[3]", "amount") == "visits[3].amount"`.
+pub fn join(prefix: &str, field: &str) -> String {
+    match (prefix.is_empty(), field.is_empty()) {
+        (true, _) => field.to_owned(),
+        (_, true) => prefix.to_owned(),
+        _ if field.starts_with('[') => format!("{prefix}{field}"),
+        _ => format!("{prefix}.{field}"),
+    }
+}
+
+/// A value in the tree together with its path.
+#[derive(Clone, Copy, Debug)]
+pub struct Node<'a> {
+    pub tree: &'a Tree,
+    path: &'a str,
+}
+
+impl<'a> Node<'a> {
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    pub fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(self.path, kind)
+    }
+
+    fn wrong(&self, expected: Expected) -> Error {
+        self.error(ErrorKind::WrongType { expected })
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.tree, Tree::Null)
+    }
+
+    pub fn text(&self) -> Result<&'a str> {
+        match self.tree {
+            Tree::Str(s) if s.chars().count() > MAX_FIELD_CHARS => {
+                Err(self.error(ErrorKind::TooLong { max_chars: MAX_FIELD_CHARS }))
+            }
+            Tree::Str(s) => Ok(s),
+            _ => Err(self.wrong(Expected::Text)),
+        }
+    }
+
+    /// Free prose (titles, notes): no length limit beyond the file's own.
+    pub fn prose(&self) -> Result<&'a str> {
+        match self.tree {
+            Tree::Str(s) => Ok(s),
+            _ => Err(self.wrong(Expected::Text)),
+        }
+    }
+
+    /// A decimal written as a string, or a whole number (exact either way).
+    pub fn decimal_text(&self) -> Result<String> {
+        match self.tree {
+            Tree::Int(i) => Ok(i.to_string()),
+            Tree::Str(_) => self.text().map(str::to_owned),
+            _ => Err(self.wrong(Expected::DecimalText)),
+        }
+    }
+
+    pub fn boolean(&self) -> Result<bool> {
+        match self.tree {
+            Tree::Bool(b) => Ok(*b),
+            _ => Err(self.wrong(Expected::Boolean)),
+        }
+    }
+
+    pub fn integer(&self) -> Result<i64> {
+        match self.tree {
+            Tree::Int(i) => Ok(*i),
+            _ => Err(self.wrong(Expected::Integer)),
+        }
+    }
+
+    pub fn list(&self) -> Result<&'a [Tree]> {
+        match self.tree {
+            Tree::List(items) => Ok(items),
+            _ => Err(self.wrong(Expected::List)),
+        }
+    }
+
+    pub fn table(&self) -> Result<&'a [(String, Tree)]> {
+        match self.tree {
+            Tree::Table(entries) => Ok(entries),
+            _ => Err(self.wrong(Expected::Table)),
+        }
+    }
+}
+
+/// A table checked for unknown keys, whose fields are looked up by name.
+pub struct Table<'a> {
+    entries: &'a [(String, Tree)],
+    pub path: String,
+}
+
+impl<'a> Table<'a> {
+    /// Opens `tree` as a table at `path` and refuses any key not in `allowed`.
+    pub fn open(tree: &'a Tree, path: &str, allowed: &[&'static str]) -> Result<Table<'a>> {
+        let entries = as_table(tree, path)?;
+        for (key, _) in entries {
+            if !allowed.contains(&key.as_str()) {
+                return Err(Error::new(join(path, key), ErrorKind::UnknownKey { allowed: allowed.to_vec() }));
+            }
+        }
+        Ok(Table { entries, path: path.to_owned() })
+    }
+
+    /// Opens `tree` as a table whose keys are free (a map such as `[sources]`).
+    pub fn open_map(tree: &'a Tree, path: &str) -> Result<Table<'a>> {
+        let entries = as_table(tree, path)?;
+        Ok(Table { entries, path: path.to_owned() })
+    }
+
+    pub fn field_path(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Tree> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Tree::Null))
+    }
+
+    pub fn require(&self, key: &str) -> Result<&'a Tree> {
+        self.get(key).ok_or_else(|| Error::new(self.field_path(key), ErrorKind::Missing))
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Tree)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Reads a required field with `read(node)`, the node carrying the field's path.
+    pub fn read<T>(&self, key: &str, read: impl FnOnce(Node<'_>) -> Result<T>) -> Result<T> {
+        let path = self.field_path(key);
+        read(Node { tree: self.require(key)?, path: &path })
+    }
+
+    /// Reads an optional field; absent or null gives `None`.
+    pub fn read_opt<T>(&self, key: &str, read: impl FnOnce(Node<'_>) -> Result<T>) -> Result<Option<T>> {
+        let path = self.field_path(key);
+        self.get(key).map(|tree| read(Node { tree, path: &path })).transpose()
+    }
+}
+
+fn as_table<'a>(tree: &'a Tree, path: &str) -> Result<&'a [(String, Tree)]> {
+    match tree {
+        Tree::Table(entries) => Ok(entries),
+        _ => Err(Error::new(path, ErrorKind::WrongType { expected: Expected::Table })),
+    }
+}
+
+/// Calls `read(index, node)` for each item of a list, each node carrying `path[index]`.
+pub fn each<T>(items: &[Tree], path: &str, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, tree)| {
+            let item_path = format!("{path}[{i}]");
+            read(i, Node { tree, path: &item_path })
+        })
+        .collect()
+}
