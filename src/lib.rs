@@ -16,6 +16,8 @@ pub mod pattern;
 pub mod policy;
 pub mod scenario;
 pub mod tree;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use adjudicate::{adjudicate, Outcome};
 pub use error::{Error, ErrorKind, Result};

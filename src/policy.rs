@@ -459,26 +459,6 @@ fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: &str) -> Resu
     Ok(())
 }
 
-/// Every figure key a policy can have.
-pub fn all_figure_keys() -> Vec<&'static str> {
-    let mut keys = vec!["deductible"];
-    keys.extend(["ratio.primary", "ratio.secondary", "ratio.tertiary", "ratio.pharmacy"]);
-    for group in [
-        ["adjustment.in_service", "adjustment.retiree", "adjustment.flexible", "adjustment.resident"],
-        ["cap.in_service", "cap.retiree", "cap.flexible", "cap.resident"],
-        ["account_credit.in_service", "account_credit.retiree", "account_credit.flexible", "account_credit.resident"],
-    ] {
-        keys.extend(group);
-    }
-    keys.extend([
-        "out_of_area.long_term_resident",
-        "out_of_area.temporary_referred",
-        "out_of_area.temporary_unreferred",
-        OUT_OF_AREA_MULTIPLE,
-    ]);
-    keys
-}
-
 fn read_source_id(node: Node<'_>, sources: &[Source]) -> Result<(String, String)> {
     let id = node.text()?;
     let source = sources
@@ -627,4 +607,123 @@ impl Figures<'_> {
             )),
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries for the page and `--list`: names and figures in one language.
+
+/// A figure key in words: `ratio.primary` → "fund ratio: primary (incl. …)".
+pub fn figure_label(key: &str, lang: Lang) -> String {
+    let (group, rest) = key.split_once('.').unwrap_or((key, ""));
+    let member = || Member::parse(rest).map_or(rest, |m| m.label(lang));
+    match group {
+        "deductible" => lang.pick("起付线（元/年）", "deductible (yuan a year)").to_owned(),
+        "ratio" => format!("{}{}", lang.pick("支付比例：", "fund ratio: "), Facility::parse(rest).map_or(rest, |f| f.label(lang))),
+        "adjustment" => format!("{}{}", lang.pick("比例调整（百分点）：", "ratio adjustment (points): "), member()),
+        "cap" => format!("{}{}", lang.pick("年度最高支付限额（元）：", "annual cap (yuan): "), member()),
+        "account_credit" => format!("{}{}", lang.pick("个人账户年划入额（元）：", "personal account yearly credit (yuan): "), member()),
+        "out_of_area" => match rest {
+            "temporary_deductible_multiple" => lang.pick("临时外出就医起付线倍数", "temporary care: deductible multiple").to_owned(),
+            mode => format!("{}{}", lang.pick("异地就医比例下调：", "out-of-area ratio reduction: "), Settlement::parse(mode).map_or(mode, |s| s.label(lang))),
+        },
+        _ => key.to_owned(),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicySummary {
+    pub id: String,
+    pub scheme: Scheme,
+    pub name: String,
+    pub region: String,
+    pub members: Vec<Labelled>,
+    pub sources: Vec<Source>,
+    pub out_of_area_rule: Option<String>,
+    pub versions: Vec<VersionSummary>,
+    /// Figures any source gives, and all figures, over every version.
+    pub known: usize,
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Labelled {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionSummary {
+    #[serde(serialize_with = "crate::policy::serialize_date")]
+    pub start: NaiveDate,
+    pub start_status: Status,
+    pub start_source: String,
+    pub start_note: String,
+    pub deductible_exempt: Vec<Facility>,
+    pub figures: Vec<FigureSummary>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FigureSummary {
+    pub key: String,
+    pub label: String,
+    #[serde(serialize_with = "crate::policy::serialize_opt_decimal")]
+    pub value: Option<Decimal>,
+    pub same_as: Option<String>,
+    pub status: Status,
+    pub source: String,
+    pub source_title: String,
+    pub note: String,
+}
+
+impl Policy {
+    pub fn summary(&self, lang: Lang) -> PolicySummary {
+        let figure = |f: &Figure| FigureSummary {
+            key: f.key.clone(),
+            label: figure_label(&f.key, lang),
+            value: f.value,
+            same_as: f.same_as.clone(),
+            status: f.status,
+            source: f.source.clone(),
+            source_title: f.source_title.clone(),
+            note: f.note.get(lang).to_owned(),
+        };
+        let (known, total) = self.completeness();
+        PolicySummary {
+            id: self.id.clone(),
+            scheme: self.scheme,
+            name: self.name.get(lang).to_owned(),
+            region: self.region.get(lang).to_owned(),
+            members: self.members.iter().map(|m| Labelled { key: m.key(), label: m.label(lang) }).collect(),
+            sources: self.sources.clone(),
+            out_of_area_rule: self.out_of_area_rule.clone(),
+            versions: self
+                .versions
+                .iter()
+                .map(|v| VersionSummary {
+                    start: v.start,
+                    start_status: v.start_status,
+                    start_source: v.start_source.clone(),
+                    start_note: v.start_note.get(lang).to_owned(),
+                    deductible_exempt: v.deductible_exempt.clone(),
+                    figures: v.figures.values().chain(self.out_of_area.values()).map(figure).collect(),
+                })
+                .collect(),
+            known,
+            total,
+        }
+    }
+}
+
+/// Every keyword of the page's choices with its label, so the page keeps no copy of them.
+pub fn labels(lang: Lang) -> BTreeMap<&'static str, Vec<Labelled>> {
+    fn all<T: Copy>(items: &[T], key: fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Labelled> {
+        items.iter().map(|&i| Labelled { key: key(i), label: label(i) }).collect()
+    }
+    BTreeMap::from([
+        ("facility", all(Facility::ALL, Facility::key, |f| f.label(lang))),
+        ("member", all(Member::ALL, Member::key, |m| m.label(lang))),
+        ("scheme", all(Scheme::ALL, Scheme::key, |s| s.label(lang))),
+        ("settlement", all(Settlement::ALL, Settlement::key, |s| s.label(lang))),
+        ("status", all(Status::ALL, Status::key, |s| s.label(lang))),
+    ])
 }
