@@ -7,7 +7,7 @@
 
 # Each step needs the one before it, so keep the order even under make -j.
 .NOTPARALLEL:
-.PHONY: serve dist test test-native test-e2e bench setup-build setup-test
+.PHONY: serve dist test test-native test-wasm test-e2e bench setup-build setup-test
 
 # cargo install puts wasm-pack and wasm-bindgen here; not every shell has it on PATH.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -19,10 +19,15 @@ dist: setup-build
 	python3 scripts/build.py
 
 # Every kind of test, in order; add new ones here.
-test: setup-test test-native test-e2e
+test: setup-test test-native test-wasm test-e2e
 
 test-native:
 	cargo test --all-targets
+
+# The wasm API as JavaScript sees it (tests/wasm.rs), run under Node by wasm-bindgen-test.
+test-wasm:
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test --target wasm32-unknown-unknown --test wasm
 
 # Browser tests (tests/e2e/*.test.mjs) against a fresh dist/.
 E2E_TESTS := $(wildcard tests/e2e/*.test.mjs tests/e2e/*.test.js)

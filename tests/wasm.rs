@@ -1,0 +1,116 @@
+//! The wasm API as JavaScript sees it, run under Node by wasm-bindgen-test:
+//! `cargo test --target wasm32-unknown-unknown --test wasm` (the Makefile sets the runner).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect, JSON};
+use outpatient_estimator::wasm::Estimator;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON is valid")
+}
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| match key.parse::<u32>() {
+        Ok(i) => Array::from(&v).get(i),
+        Err(_) => Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED),
+    })
+}
+
+fn text(value: &JsValue, path: &str) -> String {
+    get(value, path).as_string().unwrap_or_else(|| format!("<not a string at {path}>"))
+}
+
+const SCENARIO: &str = r#"{
+  "policy": "qiannan-employee", "member": "retiree", "lang": "en",
+  "visits": [
+    { "date": "2023-03-15", "facility": "secondary", "amount": "300.00" },
+    { "date": "2023-05-20", "facility": "tertiary", "amount": "4200.00", "out_of_scope": "200.00" }
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+fn run_gives_the_same_figures_as_the_core() {
+    let est = Estimator::new().unwrap();
+    let outcome = est.run(js(SCENARIO)).unwrap();
+    assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
+    assert_eq!(text(&outcome, "visits.0.self"), "202.50");
+    assert_eq!(text(&outcome, "visits.1.fund"), "1902.50");
+    assert_eq!(text(&outcome, "years.0.cap_reached_on"), "2023-05-20");
+    assert!(get(&outcome, "years.0.cap_reached_on").is_string());
+}
+
+#[wasm_bindgen_test]
+fn svg_is_an_svg_document() {
+    let est = Estimator::new().unwrap();
+    let svg = est.svg(js(SCENARIO)).unwrap();
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains("deductible met"));
+}
+
+#[wasm_bindgen_test]
+fn policies_list_every_bundled_policy_with_figures() {
+    let est = Estimator::new().unwrap();
+    let list = Array::from(&est.policies(Some("zh".into())).unwrap());
+    let ids: Vec<String> = list.iter().map(|p| text(&p, "id")).collect();
+    for id in ["qiannan-employee", "jiangxi-employee", "jiangxi-resident", "xilingol-employee", "hohhot-employee", "hunan-employee"] {
+        assert!(ids.contains(&id.to_owned()), "{id} missing from {ids:?}");
+    }
+    let qiannan = list.iter().find(|p| text(p, "id") == "qiannan-employee").unwrap();
+    assert_eq!(text(&qiannan, "name"), "黔南州 职工医保普通门诊统筹");
+    let figures = Array::from(&get(&qiannan, "versions.0.figures"));
+    let pharmacy = figures.iter().find(|f| text(f, "key") == "ratio.pharmacy").unwrap();
+    assert_eq!(text(&pharmacy, "status"), "unknown");
+    assert!(get(&pharmacy, "value").is_null());
+}
+
+#[wasm_bindgen_test]
+fn generate_makes_visits_from_a_pattern() {
+    let est = Estimator::new().unwrap();
+    let pattern = js(r#"{"kind": "monthly", "start": "2023-01-01", "end": "2023-12-31", "facility": "primary", "amount": "180", "day": 15}"#);
+    let visits = Array::from(&est.generate(pattern, None).unwrap());
+    assert_eq!(visits.length(), 12);
+    assert_eq!(text(&visits.get(0), "date"), "2023-01-15");
+    assert_eq!(text(&visits.get(0), "amount"), "180.00");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_field_code_and_both_languages() {
+    let est = Estimator::new().unwrap();
+    let bad = js(r#"{"policy": "qiannan-employee", "member": "retiree", "lang": "zh",
+        "visits": [{"date": "2023-03-15", "facility": "primary", "amount": "12x"}]}"#);
+    let error = est.run(bad).unwrap_err();
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(text(&error, "field"), "visits[0].amount");
+    assert_eq!(text(&error, "code"), "not_a_number");
+    assert!(text(&error, "message").starts_with("visits[0].amount：不是数字"));
+    assert!(text(&error, "message_en").contains("is not a number"));
+}
+
+#[wasm_bindgen_test]
+fn unknown_figures_and_policies_are_errors_not_panics() {
+    let est = Estimator::new().unwrap();
+    let pharmacy = js(r#"{"policy": "qiannan-employee", "member": "in_service",
+        "visits": [{"date": "2023-03-15", "facility": "pharmacy", "amount": "500"}]}"#);
+    let error = est.run(pharmacy).unwrap_err();
+    assert_eq!(text(&error, "code"), "unknown_figure");
+    assert_eq!(text(&error, "field"), "overrides.ratio.pharmacy");
+    let unknown = est.run(js(r#"{"policy": "atlantis", "member": "retiree"}"#)).unwrap_err();
+    assert_eq!(text(&unknown, "field"), "policy");
+    for odd in ["null", "42", "\"text\"", "[]", r#"{"visits": {"a": 1}}"#] {
+        assert!(est.run(js(odd)).is_err(), "{odd} should be an error");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_bureau_policy_file_is_checked_and_added() {
+    let mut est = Estimator::new().unwrap();
+    let broken = est.check_policy("id = \"x\"\nscheme = \"employee\"\n", Some("en".into())).unwrap_err();
+    assert_eq!(text(&broken, "code"), "missing");
+    let text_of_qiannan = include_str!("../policies/qiannan-employee.toml").replace("qiannan-employee", "my-region");
+    let summary = est.add_policy(&text_of_qiannan, Some("en".into())).unwrap();
+    assert_eq!(text(&summary, "id"), "my-region");
+    let outcome = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region"))).unwrap();
+    assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
+}
