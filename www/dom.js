@@ -1,0 +1,31 @@
+// Small DOM helpers. Text always goes in as text nodes, never as markup.
+import { t } from './i18n.js';
+
+/** h('p', { class: 'x', text: 'hello' }, child, ...): an element with attributes and children. */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value == null || value === false) continue;
+    if (name === 'text') node.textContent = value;
+    else if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  node.append(...children.flat().filter((child) => child != null && child !== false));
+  return node;
+}
+
+// A figure that is not simply stated by a source is marked in words, not only by colour.
+const MARKED = new Set(['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user']);
+
+export function isMarked(status) {
+  return MARKED.has(status);
+}
+
+export function badge(lang, status) {
+  return h('span', { class: `oe-badge oe-badge-${status}`, text: t(lang, `status.${status}`) });
+}
+
+/** The status a figure shows: the user's own what-if wins over the policy's status. */
+export function figureStatus(figure) {
+  return figure.overridden ? 'user' : figure.status;
+}

@@ -1,0 +1,362 @@
+// mountEstimator(root, options): builds the estimator inside `root` and runs it. It looks up
+// elements only inside `root` and keeps no globals, so the same code can live in a Shadow DOM widget.
+import init, { Estimator } from './pkg/estimator.js';
+import { h } from './dom.js';
+import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
+import { asName, LANGS, t } from './i18n.js';
+import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
+import { renderChart, renderOutcome, summaryText } from './results.js';
+import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
+import { bindVisitEditor, renderVisitEditor } from './visits.js';
+
+/** The core's message without its leading field path: the message is shown beside the field. */
+function errorText(error) {
+  const text = error?.message || String(error);
+  const field = error?.field;
+  return field && text.startsWith(field) ? text.slice(field.length).replace(/^\s*[:：]\s*/, '') : text;
+}
+
+let wasmReady = null; // one wasm instance per page, shared by every estimator on it
+
+/**
+ * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
+ * lang ("zh" default), storageKey (localStorage key; null to remember nothing), scenario (a
+ * scenario in the API's shape to start from and to reset to, instead of the built-in example), wasm
+ * (what wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
+ * estimator.js).
+ */
+export async function mountEstimator(root, options = {}) {
+  const { page = false, storageKey = 'outpatient-estimator', wasm } = options;
+  const headingLevel = page ? 1 : 2;
+  const { fragment, prefix } = buildSkeleton(headingLevel);
+  root.classList.add('oe');
+  root.replaceChildren(fragment);
+  const refs = collectRefs(root);
+
+  const saved = storageKey ? loadState(storageKey) : null;
+  const state = {};
+  let lang = saved?.lang ?? options.lang ?? 'zh';
+  applyTexts(root, (key) => t(lang, key));
+
+  let est;
+  try {
+    wasmReady ??= init(wasm ? { module_or_path: wasm } : undefined);
+    await wasmReady;
+    est = new Estimator();
+  } catch (error) {
+    wasmReady = null;
+    refs.loadStatus.textContent = t(lang, 'loadFailed');
+    refs.loadStatus.classList.add('oe-failed');
+    return null;
+  }
+
+  const fromCore = {}; // per language: the policy summaries and the labels of every choice
+  const core = () => (fromCore[state.lang] ??= { policies: est.policies(state.lang), labels: est.labels(state.lang) });
+  const policies = () => core().policies;
+  const choices = (kind) => core().labels[kind].map(({ key, label }) => h('option', { value: key, text: asName(label) }));
+  const currentPolicy = () => policies().find((p) => p.id === state.policy);
+  let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
+  let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
+  let frame = 0;
+
+  // ---- the example ----------------------------------------------------------------------------
+  function generateOrNothing(pattern, inLang) {
+    try { return est.generate(pattern, inLang); } catch { return []; }
+  }
+  // The built-in example: the first bundled policy that can run it without a missing figure.
+  function makeExample() {
+    if (options.scenario) return stateFromScenario(options.scenario, lang);
+    const list = est.policies(lang);
+    let fallback = null;
+    for (const policy of list) {
+      const example = exampleState([policy], lang);
+      example.visits = generateOrNothing(toPattern(example), lang);
+      fallback ??= example;
+      try { est.run(toScenario(example)); return example; } catch { /* try the next policy */ }
+    }
+    return fallback ?? exampleState([], lang);
+  }
+  function replaceState(next) {
+    for (const key of Object.keys(state)) delete state[key];
+    Object.assign(state, next);
+    state.savedOverrides ??= {};
+    lang = state.lang;
+  }
+  replaceState(saved ?? makeExample());
+  if (!currentPolicy()) replaceState(makeExample());
+
+  // ---- rendering the inputs from the state ------------------------------------------------------
+  function renderAll() {
+    applyTexts(root, (key) => t(lang, key));
+    root.lang = lang;
+    if (page) {
+      document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+      document.title = t(lang, 'title');
+    }
+    const other = LANGS.find((l) => l !== lang);
+    refs.langButton.textContent = t(lang, 'otherLanguage'); // the other language's own name
+    refs.langButton.lang = other === 'zh' ? 'zh-CN' : 'en';
+
+    refs.policy.replaceChildren(...policies().map((p) => h('option', { value: p.id, text: p.name })));
+    refs.policy.value = state.policy;
+    refs.settlement.replaceChildren(...choices('settlement'));
+    refs.settlement.value = state.settlement;
+    refs.patternFacility.replaceChildren(...choices('facility'));
+    refs.start.value = state.period.start;
+    refs.end.value = state.period.end;
+    for (const input of root.querySelectorAll('[data-pattern]')) input.value = state.pattern[input.dataset.pattern];
+    refs.accountOn.checked = state.accountOn;
+    for (const input of root.querySelectorAll('[data-account]')) {
+      if (input.type === 'checkbox') input.checked = state.account[input.dataset.account];
+      else input.value = state.account[input.dataset.account];
+    }
+    renderMemberAndFigures();
+    renderSettlementHint();
+    renderFullYearButton();
+    renderPatternKind();
+    renderAccountFields();
+    renderVisitEditor(refs, state.visits, lang, prefix);
+    recalculateNow();
+  }
+
+  const renderFigures = () => renderFigureInputs(refs, { policy: currentPolicy(), state, lang, idPrefix: prefix, alwaysShow });
+
+  function renderMemberAndFigures() {
+    const policy = currentPolicy();
+    const members = policy?.members ?? [];
+    refs.member.replaceChildren(...members.map((m) => h('option', { value: m.key, text: asName(m.label) })));
+    refs.member.value = state.member;
+    renderFigures();
+  }
+  const renderSettlementHint = () => { refs.settlementHint.textContent = t(lang, `settlementHint.${state.settlement}`); };
+  const periodYear = () => Number(state.period.start.slice(0, 4)) || new Date().getFullYear() - 1;
+  const renderFullYearButton = () => { refs.fullYear.textContent = t(lang, 'fullYear', { year: periodYear() }); };
+  const renderPatternKind = () => {
+    for (const field of root.querySelectorAll('[data-for-kinds]')) {
+      field.hidden = !field.dataset.forKinds.split(' ').includes(state.pattern.kind);
+    }
+  };
+  const renderAccountFields = () => { refs.accountFields.hidden = !state.accountOn; };
+
+  // ---- calculating -----------------------------------------------------------------------------
+  /** Every change lands here; the calculation runs once per animation frame however fast one types. */
+  function changed() {
+    if (!frame) frame = requestAnimationFrame(recalculateNow);
+  }
+
+  function recalculateNow() {
+    cancelAnimationFrame(frame);
+    frame = 0;
+    if (storageKey) saveState(storageKey, state);
+    clearMessages();
+    const scenario = toScenario(state);
+    try {
+      renderResult(scenario);
+    } catch (error) {
+      // The last good result stays, in the language now chosen.
+      if (lastGood && lastGood.lang !== lang) {
+        try { renderResult(lastGood = { ...lastGood, lang }); } catch { /* keep it as it was */ }
+      }
+      showError(error);
+      return;
+    }
+    lastGood = scenario;
+    refs.alert.hidden = true;
+    refs.alertText.textContent = '';
+    refs.resultBody.classList.remove('oe-stale');
+  }
+
+  /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
+  function renderResult(scenario) {
+    const outcome = est.run(scenario);
+    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key) });
+    const summary = outcome.visits.length ? summaryText(outcome, lang) : t(lang, 'noResult');
+    refs.summary.textContent = summary;
+    try {
+      renderChart(refs.chart, est.svg(scenario), t(lang, 'chartAlt', { summary }), prefix);
+    } catch {
+      refs.chart.replaceChildren();
+    }
+  }
+
+  // ---- errors: one home for finding an error's input and showing the message next to it ----------
+  function inputForField(field) {
+    const find = (path) => {
+      const name = CSS.escape(path);
+      return root.querySelector(`[data-field="${name}"]`) ??
+        root.querySelector(`[data-field^="${name}@"], [data-field^="${name}."], [data-field^="${name}["]`);
+    };
+    return field ? find(field) : null;
+  }
+
+  let messages = 0;
+  function showMessage(input, text, kind) {
+    const message = h('p', { class: `oe-message oe-${kind}`, id: `${prefix}message-${++messages}`, text });
+    input.dataset.describedby = input.getAttribute('aria-describedby') ?? '';
+    input.setAttribute('aria-describedby', `${input.dataset.describedby} ${message.id}`.trim());
+    if (kind === 'error') input.setAttribute('aria-invalid', 'true');
+    input.classList.add(`oe-has-${kind}`);
+    const holder = input.closest('.oe-check') ?? input.closest('.oe-field, td');
+    if (input.closest('.oe-check')) holder.after(message); else holder.append(message);
+  }
+
+  function clearMessages(scope = root) {
+    for (const message of scope.querySelectorAll('.oe-message')) message.remove();
+    for (const input of scope.querySelectorAll('[data-describedby]')) {
+      if (input.dataset.describedby) input.setAttribute('aria-describedby', input.dataset.describedby);
+      else input.removeAttribute('aria-describedby');
+      delete input.dataset.describedby;
+      input.removeAttribute('aria-invalid');
+      input.classList.remove('oe-has-error', 'oe-has-needed');
+    }
+  }
+
+  /** Show the field's message and keep the last good result on screen, marked as such. */
+  function showError(error) {
+    const needsFigure = error.code === 'unknown_figure';
+    let field = error.field ?? '';
+    if (needsFigure && !field.startsWith('overrides.')) field = `overrides.${field}`;
+    let input = inputForField(field);
+    if (!input && needsFigure) {
+      alwaysShow = new Set([...alwaysShow, field.slice('overrides.'.length)]);
+      renderFigures();
+      input = inputForField(field);
+    }
+    const message = errorText(error);
+    if (input) showMessage(input, message, needsFigure ? 'needed' : 'error');
+    refs.alert.hidden = false;
+    refs.alert.classList.toggle('oe-alert-needed', needsFigure);
+    refs.alertText.textContent = [
+      lastGood ? t(lang, 'stale') : '',
+      t(lang, needsFigure ? 'needFigure' : 'fixField', { message }),
+    ].join(' ').trim();
+    refs.alertButton.hidden = !input;
+    refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
+    alertTarget = input;
+    refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
+    if (!lastGood) refs.summary.textContent = '';
+  }
+  let alertTarget = null;
+  refs.alertButton.addEventListener('click', () => alertTarget && reveal(alertTarget));
+
+  function reveal(input) {
+    for (let node = input.parentElement; node && node !== root; node = node.parentElement) {
+      if (node.localName === 'details') node.open = true;
+    }
+    input.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    input.focus({ preventScroll: true });
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------------
+  refs.form.addEventListener('submit', (event) => event.preventDefault()); // Enter must not reload
+
+  refs.langButton.addEventListener('click', () => {
+    state.lang = lang = LANGS.find((l) => l !== lang);
+    renderAll();
+  });
+  refs.resetButton.addEventListener('click', () => {
+    const keepLang = lang;
+    replaceState(makeExample());
+    state.lang = lang = keepLang;
+    alwaysShow = new Set();
+    renderAll();
+  });
+
+  refs.policy.addEventListener('change', () => {
+    // What-ifs belong to a policy: put this one's aside and bring back the new one's.
+    state.savedOverrides[state.policy] = state.overrides;
+    state.policy = refs.policy.value;
+    state.overrides = state.savedOverrides[state.policy] ?? {};
+    const members = (currentPolicy()?.members ?? []).map((m) => m.key);
+    if (!members.includes(state.member)) state.member = members[0] ?? '';
+    alwaysShow = new Set();
+    renderMemberAndFigures();
+    changed();
+  });
+  refs.member.addEventListener('change', () => {
+    state.member = refs.member.value;
+    renderFigures();
+    changed();
+  });
+  refs.settlement.addEventListener('change', () => {
+    state.settlement = refs.settlement.value;
+    renderSettlementHint();
+    renderFigures();
+    changed();
+  });
+
+  for (const end of ['start', 'end']) {
+    refs[end].addEventListener('input', () => {
+      state.period[end] = refs[end].value;
+      renderFullYearButton();
+      renderFigures(); // the versions in force may have changed
+      changed();
+    });
+  }
+  refs.fullYear.addEventListener('click', () => {
+    state.period = calendarYear(periodYear());
+    refs.start.value = state.period.start;
+    refs.end.value = state.period.end;
+    renderFullYearButton();
+    renderFigures();
+    changed();
+  });
+
+  const patternBox = refs.replaceVisits.closest('fieldset');
+  const onPatternEdit = (event) => {
+    const input = event.target.closest('[data-pattern]');
+    if (!input) return;
+    state.pattern[input.dataset.pattern] = input.value;
+    renderPatternKind();
+    clearMessages(patternBox);
+    if (storageKey) saveState(storageKey, state);
+  };
+  patternBox.addEventListener('input', onPatternEdit);
+  patternBox.addEventListener('change', onPatternEdit);
+  const generateInto = (replace) => {
+    clearMessages(patternBox);
+    let visits;
+    try {
+      visits = est.generate(toPattern(state), lang);
+    } catch (error) {
+      // The core names the pattern's own fields ("amount", maybe "pattern.amount"); its range is the period.
+      const name = (error.field ?? 'kind').replace(/^pattern\./, '');
+      const input = inputForField(['start', 'end'].includes(name) ? `period.${name}` : `pattern.${name}`) ?? refs.replaceVisits;
+      showMessage(input, errorText(error), 'error');
+      return;
+    }
+    // Added visits go in date order among the old ones so the editor reads like a diary.
+    state.visits = replace ? visits : [...state.visits, ...visits].sort((a, b) => a.date.localeCompare(b.date));
+    renderVisitEditor(refs, state.visits, lang, prefix);
+    changed();
+  };
+  refs.replaceVisits.addEventListener('click', () => generateInto(true));
+  refs.addVisits.addEventListener('click', () => generateInto(false));
+
+  bindVisitEditor(refs, state, { changed, rerender: () => renderVisitEditor(refs, state.visits, lang, prefix) });
+
+  refs.accountOn.addEventListener('change', () => {
+    state.accountOn = refs.accountOn.checked;
+    renderAccountFields();
+    renderFigures();
+    changed();
+  });
+  const onAccountEdit = (event) => {
+    const input = event.target.closest('[data-account]');
+    if (!input) return;
+    state.account[input.dataset.account] = input.type === 'checkbox' ? input.checked : input.value;
+    if (input.type === 'checkbox') renderFigures(); // the yearly credit needs its figure
+    changed();
+  };
+  refs.accountFields.addEventListener('input', onAccountEdit);
+  refs.accountFields.addEventListener('change', onAccountEdit);
+
+  const statusOf = (key) =>
+    policyFigures(currentPolicy(), state, new Set([key.split('@')[0]])).find((f) => f.overrideKey === key)?.status;
+  bindFigureInputs(refs.adjustDetails.parentElement, state, { lang: () => lang, changed, statusOf });
+
+  refs.loadStatus.hidden = true;
+  refs.layout.hidden = false;
+  renderAll();
+  return { state, recalculate: recalculateNow };
+}

@@ -1,0 +1,150 @@
+// Showing an Outcome: summary sentence, chart, per-year meters, totals, the visit-by-visit table
+// with its expandable trace, and the figures used. Everything from the core goes in as text, except
+// the chart, which is the core's own SVG document parsed as SVG (never as HTML).
+import { badge, figureStatus, h, isMarked } from './dom.js';
+import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
+import { t } from './i18n.js';
+
+export function summaryText(outcome, lang) {
+  const totals = outcome.totals;
+  return t(lang, 'summary', {
+    amount: yuan(totals.amount), fund: yuan(totals.fund), self: yuan(totals.self),
+    cash: yuan(totals.cash), account: yuan(totals.account), share: percent(totals.effective_share),
+  });
+}
+
+/** `nameOf(key)` names a figure (the outcome's figures carry only their key). */
+export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf }) {
+  refs.summary.textContent = summaryText(outcome, lang);
+  refs.years.replaceChildren(...outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
+  refs.totals.replaceChildren(...totalsList(outcome.totals, lang));
+  refs.resultRows.replaceChildren(...outcome.visits.flatMap((visit, row) => visitRows(visit, row, lang, idPrefix, nameOf)));
+  const several = new Set(outcome.figures.map((f) => f.version)).size > 1;
+  refs.usedFigures.replaceChildren(...outcome.figures.map((f) => figureItem(f, lang, nameOf, several)));
+}
+
+/**
+ * Insert the core's chart. The SVG is parsed as XML, so nothing in it can run as HTML. Its ids are
+ * prefixed so that several estimators on one page never share one; without a label of its own the
+ * chart gets `label`.
+ */
+export function renderChart(box, svgText, label, idPrefix) {
+  const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+  const svg = doc.documentElement;
+  if (svg.localName !== 'svg' || doc.querySelector('parsererror')) {
+    box.replaceChildren();
+    return;
+  }
+  for (const script of svg.querySelectorAll('script, foreignObject')) script.remove();
+  const chart = box.ownerDocument.importNode(svg, true);
+  prefixIds(chart, `${idPrefix}chart-`);
+  chart.setAttribute('role', 'img');
+  if (!chart.hasAttribute('aria-labelledby')) chart.setAttribute('aria-label', label);
+  chart.setAttribute('focusable', 'false');
+  box.replaceChildren(chart);
+}
+
+function prefixIds(svg, prefix) {
+  const ids = new Set([...svg.querySelectorAll('[id]')].map((node) => node.id));
+  if (ids.size === 0) return;
+  for (const node of [svg, ...svg.querySelectorAll('*')]) {
+    if (node.id) node.id = prefix + node.id;
+    for (const name of ['aria-labelledby', 'aria-describedby']) {
+      const value = node.getAttribute(name);
+      if (value) node.setAttribute(name, value.split(/\s+/).map((id) => (ids.has(id) ? prefix + id : id)).join(' '));
+    }
+    for (const attr of [...node.attributes]) {
+      if (/(^|:)href$/.test(attr.name) && attr.value.startsWith('#')) attr.value = `#${prefix}${attr.value.slice(1)}`;
+      else if (attr.value.includes('url(#')) attr.value = attr.value.replace(/url\(#/g, `url(#${prefix}`);
+    }
+  }
+}
+
+function meter(label, fill, extra) {
+  const bar = h('div', { class: 'oe-bar', 'aria-hidden': 'true' }, h('span', { class: 'oe-bar-fill' }));
+  bar.style.setProperty('--fill', `${fill}%`); // CSSOM, allowed by the style-src policy
+  return h('div', { class: 'oe-meter' }, h('p', {}, label, extra ? h('span', { class: 'oe-meter-note', text: ` · ${extra}` }) : null), bar);
+}
+
+function yearCard(year, lang, headingTag) {
+  const capLeft = minusYuan(year.cap, year.cap_used);
+  return h('section', { class: 'oe-year' },
+    h(headingTag, { text: t(lang, 'yearHeading', { year: year.year }) }),
+    meter(t(lang, 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
+      deductibleFill(year),
+      year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on })),
+    meter(t(lang, 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(capLeft) }),
+      share(year.cap_used, year.cap),
+      year.cap_reached_on && t(lang, 'capReached', { date: year.cap_reached_on })),
+    Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0
+      ? h('p', { class: 'oe-hint', text: t(lang, 'accountEnd', { balance: yuan(year.account_balance_end), credit: yuan(year.account_credit) }) })
+      : null);
+}
+
+// An unknown deductible shows an empty bar; a zero deductible is met from the start.
+function deductibleFill(year) {
+  if (year.deductible == null) return 0;
+  return Number(year.deductible) > 0 ? share(year.deductible_paid, year.deductible) : 100;
+}
+
+function totalsList(totals, lang) {
+  const entry = (key, value, sub) => h('div', { class: sub ? 'oe-total oe-sub' : 'oe-total' },
+    h('dt', { text: t(lang, `total.${key}`) }), h('dd', { text: value }));
+  return [
+    entry('amount', yuan(totals.amount)),
+    entry('fund', yuan(totals.fund)),
+    entry('self', yuan(totals.self)),
+    entry('cash', yuan(totals.cash), true),
+    entry('account', yuan(totals.account), true),
+    entry('share', percent(totals.effective_share)),
+  ];
+}
+
+/** A result row and its hidden trace row; the date button opens the trace. */
+function visitRows(visit, row, lang, idPrefix, nameOf) {
+  const traceId = `${idPrefix}trace-${row}`;
+  const flagged = [...new Set(visit.trace.flatMap((step) => step.figures.map(figureStatus)).filter(isMarked))];
+  const toggle = h('button', { type: 'button', class: 'oe-expand', 'aria-expanded': 'false', 'aria-controls': traceId },
+    h('span', { class: 'oe-chevron', 'aria-hidden': 'true' }),
+    h('span', { text: visit.date }),
+    h('span', { class: 'oe-sr', text: ` ${t(lang, 'showTrace', { n: visit.index + 1 })}` }));
+  const trace = h('tr', { class: 'oe-trace', id: traceId, hidden: true },
+    h('td', { colspan: 8 }, traceDetails(visit, lang, nameOf)));
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    trace.hidden = !open;
+  });
+  const num = (text) => h('td', { class: 'oe-num', text });
+  const main = h('tr', { class: Number(visit.fund) === 0 ? 'oe-nofund' : null },
+    h('th', { scope: 'row' }, toggle, flagged.length ? h('span', { class: 'oe-flags' }, flagged.map((s) => badge(lang, s))) : null),
+    h('td', { text: t(lang, `facilityShort.${visit.facility}`) }),
+    num(yuan(visit.amount)), num(yuan(visit.deductible)), num(percent(visit.ratio)),
+    num(yuan(visit.fund)), num(yuan(visit.self)), num(yuan(visit.cap_remaining)));
+  return [main, trace];
+}
+
+function traceDetails(visit, lang, nameOf) {
+  return h('div', { class: 'oe-trace-body' },
+    visit.notes.length
+      ? h('ul', { class: 'oe-notes', 'aria-label': t(lang, 'notes') }, visit.notes.map((note) => h('li', { text: note.text })))
+      : null,
+    h('ol', { class: 'oe-steps' }, visit.trace.map((step) =>
+      h('li', {}, h('p', { text: step.text }),
+        step.figures.length ? h('ul', { class: 'oe-figure-list' }, step.figures.map((f) => figureItem(f, lang, nameOf, false))) : null))));
+}
+
+/** One figure in words: name, value, a badge unless it is plainly stated, its source and note. */
+function figureItem(figure, lang, nameOf, withVersion) {
+  const status = figureStatus(figure);
+  return h('li', { class: 'oe-figure-item' },
+    h('span', { class: 'oe-figure-name', text: nameOf(figure.key) + (withVersion && figure.version ? ` (${t(lang, 'versionFrom', { date: figure.version })})` : '') }),
+    ' ',
+    h('strong', { text: figureValueText(figure.key, figure.value, lang) }),
+    isMarked(status) ? [' ', badge(lang, status)] : null,
+    figure.overridden && figure.policy_value != null
+      ? h('span', { class: 'oe-figure-note', text: t(lang, 'policyFigure', { value: figureValueText(figure.key, figure.policy_value, lang) }) })
+      : null,
+    figure.source_title ? h('span', { class: 'oe-figure-source', text: t(lang, 'source') + t(lang, 'colon') + figure.source_title }) : null,
+    figure.note ? h('span', { class: 'oe-figure-note', text: figure.note }) : null);
+}

@@ -1,0 +1,119 @@
+// The page state: the scenario as the user typed it (raw strings, never normalised, so an invalid
+// entry stays on screen until the user fixes it), the UI language and the pattern builder's fields.
+// Saved in localStorage so a reload restores everything.
+
+const VERSION = 1;
+
+/** Today as YYYY-MM-DD in local time. */
+export function isoToday(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Twelve months that cross a 1 January: 1 July last year to 30 June this year. */
+export function defaultPeriod(today = isoToday()) {
+  const year = Number(today.slice(0, 4));
+  return { start: `${year - 1}-07-01`, end: `${year}-06-30` };
+}
+
+export function calendarYear(year) {
+  return { start: `${year}-01-01`, end: `${year}-12-31` };
+}
+
+export const EXAMPLE_PATTERN = {
+  kind: 'monthly', facility: 'primary', amount: '400.00', out_of_scope: '0.00',
+  day: '15', weekday: '1', seed: '42',
+};
+
+/** The example: the first policy (a retiree if it has them), monthly visits across 1 January. */
+export function exampleState(policies, lang) {
+  const policy = policies[0];
+  const members = (policy?.members ?? []).map((m) => m.key);
+  return {
+    v: VERSION,
+    lang,
+    policy: policy?.id ?? '',
+    member: members.includes('retiree') ? 'retiree' : members[0] ?? '',
+    settlement: 'local',
+    period: defaultPeriod(),
+    visits: [],
+    pattern: { ...EXAMPLE_PATTERN },
+    accountOn: false,
+    account: { balance: '0.00', yearly_credit: true, pays_member_share: true },
+    overrides: {},
+  };
+}
+
+/** A page state from a scenario in the API's shape (a pre-filled example, e.g. for a news story). */
+export function stateFromScenario(scenario, lang) {
+  const state = exampleState([], scenario.lang ?? lang);
+  const text = (value, fallback = '') => (value == null ? fallback : String(value));
+  return {
+    ...state,
+    policy: text(scenario.policy),
+    member: text(scenario.member),
+    settlement: text(scenario.settlement, 'local'),
+    period: scenario.period ? { start: text(scenario.period.start), end: text(scenario.period.end) } : state.period,
+    visits: (scenario.visits ?? []).map((v) => ({
+      date: text(v.date), facility: text(v.facility), amount: text(v.amount), out_of_scope: text(v.out_of_scope, '0.00'),
+    })),
+    overrides: Object.fromEntries(Object.entries(scenario.overrides ?? {}).map(([key, value]) => [key, text(value)])),
+    accountOn: Boolean(scenario.account),
+    account: scenario.account
+      ? { balance: text(scenario.account.balance, '0.00'), yearly_credit: scenario.account.yearly_credit !== false, pays_member_share: scenario.account.pays_member_share !== false }
+      : state.account,
+  };
+}
+
+/** The scenario object `Estimator.run` takes, built from the state without touching the raw texts. */
+export function toScenario(state) {
+  const scenario = {
+    policy: state.policy,
+    member: state.member,
+    settlement: state.settlement,
+    period: { start: state.period.start, end: state.period.end },
+    visits: state.visits.map(({ date, facility, amount, out_of_scope }) => ({ date, facility, amount, out_of_scope })),
+    overrides: Object.fromEntries(Object.entries(state.overrides).filter(([, value]) => value.trim() !== '')),
+    lang: state.lang,
+  };
+  if (state.accountOn) scenario.account = { ...state.account };
+  return scenario;
+}
+
+/** The pattern object `Estimator.generate` takes; the range is the period. */
+export function toPattern(state) {
+  const p = state.pattern;
+  const whole = (raw) => (/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
+  const range = { start: state.period.start, end: state.period.end };
+  if (p.kind === 'chronic') return { kind: 'chronic', ...range, seed: whole(p.seed) };
+  const common = { kind: p.kind, ...range, facility: p.facility, amount: p.amount, out_of_scope: p.out_of_scope };
+  return p.kind === 'monthly' ? { ...common, day: whole(p.day) } : { ...common, weekday: whole(p.weekday) };
+}
+
+export function loadState(storageKey) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(storageKey));
+    return isState(saved) ? saved : null;
+  } catch {
+    return null; // no storage (private mode, file://) or a damaged entry: start from the example
+  }
+}
+
+export function saveState(storageKey, state) {
+  try {
+    localStorage.setItem(storageKey, JSON.stringify(state));
+  } catch {
+    // storage full or unavailable: the page still works, it just won't remember
+  }
+}
+
+// A saved state from another version of the page, or edited by hand, is dropped rather than trusted.
+function isState(s) {
+  const text = (x) => typeof x === 'string';
+  return s != null && s.v === VERSION && text(s.lang) && text(s.policy) && text(s.member) &&
+    text(s.settlement) && s.period && text(s.period.start) && text(s.period.end) &&
+    Array.isArray(s.visits) && s.visits.every((v) => v && text(v.date) && text(v.facility) && text(v.amount) && text(v.out_of_scope)) &&
+    s.pattern && typeof s.pattern === 'object' && Object.values(s.pattern).every(text) &&
+    typeof s.accountOn === 'boolean' && s.account && text(s.account.balance) &&
+    s.overrides && typeof s.overrides === 'object' && Object.values(s.overrides).every(text);
+}

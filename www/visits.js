@@ -1,0 +1,81 @@
+// The visit editor: one table row per visit of the scenario, in the scenario's own order, so that
+// the core's "visits[3].amount" is row 3 here.
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+const FACILITIES = ['primary', 'secondary', 'tertiary', 'pharmacy'];
+
+export function renderVisitEditor(refs, visits, lang, idPrefix) {
+  refs.visitsCaption.textContent = t(lang, 'visitsCaption', { n: visits.length });
+  refs.noVisits.hidden = visits.length > 0;
+  refs.visitRows.replaceChildren(...visits.map((visit, index) => visitRow(visit, index, lang, idPrefix)));
+}
+
+function visitRow(visit, index, lang, idPrefix) {
+  const n = index + 1;
+  const id = (name) => `${idPrefix}v${index}-${name}`;
+  const cell = (name, labelKey, control) =>
+    h('td', {}, h('label', { class: 'oe-sr', for: id(name), text: t(lang, labelKey, { n }) }), control);
+  const text = (name, labelKey) =>
+    cell(name, labelKey, h('input', {
+      id: id(name), type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'oe-money',
+      'data-visit': name, 'data-field': `visits[${index}].${name}`,
+    }));
+
+  const date = h('input', { id: id('date'), type: 'date', 'data-visit': 'date', 'data-field': `visits[${index}].date` });
+  const facility = h('select', { id: id('facility'), 'data-visit': 'facility', 'data-field': `visits[${index}].facility` },
+    FACILITIES.map((f) => h('option', { value: f, text: t(lang, `facilityShort.${f}`) })));
+  const row = h('tr', { 'data-index': index },
+    cell('date', 'rowLabel.date', date),
+    cell('facility', 'rowLabel.facility', facility),
+    text('amount', 'rowLabel.amount'),
+    text('out_of_scope', 'rowLabel.outOfScope'),
+    h('td', {}, h('button', {
+      type: 'button', class: 'oe-button oe-quiet oe-delete', 'data-delete': index,
+      'aria-label': t(lang, 'deleteVisitLabel', { n }), title: t(lang, 'deleteVisitLabel', { n }),
+    }, h('span', { 'aria-hidden': 'true', text: '✕' }))));
+  // Values are set as properties so that whatever the user typed comes back exactly, valid or not.
+  date.value = visit.date;
+  facility.value = visit.facility;
+  row.querySelector('[data-visit="amount"]').value = visit.amount;
+  row.querySelector('[data-visit="out_of_scope"]').value = visit.out_of_scope;
+  return row;
+}
+
+/** Wire the editor: typing edits the state in place; add and delete change the rows. */
+export function bindVisitEditor(refs, state, { changed, rerender }) {
+  const onEdit = (event) => {
+    const input = event.target.closest('[data-visit]');
+    if (!input) return;
+    const index = Number(input.closest('tr').dataset.index);
+    state.visits[index][input.dataset.visit] = input.value;
+    changed();
+  };
+  refs.visitRows.addEventListener('input', onEdit);
+  refs.visitRows.addEventListener('change', onEdit);
+
+  refs.visitRows.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-delete]');
+    if (!button) return;
+    const index = Number(button.dataset.delete);
+    state.visits.splice(index, 1);
+    rerender();
+    // Keep keyboard users in place: the next row's delete button, or "add a visit" when none is left.
+    const buttons = refs.visitRows.querySelectorAll('[data-delete]');
+    (buttons[Math.min(index, buttons.length - 1)] ?? refs.addVisit).focus();
+    changed();
+  });
+
+  refs.addVisit.addEventListener('click', () => {
+    const last = state.visits[state.visits.length - 1];
+    state.visits.push({
+      date: last?.date ?? state.period.start,
+      facility: last?.facility ?? 'primary',
+      amount: last?.amount ?? '100.00',
+      out_of_scope: '0.00',
+    });
+    rerender();
+    refs.visitRows.lastElementChild?.querySelector('input')?.focus();
+    changed();
+  });
+}
