@@ -108,6 +108,16 @@ pub struct YearOutcome {
     pub cap_reached_on: Option<NaiveDate>,
     pub account_credit: Yuan,
     pub account_balance_end: Yuan,
+    /// The cap through the year (within the period): one step per policy version in force, so a
+    /// mid-year change shows; `cap` null where the figure is unknown.
+    pub cap_steps: Vec<CapStep>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CapStep {
+    #[serde(serialize_with = "crate::policy::serialize_date")]
+    pub from: NaiveDate,
+    pub cap: Option<Yuan>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -218,6 +228,20 @@ impl Run<'_> {
             }
             if state.out.cap.is_none() {
                 state.out.cap = self.figures.get(version, &format!("cap.{member}")).ok().map(|(c, _)| Yuan(c));
+            }
+        }
+        let year = state.out.year;
+        let (first, last) = match period {
+            Some(p) => (p.start.max(new_year(year)), p.end.min(year_end(year))),
+            None => (new_year(year), year_end(year)),
+        };
+        let cap_key = format!("cap.{}", self.scenario.member.key());
+        for (i, version) in self.policy.versions.iter().enumerate() {
+            let next_start = self.policy.versions.get(i + 1).map(|v| v.start);
+            let in_range = version.start <= last && next_start.is_none_or(|n| n > first);
+            if in_range {
+                let cap = self.figures.get(version, &cap_key).ok().map(|(c, _)| Yuan(c));
+                state.out.cap_steps.push(CapStep { from: version.start.max(first), cap });
             }
         }
         state.out.deductible_paid = Yuan(state.deductible_paid);

@@ -16,10 +16,10 @@ use rust_decimal::Decimal;
 use std::fmt::Write;
 
 const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 380.0;
+const HEIGHT: f64 = 420.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 56.0;
+const TOP: f64 = 84.0;
 const BOTTOM: f64 = 44.0;
 
 const FUND: &str = "#1f5fa8";
@@ -37,7 +37,7 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
     let summary = summary(outcome, lang);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="oe-chart-title oe-chart-desc" class="oe-chart" font-family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" font-size="12"><title id="oe-chart-title">{}</title><desc id="oe-chart-desc">{}</desc><rect width="{WIDTH}" height="{HEIGHT}" fill="{WHITE}" class="oe-chart-bg"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="oe-chart-title oe-chart-desc" class="oe-chart" font-family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" font-size="13"><title id="oe-chart-title">{}</title><desc id="oe-chart-desc">{}</desc><rect width="{WIDTH}" height="{HEIGHT}" fill="{WHITE}" class="oe-chart-bg"/>"#,
         escape(&title),
         escape(&summary)
     );
@@ -68,14 +68,14 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
             y(tick), LEFT - 6.0, y(tick) + 4.0, tick);
         tick += step;
     }
-    let _ = write!(svg, r#"<text x="{LEFT}" y="{}" fill="{TEXT}" font-size="11">{}</text>"#, TOP - 8.0, escape(&tr!(lang, zh: "元", en: "yuan")));
+    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - 6.0, TOP - 14.0, escape(&tr!(lang, zh: "元", en: "yuan")));
 
     // Month ticks along the bottom; a year label under each January (and at the start).
     let mut month = start.with_day(1).unwrap_or(start);
     while month <= end {
         if month >= start {
             let label = if month.month() == 1 || month == start.with_day(1).unwrap_or(start) {
-                tr!(lang, zh: "{}年{}月", en: "{} {}", month.year(), month_label(month.month(), lang))
+                tr!(lang, zh: "{}年{}月", en: "{1} {0}", month.year(), if lang == Lang::Zh { month.month().to_string() } else { month_label(month.month(), lang) })
             } else {
                 month_label(month.month(), lang)
             };
@@ -85,49 +85,66 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
         month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
     }
 
-    // Each year: the cap as a dashed ceiling, then the two cumulative step lines.
+    // Each year: the cap as a dashed ceiling (a step where a new version changes it), then the
+    // fund's and the member's cumulative payments, then the markers.
+    let mut label_row = 0;
     for year in &outcome.years {
         let from = start.max(new_year(year.year));
         let to = end.min(crate::date::year_end(year.year));
-        let (x0, x1) = (x(from), x(to) + (WIDTH - LEFT - RIGHT) / span);
-        if let Some(cap) = year.cap {
-            let _ = write!(svg, r#"<line x1="{x0:.1}" x2="{x1:.1}" y1="{0:.1}" y2="{0:.1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{1:.1}" y="{2:.1}" fill="{CAP}" font-size="11">{3}</text>"#,
-                yd(cap.0), x0 + 4.0, yd(cap.0) - 5.0, escape(&tr!(lang, zh: "{} 年限额 {} 元", en: "{} cap {}", year.year, cap)));
+        let day_width = (WIDTH - LEFT - RIGHT) / span;
+        let (x0, x1) = (x(from), x(to) + day_width);
+        for (i, cap_step) in year.cap_steps.iter().enumerate() {
+            let Some(cap) = cap_step.cap else { continue };
+            let seg_end = year.cap_steps.get(i + 1).map_or(x1, |next| x(next.from));
+            let _ = write!(svg, r#"<line x1="{0:.1}" x2="{seg_end:.1}" y1="{1:.1}" y2="{1:.1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{2:.1}" y="{3:.1}" fill="{CAP}" font-size="12">{4}</text>"#,
+                x(cap_step.from), yd(cap.0), x(cap_step.from) + 4.0, yd(cap.0) - 6.0,
+                escape(&tr!(lang, zh: "限额 {} 元", en: "cap {}", cap)));
         }
-        let visits: Vec<_> = outcome.visits.iter().filter(|v| v.date.year() == year.year).collect();
-        let mut sorted = visits.clone();
+        let mut sorted: Vec<_> = outcome.visits.iter().filter(|v| v.date.year() == year.year).collect();
         sorted.sort_by_key(|v| (v.date, v.index));
-        for (class, colour, dash, pick) in [("oe-fund", FUND, "", true), ("oe-member", MEMBER, r#" stroke-dasharray="2 3""#, false)] {
-            let mut total = Decimal::ZERO;
-            let mut path = format!("M{x0:.1},{:.1}", y(0.0));
-            for v in &sorted {
-                let px = x(v.date);
-                let _ = write!(path, " H{px:.1}");
-                total += if pick { v.fund.0 } else { v.member.0 };
-                let _ = write!(path, " V{:.1}", yd(total));
+        let (mut fund, mut member) = (Decimal::ZERO, Decimal::ZERO);
+        let (mut fund_path, mut member_path) = (format!("M{x0:.1},{:.1}", y(0.0)), format!("M{x0:.1},{:.1}", y(0.0)));
+        let mut markers = String::new();
+        for v in &sorted {
+            let px = x(v.date);
+            fund += v.fund.0;
+            member += v.member.0;
+            let _ = write!(fund_path, " H{px:.1} V{:.1}", yd(fund));
+            let _ = write!(member_path, " H{px:.1} V{:.1}", yd(member));
+            for note in &v.notes {
+                let (shape, class, at, cy) = match note.code {
+                    "deductible_met" => ("circle", "oe-deductible-met", v.date, y(0.0)),
+                    "deductible_met_by_change" => ("circle", "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0.0)),
+                    "cap_reached" => ("triangle", "oe-cap-reached", v.date, yd(fund)),
+                    _ => continue,
+                };
+                let cx = x(at);
+                let (mark, label) = if shape == "circle" {
+                    (format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
+                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)))
+                } else {
+                    (format!(r#"<path d="M{cx:.1},{:.1} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - 6.0),
+                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)))
+                };
+                // Labels alternate between two heights so that neighbours do not overlap.
+                let ly = if shape == "circle" { cy - 12.0 - 16.0 * f64::from(label_row % 2) } else { cy + 22.0 + 16.0 * f64::from(label_row % 2) };
+                label_row += 1;
+                let anchor = if cx > WIDTH - 160.0 { "end" } else { "start" };
+                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}<text x="{:.1}" y="{ly:.1}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
+                    if anchor == "end" { cx + 4.0 } else { cx - 4.0 }, escape(&label));
             }
-            let _ = write!(path, " H{x1:.1}");
-            let _ = write!(svg, r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash} class="{class}"/>"#);
         }
-        // Markers: a circle where the deductible is met, a triangle where the cap is reached.
-        if let Some(date) = year.deductible_met_on.filter(|d| *d >= start && *d <= end) {
-            let (cx, cy) = (x(date), y(0.0) - 1.0);
-            let _ = write!(svg, r#"<g class="oe-marker oe-deductible-met"><circle cx="{cx:.1}" cy="{cy:.1}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/><text x="{cx:.1}" y="{:.1}" text-anchor="middle" fill="{TEXT}" font-size="11">{}</text></g>"#,
-                cy - 10.0, escape(&tr!(lang, zh: "● 起付线已达到 {}", en: "● deductible met {}", short_date(date, lang))));
-        }
-        if let (Some(date), Some(cap)) = (year.cap_reached_on.filter(|d| *d >= start && *d <= end), year.cap) {
-            let (cx, cy) = (x(date), yd(cap.0));
-            let _ = write!(svg, r#"<g class="oe-marker oe-cap-reached"><path d="M{:.1},{:.1} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/><text x="{cx:.1}" y="{:.1}" text-anchor="middle" fill="{TEXT}" font-size="11">{}</text></g>"#,
-                cx, cy - 6.0, cy + 22.0, escape(&tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(date, lang))));
-        }
+        let _ = write!(fund_path, " H{x1:.1}");
+        let _ = write!(member_path, " H{x1:.1}");
+        let _ = write!(svg, r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#);
     }
 
     // Each 1 January inside the period: the reset, said in words.
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
-        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{TOP}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{:.1}" y="{}" fill="{RESET}" font-size="11" font-weight="bold">{}</text><text x="{:.1}" y="{}" fill="{RESET}" font-size="10">{}</text></g>"#,
-            HEIGHT - BOTTOM, rx + 4.0, TOP + 12.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
-            rx + 4.0, TOP + 25.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
+        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{:.1}" y="{}" fill="{RESET}" font-size="11" font-weight="bold">{}</text><text x="{:.1}" y="{}" fill="{RESET}" font-size="10">{}</text></g>"#,
+            TOP - 14.0, HEIGHT - BOTTOM, rx + 4.0, TOP - 2.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
+            rx + 4.0, TOP + 12.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
     }
 
     // Legend: line styles and marker shapes with words.
@@ -139,10 +156,10 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
     let mut lx = LEFT;
     for (mark, label) in legend {
         let _ = write!(svg, r#"<g transform="translate({lx:.1},18)">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
-        lx += 36.0 + label.chars().map(|c| if c.is_ascii() { 6.2 } else { 12.0 }).sum::<f64>();
+        lx += 36.0 + label.chars().map(|c| if c.is_ascii() { 7.4 } else { 13.5 }).sum::<f64>();
     }
-    let _ = write!(svg, r#"<text x="{LEFT}" y="38" fill="{TEXT}" font-size="11">{}</text>"#, escape(&tr!(lang,
-        zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met   ▲ cap reached   {} to {}", iso(start), iso(end))));
+    let _ = write!(svg, r#"<text x="{LEFT}" y="44" fill="{TEXT}" font-size="12">{}</text>"#, escape(&tr!(lang,
+        zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met · ▲ cap reached · {} to {}", iso(start), iso(end))));
     svg.push_str("</svg>");
     svg
 }
@@ -176,7 +193,10 @@ pub fn summary(outcome: &Outcome, lang: Lang) -> String {
 }
 
 fn short_date(date: NaiveDate, lang: Lang) -> String {
-    tr!(lang, zh: "{}年{}月{}日", en: "{} {} {}", date.year(), if lang == Lang::Zh { date.month().to_string() } else { month_label(date.month(), lang) }, date.day())
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Lang::En => format!("{} {} {}", date.day(), month_label(date.month(), lang), date.year()),
+    }
 }
 
 fn month_label(month: u32, lang: Lang) -> String {
