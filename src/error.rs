@@ -144,7 +144,13 @@ impl Error {
             ValueForUnknown => bilingual!(zh: "状态为 unknown（未知）的数值不能给出 value", en: "has a value although its status is unknown"),
             MissingValue => bilingual!(zh: "需要 value（若来源未给出，请把 status 写为 unknown）", en: "needs a value (if no source gives it, set status = \"unknown\")"),
             SameAsItself => bilingual!(zh: "不能引用自身", en: "cannot refer to itself"),
-            UnknownFigure { key, version } => bilingual!(zh: "政策未给出“{}”（{} 起的版本），请在下方填写本地数值", en: "the policy does not give \"{}\" (version from {}); enter your local figure", key, version),
+            UnknownFigure { key, version } => {
+                let (zh, en) = (crate::policy::figure_label(key, Lang::Zh), crate::policy::figure_label(key, Lang::En));
+                Text {
+                    zh: format!("政策未给出“{zh}”（{version} 起的版本），请填写本地数值"),
+                    en: format!("the policy does not give \"{en}\" (version from {version}); enter your local figure"),
+                }
+            }
             UnknownOverride { key } => bilingual!(zh: "“{}”不是可调整的数值", en: "\"{}\" is not a figure that can be set", key),
             TooMany { max } => bilingual!(zh: "数量过多（最多 {} 项）", en: "has too many entries (at most {})", max),
             TooLarge { max_bytes } => bilingual!(zh: "内容过大（最多 {} 字节）", en: "is too large (at most {} bytes)", max_bytes),

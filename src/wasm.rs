@@ -106,14 +106,22 @@ fn to_js<T: Serialize>(value: &T, lang: Lang) -> Result<JsValue, JsValue> {
         .map_err(|e| js_error(&Error::new("", ErrorKind::Syntax { detail: e.to_string() }), lang))
 }
 
-/// A JS `Error` whose message is in `lang`, carrying `field`, `code`, `message_en`, `message_zh`.
+/// A JS `Error` whose message is in `lang`, carrying `field`, `code`, `detail` (the message
+/// without the field, for showing next to the input), `message_en`, `message_zh`, and for an
+/// unknown figure the `version` it belongs to.
 fn js_error(error: &Error, lang: Lang) -> JsValue {
     let js = js_sys::Error::new(&error.message(lang));
+    let version = match &error.kind {
+        ErrorKind::UnknownFigure { version, .. } => version.clone(),
+        _ => String::new(),
+    };
     for (key, value) in [
         ("field", error.field.clone()),
         ("code", error.code().to_owned()),
+        ("detail", error.description().get(lang).to_owned()),
         ("message_en", error.message(Lang::En)),
         ("message_zh", error.message(Lang::Zh)),
+        ("version", version),
     ] {
         // Setting a property on a fresh Error object cannot fail.
         let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &JsValue::from_str(&value));
