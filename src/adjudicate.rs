@@ -223,11 +223,12 @@ impl Run<'_> {
         });
         if let Some(version) = at {
             let member = self.scenario.member.key();
-            if state.out.deductible.is_none() {
-                state.out.deductible = self.threshold(version).ok().map(|(t, _)| Yuan(t));
+            if let Ok((threshold, used)) = self.threshold(version) {
+                self.remember(&used);
+                state.out.deductible = Some(Yuan(threshold));
             }
-            if state.out.cap.is_none() {
-                state.out.cap = self.figures.get(version, &format!("cap.{member}")).ok().map(|(c, _)| Yuan(c));
+            if let Some(cap) = self.known(version, &format!("cap.{member}")) {
+                state.out.cap = Some(Yuan(cap));
             }
         }
         let year = state.out.year;
@@ -240,7 +241,7 @@ impl Run<'_> {
             let next_start = self.policy.versions.get(i + 1).map(|v| v.start);
             let in_range = version.start <= last && next_start.is_none_or(|n| n > first);
             if in_range {
-                let cap = self.figures.get(version, &cap_key).ok().map(|(c, _)| Yuan(c));
+                let cap = self.known(version, &cap_key).map(Yuan);
                 state.out.cap_steps.push(CapStep { from: version.start.max(first), cap });
             }
         }
@@ -248,6 +249,13 @@ impl Run<'_> {
         state.out.cap_used = Yuan(state.fund_paid);
         state.out.account_balance_end = Yuan(self.balance);
         self.years.push(state.out);
+    }
+
+    /// A figure shown for information (meters, cap left): its value when known, remembered as used.
+    fn known(&mut self, version: &Version, key: &str) -> Option<Decimal> {
+        let (value, used) = self.figures.get(version, key).ok()?;
+        self.remember(&used);
+        Some(value)
     }
 
     fn remember(&mut self, used: &[UsedFigure]) {
@@ -315,6 +323,10 @@ impl Run<'_> {
             if used.iter().any(|f| f.key == OUT_OF_AREA_MULTIPLE && f.status == Status::LowerBound) {
                 notes.push(note("deductible_may_be_higher", tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher.")));
             }
+            if year.deductible_paid < threshold {
+                // A later version (or an override) raised the deductible above what was paid.
+                year.out.deductible_met_on = None;
+            }
             if year.out.deductible_met_on.is_none() && year.deductible_paid >= threshold {
                 let by_change = deductible_part.is_zero() && !threshold.is_zero() && version_changed;
                 let on = if by_change { version.start.max(new_year(visit.date.year())) } else { visit.date };
@@ -353,6 +365,8 @@ impl Run<'_> {
                 year.out.cap = Some(Yuan(cap));
                 let remaining = (cap - year.fund_paid).max(Decimal::ZERO);
                 if remaining > Decimal::ZERO && year.cap_exhausted {
+                    // The raised cap is not reached until payments reach it again.
+                    year.out.cap_reached_on = None;
                     notes.push(note("cap_raised", tr!(lang, zh: "年度限额自 {} 起提高为 {} 元，本年已支付的 {} 元计入新限额。", en: "From {} the cap is {}; the {} already paid this year counts against it.", iso(version.start), Yuan(cap), Yuan(year.fund_paid))));
                 }
                 fund = raw.min(remaining);
@@ -369,13 +383,12 @@ impl Run<'_> {
             }
         }
         // The cap left, for the table and meters, even when this visit did not need the cap.
-        let cap_left = |paid_before: Decimal| -> Option<Decimal> {
-            let cap = self.figures.get(version, &cap_key).ok()?.0;
-            Some((cap - paid_before).max(Decimal::ZERO))
-        };
         let cap = match cap_before {
             Some(before) => (Some(before), Some(before - fund)),
-            None => (cap_left(year.fund_paid), cap_left(year.fund_paid)),
+            None => {
+                let left = self.known(version, &cap_key).map(|cap| (cap - year.fund_paid).max(Decimal::ZERO));
+                (left, left)
+            }
         };
         let booked = Booked { eligible, deductible: deductible_part, ratio, fund, cap, version: Some(version.start) };
         Ok(self.book(index, visit, booked, notes, trace, year))
@@ -462,7 +475,8 @@ impl Run<'_> {
             totals.cash.0 += y.cash.0;
         }
         if !totals.amount.0.is_zero() {
-            totals.effective_share = Some(Ratio((totals.member.0 / totals.amount.0).round_dp(4)));
+            let share = totals.member.0 / totals.amount.0;
+            totals.effective_share = Some(Ratio(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)));
         }
         let mut visits = self.visits;
         visits.sort_by_key(|v| v.index);

@@ -139,7 +139,7 @@ impl FigureKind {
             FigureKind::Multiple => {
                 let value = parse_decimal(text, field, false)?;
                 if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
-                    return Err(Error::new(field, ErrorKind::NotANumber));
+                    return Err(Error::new(field, ErrorKind::MultipleOutOfRange));
                 }
                 Ok(value)
             }

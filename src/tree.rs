@@ -212,12 +212,18 @@ impl<'a> Table<'a> {
                 return Err(Error::new(join(path, key), ErrorKind::UnknownKey { allowed: allowed.to_vec() }));
             }
         }
-        Ok(Table { entries, path: path.to_owned() })
+        Table::open_map(tree, path)
     }
 
     /// Opens `tree` as a table whose keys are free (a map such as `[sources]`).
     pub fn open_map(tree: &'a Tree, path: &str) -> Result<Table<'a>> {
         let entries = as_table(tree, path)?;
+        // JSON allows a key twice and would let one silently win; refuse instead.
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|(k, _)| k == key) {
+                return Err(Error::new(join(path, key), ErrorKind::DuplicateKey));
+            }
+        }
         Ok(Table { entries, path: path.to_owned() })
     }
 

@@ -144,6 +144,10 @@ fn run(args: Args) -> Result<String, Error> {
 }
 
 fn json_tree(text: &str, path: &str) -> Result<Tree, Error> {
+    let limit = outpatient_estimator::limits::MAX_SCENARIO_BYTES;
+    if text.len() > limit {
+        return Err(Error::new(path, ErrorKind::TooLarge { max_bytes: limit }));
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     Tree::read(&mut deserializer)
         .and_then(|tree| deserializer.end().map(|()| tree))

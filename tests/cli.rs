@@ -1,0 +1,213 @@
+//! The `estimate` command end to end: the built binary, run as a user would run it.
+
+use outpatient_estimator::{adjudicate, Lang, Library, Scenario};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const EXAMPLE: &str = "examples/qiannan-retiree.json";
+const POLICY_IDS: [&str; 6] = ["hohhot-employee", "hunan-employee", "jiangxi-employee", "jiangxi-resident", "qiannan-employee", "xilingol-employee"];
+
+fn estimate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_estimate")).args(args).current_dir(ROOT).output().expect("estimate runs")
+}
+
+fn estimate_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_estimate"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("estimate starts");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("estimate finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 errors")
+}
+
+#[track_caller]
+fn assert_success(output: &Output) {
+    assert!(output.status.success(), "exit {:?}\nstderr: {}", output.status, stderr(output));
+}
+
+/// A file in this test run's scratch directory.
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("write scratch file");
+    path
+}
+
+/// The outcome the library gives for the example, in English (the command's default language).
+fn library_outcome(text: &str) -> Value {
+    let library = Library::bundled().expect("bundled");
+    let mut scenario = Scenario::from_json(text, &library).expect("valid example");
+    scenario.lang = Lang::En;
+    let outcome = adjudicate(&scenario, scenario.policy(&library).unwrap()).expect("adjudicates");
+    serde_json::to_value(outcome).unwrap()
+}
+
+#[test]
+fn json_output_parses_and_is_the_librarys_outcome() {
+    let output = estimate(&[EXAMPLE]);
+    assert_success(&output);
+    let printed: Value = serde_json::from_str(&stdout(&output)).expect("the output is JSON");
+    let example = std::fs::read_to_string(Path::new(ROOT).join(EXAMPLE)).unwrap();
+    assert_eq!(printed, library_outcome(&example));
+    assert_eq!(printed["visits"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let example = std::fs::read_to_string(Path::new(ROOT).join(EXAMPLE)).unwrap();
+    let output = estimate_with_stdin(&["-"], &example);
+    assert_success(&output);
+    let printed: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(printed, library_outcome(&example));
+}
+
+#[test]
+fn table_output_has_a_header_row_and_a_row_per_visit() {
+    let output = estimate(&["--table", EXAMPLE]);
+    assert_success(&output);
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.iter().position(|l| ["date", "facility", "amount", "fund", "self"].iter().all(|w| l.contains(w)));
+    let header = header.unwrap_or_else(|| panic!("no header row in:\n{text}"));
+    let rows = lines[header + 1..].iter().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains("-")).count();
+    assert!(rows >= 5, "{text}");
+    // The example's second visit: (300 - 20 - 50) x 0.65 = 149.50 (see tests/cases for the rules).
+    assert!(text.contains("149.50"), "{text}");
+}
+
+#[test]
+fn table_output_follows_the_language() {
+    let output = estimate(&["--table", "--lang", "zh", EXAMPLE]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("日期"), "{}", stdout(&output));
+}
+
+#[test]
+fn svg_output_is_an_svg_document() {
+    let output = estimate(&["--svg", EXAMPLE]);
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(text.trim_start().starts_with("<svg"), "{}", &text[..text.len().min(200)]);
+    assert!(text.trim_end().ends_with("</svg>"));
+}
+
+#[test]
+fn list_names_the_six_bundled_policies() {
+    let output = estimate(&["--list"]);
+    assert_success(&output);
+    let text = stdout(&output);
+    for id in POLICY_IDS {
+        assert!(text.lines().any(|l| l.starts_with(id)), "{id} missing from:\n{text}");
+    }
+    assert_eq!(text.lines().count(), 6, "{text}");
+}
+
+#[test]
+fn check_accepts_a_bundled_policy_file() {
+    let output = estimate(&["--check", "policies/qiannan-employee.toml"]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("qiannan-employee"), "{}", stdout(&output));
+}
+
+#[test]
+fn check_refuses_a_broken_policy_file_and_names_the_field() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("policies/qiannan-employee.toml")).unwrap();
+    let broken = text.replacen(r#"primary = { value = "0.70""#, r#"primary = { value = "1.70""#, 1);
+    assert_ne!(text, broken);
+    let path = scratch("broken.toml", &broken);
+    let output = estimate(&["--check", path.to_str().unwrap()]);
+    assert!(!output.status.success(), "a broken file passed the check");
+    let errors = stderr(&output);
+    assert!(errors.contains("versions[0].ratio.primary.value"), "{errors}");
+    assert!(stdout(&output).is_empty(), "nothing on standard output: {}", stdout(&output));
+}
+
+#[test]
+fn a_bad_amount_exits_non_zero_and_names_the_visit() {
+    let example = std::fs::read_to_string(Path::new(ROOT).join(EXAMPLE)).unwrap();
+    let broken = example.replacen(r#""amount": "5000.00""#, r#""amount": "5,000.0.0""#, 1);
+    assert_ne!(example, broken);
+    let path = scratch("bad-amount.json", &broken);
+    let output = estimate(&[path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("visits[2].amount"), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+
+    // The same through standard input, with the message in Chinese.
+    let output = estimate_with_stdin(&["--lang", "zh", "-"], &broken);
+    assert!(!output.status.success());
+    let errors = stderr(&output);
+    assert!(errors.contains("visits[2].amount") && errors.contains("不是数字"), "{errors}");
+}
+
+#[test]
+fn an_unknown_figure_exits_non_zero_and_names_the_override() {
+    let scenario = r#"{ "policy": "qiannan-employee", "member": "in_service",
+        "visits": [ { "date": "2023-03-01", "facility": "pharmacy", "amount": "300.00" } ] }"#;
+    let output = estimate_with_stdin(&["-"], scenario);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("overrides.ratio.pharmacy"), "{}", stderr(&output));
+}
+
+#[test]
+fn broken_json_exits_non_zero() {
+    let output = estimate_with_stdin(&["-"], "{ \"policy\": ");
+    assert!(!output.status.success());
+    assert!(!stderr(&output).is_empty());
+}
+
+#[test]
+fn a_loaded_policy_file_replaces_the_bundled_one() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("policies/qiannan-employee.toml")).unwrap();
+    let changed = text.replacen(r#"deductible = { value = "150""#, r#"deductible = { value = "100""#, 1);
+    let policy = scratch("qiannan-100.toml", &changed);
+    let scenario = r#"{ "policy": "qiannan-employee", "member": "in_service",
+        "visits": [ { "date": "2023-03-01", "facility": "primary", "amount": "300.00" } ] }"#;
+    let output = estimate_with_stdin(&["--policy", policy.to_str().unwrap(), "-"], scenario);
+    assert_success(&output);
+    let printed: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    // Deductible 100 instead of 150: fund (300 - 100) x 0.70 = 140.00.
+    assert_eq!(printed["visits"][0]["fund"], "140.00");
+}
+
+#[test]
+fn generate_prints_visits_in_scenario_form() {
+    let pattern = r#"{ "kind": "monthly", "start": "2023-01-01", "end": "2023-12-31", "facility": "primary", "amount": "180", "day": 31 }"#;
+    let output = estimate_with_stdin(&["--generate", "-"], pattern);
+    assert_success(&output);
+    let visits: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let visits = visits.as_array().expect("a list of visits");
+    assert_eq!(visits.len(), 12);
+    assert_eq!(visits[1]["date"], "2023-02-28");
+    assert_eq!(visits[1]["amount"], "180.00");
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    for args in [&["--frobnicate"][..], &[][..], &["--lang", "fr", EXAMPLE][..], &["--list", EXAMPLE][..]] {
+        let output = estimate(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_missing_file_exits_non_zero_and_names_it() {
+    let output = estimate(&["no-such-scenario.json"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no-such-scenario.json"), "{}", stderr(&output));
+}

@@ -1,0 +1,173 @@
+// Shared set-up of the browser tests: the static server (scripts/serve.mjs, in-process, on a free
+// port, serving dist/), Debian's Chromium driven by playwright-core, and one fresh browser context
+// per test that records everything that must not happen on the page: console errors, uncaught
+// exceptions, failed or erroring requests, Content-Security-Policy violations, dialogs, and any
+// request that leaves the page's own origin.
+//
+//   const browser = useBrowser();                  // at the top of a *.test.mjs file
+//   test('...', async (t) => {
+//     const session = await browser.open(t);       // new context + page, closed after the test
+//     await session.load();                        // the page, ready to use
+//     ...
+//     session.assertClean();                       // nothing went wrong on the page
+//   });
+//
+// Environment: CHROMIUM overrides /usr/bin/chromium.
+
+import assert from 'node:assert/strict';
+import { access } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+export const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run',
+];
+
+/** A wide desktop window; tests that need a phone set their own. */
+export const DESKTOP = { width: 1280, height: 900 };
+
+/** Starts the server on dist/ and the browser. Resolves to { url, origin, browser, close }. */
+export async function launch() {
+  await access(`${DIST}index.html`).catch(() => {
+    throw new Error(`${DIST}index.html is missing: build the page first (make dist)`);
+  });
+  const server = await startServer({ root: DIST, port: 0 });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    origin: new URL(server.url).origin,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Registers before/after hooks that start the server and the browser once per test file.
+ * Returns an object whose `open(t, options)` gives each test its own context and page.
+ */
+export function useBrowser() {
+  const shared = {};
+  before(async () => Object.assign(shared, await launch()), { timeout: 60_000 });
+  after(async () => { await shared.close?.(); });
+  shared.open = (t, options) => openSession(shared, t, options);
+  return shared;
+}
+
+/**
+ * A fresh browser context and page for one test, closed when the test ends.
+ * options: viewport ({ width, height }), initScripts (extra `addInitScript` arguments, e.g. { path }).
+ */
+export async function openSession(shared, t, { viewport = DESKTOP, initScripts = [] } = {}) {
+  const { browser, url, origin } = shared;
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  t.after(() => context.close());
+  context.setDefaultTimeout(10_000);
+
+  const problems = {
+    consoleErrors: [],
+    pageErrors: [],
+    failedRequests: [],
+    httpErrors: [],
+    cspViolations: [],
+    foreignRequests: [],
+    dialogs: [],
+  };
+
+  // CSP violations, straight from the page: the event carries the directive and what was blocked.
+  // (Chromium also logs them as console errors, which are caught below as well.)
+  await context.exposeBinding('__e2eReportCspViolation', (_source, violation) => {
+    problems.cspViolations.push(violation);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__e2eReportCspViolation({
+        directive: event.violatedDirective, blocked: event.blockedURI, sample: event.sample,
+        source: event.sourceFile, line: event.lineNumber,
+      });
+    }, true);
+  });
+  for (const script of initScripts) await context.addInitScript(script);
+
+  context.on('request', (request) => {
+    let requestOrigin;
+    try { requestOrigin = new URL(request.url()).origin; } catch { requestOrigin = null; }
+    if (requestOrigin !== origin) problems.foreignRequests.push(request.url());
+  });
+  context.on('requestfailed', (request) => {
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+  });
+  context.on('response', (response) => {
+    if (response.status() >= 400) problems.httpErrors.push(`${response.status()} ${response.url()}`);
+  });
+
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      const { url: at, lineNumber } = message.location();
+      problems.consoleErrors.push(`${message.text()} (${at}:${lineNumber})`);
+    }
+  });
+  page.on('pageerror', (error) => problems.pageErrors.push(error.stack ?? String(error)));
+  page.on('dialog', async (dialog) => {
+    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    await dialog.dismiss().catch(() => {});
+  });
+
+  return {
+    page,
+    context,
+    url,
+    origin,
+    problems,
+    /** Opens the page and waits until the estimator is ready and has shown its first result. */
+    async load() {
+      await page.goto(url);
+      await waitForEstimator(page);
+    },
+    /** Reloads and waits as load() does. */
+    async reload() {
+      await page.reload();
+      await waitForEstimator(page);
+    },
+    /** Fails the test if anything in `problems` happened. */
+    assertClean() {
+      const found = Object.fromEntries(Object.entries(problems).filter(([, list]) => list.length > 0));
+      assert.deepEqual(found, {}, 'the page had problems:\n' + JSON.stringify(found, null, 2));
+    },
+  };
+}
+
+/** The estimator is mounted (the wasm loaded) and its first calculation has run. */
+export async function waitForEstimator(page) {
+  await page.locator('[data-ref="layout"]').waitFor({ state: 'visible' });
+  await settle(page);
+}
+
+/**
+ * Waits until the page has handled what has happened so far: the page recalculates in a
+ * requestAnimationFrame callback queued by the input event, and frame callbacks run in the order
+ * they were queued, so once one queued after it has run, the page's has too.
+ */
+export function settle(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+  }));
+}
