@@ -150,6 +150,8 @@ pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
     let first_year = period.map(|p| p.start.year());
     let last_year = period.map(|p| p.end.year());
     let mut run = Run {
+        first_year,
+        period,
         scenario,
         policy,
         figures,
@@ -189,6 +191,9 @@ struct YearState {
 }
 
 struct Run<'a> {
+    /// The period's first year: its first visit starts the period, not a new year.
+    first_year: Option<i32>,
+    period: Option<Period>,
     scenario: &'a Scenario,
     policy: &'a Policy,
     figures: Figures<'a>,
@@ -284,7 +289,7 @@ impl Run<'_> {
         let first_of_year = year.out.visits == 0;
         year.out.visits += 1;
         year.out.amount.0 += visit.amount;
-        if first_of_year && Some(visit.date.year()) != self.scenario.effective_period().map(|p| p.start.year()) {
+        if first_of_year && Some(visit.date.year()) != self.first_year {
             notes.push(note("new_year", tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", visit.date.year())));
         }
 
@@ -484,7 +489,7 @@ impl Run<'_> {
             policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.lang).to_owned() },
             member: self.scenario.member,
             settlement: self.scenario.settlement,
-            period: self.scenario.effective_period().map(|p| PeriodOut { start: p.start, end: p.end }),
+            period: self.period.map(|p| PeriodOut { start: p.start, end: p.end }),
             visits,
             years: self.years,
             totals,

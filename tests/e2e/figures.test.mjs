@@ -1,0 +1,67 @@
+// A figure the policy leaves unknown: Qiannan gives no ratio for pharmacies, so pharmacy visits
+// need the user's figure. The page asks for it with a labelled input; once given, the result appears
+// (the same as `estimate` with that override) and the figure is marked as the user's.
+
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { settle, useBrowser } from './harness.mjs';
+import {
+  assertShows, buildEstimate, chooseScheme, field, messageFor, PERIOD, readResult, replaceWithPattern, runEstimate,
+  scenarioOnScreen, setPeriod, storedScenario, waitForResultRows,
+} from './steps.mjs';
+
+const browser = useBrowser();
+before(() => buildEstimate(), { timeout: 300_000 });
+
+test('an unknown figure is asked for, and the answer is used and marked as the user\'s', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await chooseScheme(page, 'qiannan-employee', 'in_service');
+  await setPeriod(page, PERIOD);
+  await replaceWithPattern(page, { facility: 'pharmacy', amount: '200.00', day: 15 });
+
+  // The page asks for the pharmacy ratio, with a label, a hint and a message beside it.
+  const input = field(page, 'overrides.ratio.pharmacy');
+  await input.waitFor({ state: 'visible' });
+  const wrapper = page.locator('[data-ref="unknownFigures"] [data-figure="ratio.pharmacy"]');
+  assert.equal(await wrapper.count(), 1, 'the input is among the unknown figures');
+  const label = await input.evaluate((node) => [...node.labels].map((l) => l.textContent).join(' '));
+  assert.match(label, /药店/, `labelled as the pharmacy ratio: ${label}`);
+  assert.equal(await page.getByLabel(label, { exact: true }).getAttribute('data-override'), 'ratio.pharmacy');
+  assert.equal(await input.inputValue(), '');
+  assert.equal(await wrapper.locator('.oe-badge-unknown').textContent(), '未知');
+  const message = messageFor(page, 'overrides.ratio.pharmacy');
+  assert.equal(await message.count(), 1, 'a message beside the input');
+  assert.match(await message.getAttribute('class'), /oe-needed/);
+  const asking = await readResult(page);
+  assert.match(asking.alert, /还缺一个数字/);
+  assert.ok(asking.rows.every((row) => row.facility !== '药店'), 'no pharmacy result yet');
+
+  await input.fill('0.70');
+  await waitForResultRows(page, 12);
+  await settle(page);
+  const shown = await readResult(page);
+  assert.equal(shown.alert, null, 'the message is gone');
+  assert.equal(shown.stale, false);
+  assert.ok(shown.rows.every((row) => row.facility === '药店' && row.ratio === '70%'), 'every visit at 70%');
+  assert.equal(await message.count(), 0);
+  assert.equal(await input.getAttribute('aria-invalid'), null);
+
+  // The figure is the user's: in the input's badge, on every row, and in the figures used.
+  assert.equal(await wrapper.locator('.oe-badge-user').textContent(), '您的数字');
+  assert.equal(await wrapper.locator('.oe-badge-unknown').count(), 0);
+  assert.ok(shown.rows.every((row) => row.flags.includes('user')), 'each row flags the user\'s figure');
+  await page.locator('details.oe-used > summary').click();
+  const used = page.locator('[data-ref="usedFigures"] li', { hasText: '70%' });
+  assert.equal(await used.locator('.oe-badge-user').count(), 1, 'listed among the figures used as the user\'s');
+
+  // The same as `estimate` with the override.
+  const scenario = await scenarioOnScreen(page);
+  assert.deepEqual(scenario.overrides, { 'ratio.pharmacy': '0.70' });
+  assert.deepEqual(scenario, await storedScenario(page));
+  const outcome = await runEstimate(scenario);
+  assert.ok(outcome.figures.some((f) => f.key === 'ratio.pharmacy' && f.status === 'user' && f.overridden && Number(f.value) === 0.7));
+  assertShows(shown, outcome);
+  session.assertClean();
+});

@@ -1,0 +1,64 @@
+// Switching the language: the interface turns English (and back), <html lang> and the title follow,
+// the core's texts (policy names, chart) come in the new language, and no figure changes.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useBrowser } from './harness.mjs';
+import { buildYear, CJK, readInputs, readResult, ref, storedState, switchLanguage } from './steps.mjs';
+
+const browser = useBrowser();
+
+/** The figures on screen, without their labels. */
+const figuresOf = (result) => ({
+  totals: result.totals.map((entry) => entry.value),
+  rows: result.rows.map(({ facility, flags, ...numbers }) => numbers),
+  years: result.years.map((year) => [year.deductible.amounts, year.cap.amounts]),
+});
+
+test('the language button switches the whole page and keeps every figure', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildYear(page);
+
+  const inChinese = await readResult(page);
+  const inputs = await readInputs(page);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.equal(await page.title(), '门诊统筹报销估算');
+  assert.equal(await ref(page, 'langButton').textContent(), 'English');
+  assert.match(inChinese.summary, /^总费用/);
+
+  await switchLanguage(page, 'en');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await page.title(), 'Outpatient pooling benefit estimator');
+  assert.equal(await page.locator('h1').textContent(), 'Outpatient pooling benefit estimator');
+  assert.equal(await ref(page, 'results').locator('h2').textContent(), 'Estimate');
+  assert.equal(await ref(page, 'addVisit').textContent(), 'Add a visit');
+  assert.equal(await ref(page, 'langButton').textContent(), '中文');
+  assert.equal(await ref(page, 'langButton').getAttribute('lang'), 'zh-CN', 'the button names Chinese in Chinese');
+  assert.match(await ref(page, 'policy').locator('option:checked').textContent(), /^Qiannan Prefecture: employee scheme/);
+  assert.equal(await ref(page, 'member').locator('option:checked').textContent(), 'Retiree');
+  assert.match(await ref(page, 'chart').locator('svg title').textContent(), /fund and member share over time/);
+  assert.match(await ref(page, 'chart').locator('svg .oe-reset').textContent(), /1 January|Jan/);
+
+  const inEnglish = await readResult(page);
+  assert.match(inEnglish.summary, /^Total spending ¥/);
+  assert.deepEqual(inEnglish.totals.map((entry) => entry.label),
+    ['Total spending', 'Fund pays', 'You pay', 'of which cash', 'of which personal account', 'Your share']);
+  assert.deepEqual(figuresOf(inEnglish), figuresOf(inChinese), 'the same figures in both languages');
+  assert.deepEqual(await readInputs(page), inputs, 'the inputs are unchanged');
+  // Everything visible is English now; the only Chinese is the button back to Chinese.
+  const visible = await page.evaluate(() => document.body.innerText);
+  assert.deepEqual(visible.match(new RegExp(CJK.source + '+', 'g')), ['中文'], 'no Chinese left but the button');
+  assert.equal((await storedState(page)).lang, 'en', 'the choice is remembered');
+
+  await switchLanguage(page, 'zh');
+  assert.equal(await page.title(), '门诊统筹报销估算');
+  assert.equal(await ref(page, 'addVisit').textContent(), '添加一次就诊');
+  assert.equal(await ref(page, 'langButton').textContent(), 'English');
+  assert.match(await ref(page, 'policy').locator('option:checked').textContent(), /^黔南州/);
+  const back = await readResult(page);
+  assert.deepEqual(back, inChinese, 'back in Chinese, the result is as it was');
+  assert.deepEqual(await readInputs(page), inputs);
+  session.assertClean();
+});

@@ -1,0 +1,99 @@
+// The main path: choose a region and member, build a year from a pattern, add and delete a visit,
+// and check every figure shown against `estimate` on the same scenario; the chart's deductible and
+// cap markers and the 1 January reset, and the second year starting again.
+
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { useBrowser } from './harness.mjs';
+import {
+  addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern,
+  runEstimate, scenarioOnScreen, storedScenario, waitForResultRows,
+} from './steps.mjs';
+
+const browser = useBrowser();
+before(() => buildEstimate(), { timeout: 300_000 });
+
+/** The year, a large tertiary visit that reaches the cap, and one monthly visit less. */
+async function buildEditedYear(page) {
+  await buildYear(page);
+  const added = await addVisit(page, { date: '2023-10-09', facility: 'tertiary', amount: '5000.00' });
+  assert.equal(added, 12);
+  await waitForResultRows(page, 13);
+  await deleteVisit(page, 2); // 2023-09-15
+  await waitForResultRows(page, 12);
+}
+
+test('a year built on the page shows exactly what `estimate` computes', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildEditedYear(page);
+
+  // The scenario as the page shows it is the one it stores and runs.
+  const scenario = await scenarioOnScreen(page);
+  assert.deepEqual(scenario, await storedScenario(page), 'what is on screen is what the page stored');
+  assert.equal(scenario.policy, 'qiannan-employee');
+  assert.equal(scenario.member, 'retiree');
+  assert.deepEqual(scenario.period, PERIOD);
+  assert.equal(scenario.visits.length, 12);
+  assert.deepEqual(scenario.visits[2], { date: '2023-10-15', facility: 'primary', amount: '400.00', out_of_scope: '0.00' },
+    'the 15 September visit is gone');
+  assert.deepEqual(scenario.visits[11], { date: '2023-10-09', facility: 'tertiary', amount: '5000.00', out_of_scope: '0.00' },
+    'the added visit is last, as entered');
+
+  const outcome = await runEstimate(scenario);
+  assert.equal(outcome.visits.length, 12);
+  assert.ok(outcome.years[0].cap_reached_on, 'the scenario reaches the cap (or the test checks less than it should)');
+
+  const shown = await readResult(page);
+  assert.equal(shown.alert, null, 'no message: ' + shown.alert);
+  assert.equal(shown.stale, false);
+  assertShows(shown, outcome);
+  // The summary sentence carries the same totals.
+  for (const value of [outcome.totals.amount, outcome.totals.fund, outcome.totals.self]) {
+    assert.ok(shown.summary.replace(/,/g, '').includes(`¥${value}`), `summary has ${value}: ${shown.summary}`);
+  }
+  session.assertClean();
+});
+
+test('the chart marks the deductible, the cap and the 1 January reset; the new year starts again', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildEditedYear(page);
+  const outcome = await runEstimate(await scenarioOnScreen(page));
+  const [first, second] = outcome.years;
+  assert.deepEqual([first.year, second.year], [2023, 2024]);
+
+  const chart = ref(page, 'chart').locator('svg');
+  assert.equal(await chart.count(), 1, 'one chart');
+  assert.ok(await chart.locator('.oe-deductible-met').count() >= 1, 'a deductible-met marker');
+  assert.equal(await chart.locator('.oe-cap-reached').count(), 1, 'one cap-reached marker');
+  assert.equal(await chart.locator('.oe-reset').count(), 1, 'one 1 January reset');
+  assert.ok((await chart.locator('.oe-reset').textContent()).trim() !== '', 'the reset is labelled');
+
+  // The second year starts again: its deductible is counted anew and its cap used from 0.
+  assert.equal(first.cap_reached_on, '2023-10-09');
+  assert.equal(second.deductible_met_on, '2024-01-15');
+  assert.equal(second.deductible_paid, second.deductible);
+  const fundIn2024 = outcome.visits.filter((v) => v.date.startsWith('2024-'))
+    .reduce((sum, v) => sum + BigInt(v.fund.replace('.', '')), 0n);
+  assert.equal(BigInt(second.cap_used.replace('.', '')), fundIn2024, '2024 cap used counts 2024 payments only');
+
+  const shown = await readResult(page);
+  assertShows(shown, outcome);
+  const [card2023, card2024] = shown.years;
+  assert.ok(card2023.cap.note.includes('2023-10-09'), `2023 cap reached: ${card2023.cap.note}`);
+  assert.equal(card2024.deductible.amounts[0], '¥150.00', 'the 2024 deductible is paid anew');
+  assert.ok(card2024.deductible.note.includes('2024-01-15'), `2024 deductible met: ${card2024.deductible.note}`);
+  assert.equal(card2024.cap.amounts[0], '¥1,687.50', '2024 cap used from 0: 187.50 + 5 × 300.00');
+  assert.equal(card2024.cap.note, '', 'the 2024 cap is not reached');
+
+  // A period inside one calendar year has no reset.
+  await ref(page, 'fullYear').click();
+  await replaceWithPattern(page, { facility: 'primary', amount: '400.00', day: 15 });
+  await waitForResultRows(page, 12);
+  assert.equal(await chart.locator('.oe-reset').count(), 0, 'no reset inside one year');
+  assert.equal((await readResult(page)).years.length, 1);
+  session.assertClean();
+});

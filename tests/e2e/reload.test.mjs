@@ -1,0 +1,59 @@
+// Reloading brings the scenario back: policy, member, period, every visit as typed (a bad amount
+// too, with its message), the pattern builder, the figures entered and the language.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { settle, useBrowser } from './harness.mjs';
+import {
+  addVisit, buildYear, deleteVisit, field, messageFor, readInputs, readResult, ref, scenarioOnScreen, storedState,
+  switchLanguage, visitField,
+} from './steps.mjs';
+
+const browser = useBrowser();
+
+test('a reload brings back the same scenario', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildYear(page);
+  await addVisit(page, { date: '2024-02-29', facility: 'secondary', amount: '880.80', out_of_scope: '80.00' });
+  await deleteVisit(page, 0);
+  await visitField(page, 1, 'amount').fill('123.45');
+  await field(page, 'overrides.ratio.pharmacy').fill('0.70');
+  await field(page, 'pattern.amount').fill('250.00');
+  await settle(page);
+  const scenario = await scenarioOnScreen(page);
+  const result = await readResult(page);
+  assert.equal(result.alert, null);
+
+  await session.reload();
+  assert.deepEqual(await scenarioOnScreen(page), scenario, 'the same scenario');
+  assert.equal(await ref(page, 'policy').inputValue(), 'qiannan-employee');
+  assert.equal(await ref(page, 'member').inputValue(), 'retiree');
+  assert.equal(scenario.visits.length, 12);
+  assert.equal(await visitField(page, 1, 'amount').inputValue(), '123.45');
+  assert.equal(await visitField(page, 11, 'facility').inputValue(), 'secondary');
+  assert.equal(await field(page, 'pattern.amount').inputValue(), '250.00', 'the pattern builder too');
+  assert.deepEqual(await readResult(page), result, 'and the same result');
+
+  // A bad amount and the English page come back as they were left, message and all.
+  await visitField(page, 4, 'amount').fill('12x');
+  await switchLanguage(page, 'en');
+  const inputs = await readInputs(page);
+  const message = await messageFor(page, 'visits[4].amount').textContent();
+  assert.match(message, /is not a number/);
+  assert.equal((await storedState(page)).visits[4].amount, '12x', 'the raw text is stored');
+
+  await session.reload();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await ref(page, 'addVisit').textContent(), 'Add a visit');
+  assert.deepEqual(await readInputs(page), inputs, 'every input as it was');
+  assert.equal(await visitField(page, 4, 'amount').inputValue(), '12x');
+  assert.equal(await visitField(page, 4, 'amount').getAttribute('aria-invalid'), 'true');
+  assert.equal(await messageFor(page, 'visits[4].amount').textContent(), message);
+  // Nothing valid has run since the reload, so no result is shown, only the message.
+  const afterReload = await readResult(page);
+  assert.match(afterReload.alert, /Please correct: is not a number/);
+  assert.equal(afterReload.summary, '');
+  session.assertClean();
+});
