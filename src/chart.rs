@@ -15,12 +15,12 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
-const WIDTH: f64 = 960.0;
-const HEIGHT: f64 = 420.0;
-const LEFT: f64 = 64.0;
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 400.0;
+const LEFT: f64 = 52.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 84.0;
-const BOTTOM: f64 = 44.0;
+const TOP: f64 = 96.0;
+const BOTTOM: f64 = 52.0;
 
 const FUND: &str = "#1f5fa8";
 const MEMBER: &str = "#b5461d";
@@ -70,17 +70,17 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
     }
     let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - 6.0, TOP - 14.0, escape(&tr!(lang, zh: "元", en: "yuan")));
 
-    // Month ticks along the bottom; a year label under each January (and at the start).
+    // Month ticks along the bottom, with the year under each January (and under the first month).
     let mut month = start.with_day(1).unwrap_or(start);
+    let first_month = month;
     while month <= end {
         if month >= start {
-            let label = if month.month() == 1 || month == start.with_day(1).unwrap_or(start) {
-                tr!(lang, zh: "{}年{}月", en: "{1} {0}", month.year(), if lang == Lang::Zh { month.month().to_string() } else { month_label(month.month(), lang) })
-            } else {
-                month_label(month.month(), lang)
-            };
             let _ = write!(svg, r#"<line x1="{0:.1}" x2="{0:.1}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0:.1}" y="{3}" text-anchor="middle" fill="{TEXT}" font-size="11">{4}</text>"#,
-                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + 5.0, HEIGHT - BOTTOM + 18.0, escape(&label));
+                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + 5.0, HEIGHT - BOTTOM + 18.0, escape(&month_label(month.month(), lang)));
+        }
+        if month.month() == 1 || month == first_month {
+            let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#,
+                x(month.max(start)), HEIGHT - BOTTOM + 33.0, escape(&tr!(lang, zh: "{}年", en: "{}", month.year())));
         }
         month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
     }
@@ -139,12 +139,14 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
         let _ = write!(svg, r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#);
     }
 
-    // Each 1 January inside the period: the reset, said in words.
+    // Each 1 January inside the period: the reset, said in words (on the left of the line when
+    // the line is near the right edge).
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
-        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{:.1}" y="{}" fill="{RESET}" font-size="11" font-weight="bold">{}</text><text x="{:.1}" y="{}" fill="{RESET}" font-size="10">{}</text></g>"#,
-            TOP - 14.0, HEIGHT - BOTTOM, rx + 4.0, TOP - 2.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
-            rx + 4.0, TOP + 12.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
+        let (tx, anchor) = if rx > WIDTH * 0.6 { (rx - 5.0, "end") } else { (rx + 5.0, "start") };
+        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{tx:.1}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx:.1}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
+            TOP - 14.0, HEIGHT - BOTTOM, TOP - 2.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
+            TOP + 12.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
     }
 
     // Legend: line styles and marker shapes with words.
@@ -153,12 +155,17 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#), tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)")),
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#), tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)")),
     ];
-    let mut lx = LEFT;
+    // Items wrap onto a second row when the first is full.
+    let (mut lx, mut ly) = (LEFT, 18.0);
     for (mark, label) in legend {
-        let _ = write!(svg, r#"<g transform="translate({lx:.1},18)">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
-        lx += 36.0 + label.chars().map(|c| if c.is_ascii() { 7.4 } else { 13.5 }).sum::<f64>();
+        let width = 36.0 + label.chars().map(|c| if c.is_ascii() { 7.4 } else { 13.5 }).sum::<f64>();
+        if lx + width > WIDTH - RIGHT && lx > LEFT {
+            (lx, ly) = (LEFT, ly + 20.0);
+        }
+        let _ = write!(svg, r#"<g transform="translate({lx:.1},{ly:.1})">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
+        lx += width;
     }
-    let _ = write!(svg, r#"<text x="{LEFT}" y="44" fill="{TEXT}" font-size="12">{}</text>"#, escape(&tr!(lang,
+    let _ = write!(svg, r#"<text x="{LEFT}" y="{:.1}" fill="{TEXT}" font-size="12">{}</text>"#, ly + 24.0, escape(&tr!(lang,
         zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met · ▲ cap reached · {} to {}", iso(start), iso(end))));
     svg.push_str("</svg>");
     svg
