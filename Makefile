@@ -7,7 +7,7 @@
 
 # Each step needs the one before it, so keep the order even under make -j.
 .NOTPARALLEL:
-.PHONY: serve dist test test-native test-wasm test-e2e bench setup-build setup-test
+.PHONY: serve dist test test-native test-wasm test-e2e bench fuzz setup-build setup-test
 
 # cargo install puts wasm-pack and wasm-bindgen here; not every shell has it on PATH.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -38,9 +38,30 @@ else
 	node --test tests/e2e/
 endif
 
-# The performance budgets (BENCHMARKS.md); so far the size budgets, which fail the run when exceeded.
+# The performance budgets (BENCHMARKS.md), each figure printed beside its budget; a run fails at the
+# first budget missed. Native throughput (criterion, short runs), memory of streaming adjudication,
+# then the size budgets last (they fail while the wasm is over budget).
+# Benchmarks build the `estimate` binary too; with the release profile's panic = "abort" cargo
+# would build the library twice (abort for the binary, unwind for the benchmark) under one file
+# name, and the two builds clobber each other. Unwinding everywhere avoids that.
+BENCH := CARGO_PROFILE_RELEASE_PANIC=unwind cargo bench
 bench: setup-build
+	$(BENCH) --bench adjudicate -- --warm-up-time 1 --measurement-time 3
+	$(BENCH) --bench memory
 	python3 scripts/build.py --enforce-budgets
+
+# Fuzzing (fuzz/, cargo-fuzz and libFuzzer): each target for FUZZ_SECONDS, from seeds copied out of
+# policies/, tests/cases/ and examples/. cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 lets
+# the stable toolchain give them. A crash stops the run; its input is left in fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := policy_file scenario_json $(if $(wildcard fuzz/fuzz_targets/fragment.rs),fragment)
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	python3 fuzz/seed.py
+	for target in $(FUZZ_TARGETS); do \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir fuzz $$target fuzz/corpus/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
 
 setup-build:
 	scripts/setup.sh build

@@ -2,12 +2,17 @@
 """Build the page into dist/ and check its size budgets.
 
 Steps: wasm-pack (Rust -> wasm + JS bindings), wasm-opt (shrink the wasm), copy www/ and the
-bindings into dist/, measure the gzip -9 sizes against the budgets. Settings: wasm-pack.toml.
+bindings into dist/, write dist/offline.html (the page in one file), measure the gzip -9 sizes
+against the budgets. Settings: wasm-pack.toml.
 Needs the tools scripts/setup.sh installs. Python 3.11 standard library only.
 """
 
+import base64
 import fnmatch
 import gzip
+import hashlib
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -92,9 +97,126 @@ def assemble_dist(settings, pkg_dir, out_name):
     return dist
 
 
-def write_offline_page(dist):
-    """Hook: write dist/offline.html, the page in one file (JS, CSS and the wasm as base64
-    inlined) that works when opened from file://. Not written yet: see its own issue."""
+# ---- dist/offline.html: the page in one file --------------------------------------------------
+#
+# The ES modules are bundled into one inline module script: each module becomes a function that
+# returns its exports, called in dependency order, its imports read from the modules before it.
+# This understands the import and export forms www/ and wasm-bindgen's output use, and stops the
+# build on any other, rather than bundling something it does not understand.
+
+IMPORT = re.compile(r"^import\s+(?P<names>[^;]*?)\s+from\s+'(?P<path>[^']+)';[ \t]*$", re.M)
+EXPORT_DECLARATION = re.compile(r"^export\s+(?=(?:async\s+function|function|class|const|let)\s+(?P<name>[\w$]+))", re.M)
+EXPORT_LIST = re.compile(r"^export\s*\{(?P<names>[^}]*)\};?[ \t]*$", re.M)
+ANY_IMPORT_OR_EXPORT = re.compile(r"^(?:import|export)\b|\bimport\s*\(", re.M)
+OFFLINE_ENTRY = "page.js"  # its startPage({ wasm }) starts the page
+
+
+def import_bindings(names, module_var):
+    """`init, { a, b as c }` -> `const { default: init, a, b: c } = module_var;`"""
+    default, _, braced = names.partition("{")
+    default = default.strip().rstrip(",").strip()
+    parts = ["default: " + default] if default else []
+    for item in braced.rstrip("} \n").split(","):
+        if item.strip():
+            name, _, alias = item.strip().partition(" as ")
+            parts.append(name.strip() + (": " + alias.strip() if alias else ""))
+    if not parts or default.startswith("*"):
+        fail("offline.html: unsupported import of %r" % names)
+    return "const { %s } = %s;" % (", ".join(parts), module_var)
+
+
+def bundle_module(text, name, module_var, var_of):
+    """One module as `const module_var = (() => { ...; return { exports }; })();`."""
+    exports = []
+
+    def declaration(match):
+        exports.append(match.group("name"))
+        return ""
+
+    def export_list(match):
+        for item in match.group("names").split(","):
+            if item.strip():
+                local, _, exported = item.strip().partition(" as ")
+                exports.append("%s: %s" % (exported.strip(), local.strip()) if exported else local.strip())
+        return ""
+
+    body = IMPORT.sub(lambda m: import_bindings(m.group("names"), var_of(name, m.group("path"))), text)
+    body = EXPORT_DECLARATION.sub(declaration, body)
+    body = EXPORT_LIST.sub(export_list, body)
+    leftover = ANY_IMPORT_OR_EXPORT.search(body)
+    if leftover:
+        line = body[:leftover.start()].count("\n") + 1
+        fail("offline.html: %s line %d: an import or export the bundler does not handle" % (name, line))
+    return "const %s = (() => {\n%s\nreturn { %s };\n})();\n" % (module_var, body, ", ".join(exports))
+
+
+def bundle(dist, entry):
+    """The modules reachable from `entry` (a path relative to dist/) in one script; returns the
+    script and the variable holding the entry's exports."""
+    order, seen = [], set()
+
+    def resolve(importer, path):
+        if not path.startswith("."):
+            fail("offline.html: %s imports %r, which is not a file of the page" % (importer, path))
+        return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+
+    def visit(name, trail):
+        if name in trail:
+            fail("offline.html: circular import through %s" % name)
+        if name in seen:
+            return
+        path = dist / name
+        if not path.is_file():
+            fail("offline.html: %s is missing from %s" % (name, dist.relative_to(ROOT)))
+        for match in IMPORT.finditer(path.read_text(encoding="utf-8")):
+            visit(resolve(name, match.group("path")), trail | {name})
+        seen.add(name)
+        order.append(name)
+
+    visit(entry, frozenset())
+    var = {name: "__module%d" % i for i, name in enumerate(order)}
+
+    def var_of(importer, path):
+        return var[resolve(importer, path)]
+
+    parts = [bundle_module((dist / name).read_text(encoding="utf-8"), name, var[name], var_of) for name in order]
+    return "".join(parts), var[entry]
+
+
+def csp_hash(text):
+    return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def replace_once(html, old, new):
+    if html.count(old) != 1:
+        fail("offline.html: index.html must contain %r once" % old)
+    return html.replace(old, new)
+
+
+def write_offline_page(dist, wasm_name):
+    """dist/offline.html: index.html with the modules bundled into one inline module script, the
+    stylesheet inlined and the wasm inlined as base64, so that it works opened from disk with no
+    network. Its own CSP allows exactly its inline script and style (by hash) and data: images."""
+    modules, entry = bundle(dist, OFFLINE_ENTRY)
+    wasm_base64 = base64.b64encode((dist / "pkg" / wasm_name).read_bytes()).decode("ascii")
+    script = (modules + "const wasm = Uint8Array.from(atob('%s'), (c) => c.charCodeAt(0));\n"
+              "%s.startPage({ wasm });\n" % (wasm_base64, entry))
+    style = (dist / "style.css").read_text(encoding="utf-8")
+    for text, end_tag in [(script, "</script"), (style, "</style")]:
+        if end_tag in text.lower() or "<!--" in text:
+            fail("offline.html: the inlined code contains %r or '<!--', which would end it early" % end_tag)
+    csp = ("default-src 'none'; script-src %s 'wasm-unsafe-eval'; style-src %s; img-src data:"
+           % (csp_hash(script), csp_hash(style)))
+
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">',
+                  lambda _: '<meta http-equiv="Content-Security-Policy" content="%s">' % csp, html, count=1)
+    if csp not in html:
+        fail("offline.html: index.html has no Content-Security-Policy meta element to replace")
+    html = replace_once(html, '<link rel="stylesheet" href="style.css">', "<style>" + style + "</style>")
+    html = replace_once(html, '<script type="module" src="app.js"></script>', "<script type=\"module\">" + script + "</script>")
+    (dist / "offline.html").write_text(html, encoding="utf-8")
+    print("build: offline.html: %d bytes" % len(html.encode("utf-8")))
 
 
 def gzip_size(path):
@@ -137,7 +259,7 @@ def main():
     pkg_dir = build_wasm(settings["wasm-pack"])
     optimize_wasm(pkg_dir / wasm_name, settings["wasm-opt"]["args"])
     dist = assemble_dist(settings["dist"], pkg_dir, out_name)
-    write_offline_page(dist)
+    write_offline_page(dist, wasm_name)
     if not check_budgets(dist, wasm_name, settings):
         if enforce:
             fail("size budget exceeded (budgets in wasm-pack.toml)")

@@ -36,6 +36,8 @@ const HEADERS = {
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:",
   'X-Content-Type-Options': 'nosniff',
+  // Other sites load widget.js (a module script) and the wasm across origins, which needs CORS.
+  'Access-Control-Allow-Origin': '*',
   // A rebuild must show on reload.
   'Cache-Control': 'no-cache',
 };

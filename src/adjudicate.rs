@@ -5,15 +5,17 @@
 //! minus that payment, so the two always add up to the total exactly.
 
 use crate::date::{iso, new_year, year_end};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::Lang;
-use crate::money::{percent, round_fen, Ratio, Yuan};
-use crate::policy::{reduction_key, Facility, Figures, Member, Policy, Settlement, Status, UsedFigure, Version, OUT_OF_AREA_MULTIPLE};
+use crate::limits::MAX_AMOUNT_YUAN;
+use crate::money::{percent, round_fen, Fen, Ratio, Yuan};
+use crate::policy::{reduction_key, Facility, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version, OUT_OF_AREA_MULTIPLE};
 use crate::scenario::{Period, Scenario, Visit};
 use crate::tr;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize)]
@@ -139,282 +141,642 @@ fn serialize_opt_date<S: serde::Serializer>(date: &Option<NaiveDate>, s: S) -> s
     }
 }
 
-/// Adjudicates a scenario under `policy` (the scenario's policy, looked up by the caller).
+/// Adjudicates a scenario under `policy` (the scenario's policy, looked up by the caller): every
+/// visit with its notes and trace in the scenario's language, every year, the totals and the
+/// figures used.
 pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
-    let lang = scenario.lang;
-    let figures = Figures { policy, overrides: &scenario.overrides, lang };
-    let mut order: Vec<usize> = (0..scenario.visits.len()).collect();
-    order.sort_by_key(|&i| scenario.visits[i].date); // stable: equal dates keep input order
-
-    let period = scenario.effective_period();
-    let first_year = period.map(|p| p.start.year());
-    let last_year = period.map(|p| p.end.year());
-    let mut run = Run {
-        first_year,
-        period,
-        scenario,
-        policy,
-        figures,
-        lang,
-        balance: scenario.account.map(|a| a.balance).unwrap_or_default(),
-        visits: Vec::with_capacity(order.len()),
-        years: Vec::new(),
-        used: BTreeMap::new(),
-    };
-    let mut next = order.iter().peekable();
-    if let (Some(first), Some(last)) = (first_year, last_year) {
-        for year in first..=last {
-            let mut state = run.open_year(year)?;
-            while let Some(&&i) = next.peek() {
-                if scenario.visits[i].date.year() != year {
-                    break;
-                }
-                next.next();
-                let outcome = run.visit(i, &mut state)?;
-                run.visits.push(outcome);
-            }
-            run.close_year(state, period);
-        }
+    let mut adjudicator = Adjudicator::new(scenario, policy);
+    let mut visits = Vec::with_capacity(scenario.visits.len());
+    for index in date_order(&scenario.visits) {
+        let result = adjudicator.visit(index, &scenario.visits[index])?;
+        visits.push(adjudicator.explain(&result));
     }
-    let outcome = run.finish();
-    debug_assert!(outcome.visits.iter().all(|v| v.fund.0 + v.member.0 == v.amount.0));
+    let mut outcome = adjudicator.finish()?;
+    visits.sort_by_key(|v| v.index);
+    outcome.visits = visits;
     Ok(outcome)
 }
 
-/// What accumulates within one natural year. A new one starts each 1 January: nothing carries over.
-struct YearState {
-    out: YearOutcome,
-    deductible_paid: Decimal,
-    fund_paid: Decimal,
-    last_version: Option<NaiveDate>,
-    cap_exhausted: bool,
+/// The positions of `visits` in date order; equal dates keep their input order.
+pub fn date_order(visits: &[Visit]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..visits.len()).collect();
+    order.sort_by_key(|&i| visits[i].date); // stable
+    order
 }
 
-struct Run<'a> {
-    /// The period's first year: its first visit starts the period, not a new year.
-    first_year: Option<i32>,
-    period: Option<Period>,
+/// What the rules decided for one visit: the numbers, the notes as codes, and the version applied.
+/// No text is built; [`Adjudicator::explain`] turns it into a [`VisitOutcome`].
+#[derive(Clone, Copy, Debug)]
+pub struct VisitResult {
+    /// Position of the visit in the input.
+    pub index: usize,
+    pub date: NaiveDate,
+    pub facility: Facility,
+    pub amount: Fen,
+    pub out_of_scope: Fen,
+    pub eligible: Fen,
+    /// The part of this visit that went to the deductible.
+    pub deductible: Fen,
+    pub ratio: Decimal,
+    pub fund: Fen,
+    /// The member's share: always `amount − fund`.
+    pub member: Fen,
+    pub account: Fen,
+    pub cash: Fen,
+    pub cap_remaining_before: Option<Fen>,
+    pub cap_remaining: Option<Fen>,
+    /// Start date of the policy version applied, or `None` before the policy is in force.
+    pub version: Option<NaiveDate>,
+    pub notes: Notes,
+    // What the explanation tells beyond the numbers above.
+    /// The deductible to meet, and how much of it the year has paid after this visit.
+    threshold: Fen,
+    deductible_paid: Fen,
+    /// The fund's payment at the ratio and the cap it was held to, when the cap was applied.
+    owed: Option<Fen>,
+    cap: Fen,
+    /// The personal account's balance after the visit.
+    balance: Fen,
+}
+
+macro_rules! note_codes {
+    ($($variant:ident = $code:literal,)+) => {
+        /// A note a visit can carry. The order here is the order notes are shown in.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum NoteCode { $($variant),+ }
+
+        impl NoteCode {
+            pub const ALL: &'static [NoteCode] = &[$(NoteCode::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $(NoteCode::$variant => $code),+ }
+            }
+        }
+    };
+}
+
+note_codes!(
+    NewYear = "new_year",
+    BeforePolicy = "before_policy",
+    OutOfScope = "out_of_scope",
+    NoDeductibleHere = "no_deductible_here",
+    DeductibleMayBeHigher = "deductible_may_be_higher",
+    DeductibleMetByChange = "deductible_met_by_change",
+    DeductibleMet = "deductible_met",
+    WithinDeductible = "within_deductible",
+    FundAtLeast = "fund_at_least",
+    LeastFavourable = "least_favourable",
+    CapRaised = "cap_raised",
+    CapExhausted = "cap_exhausted",
+    CapReached = "cap_reached",
+);
+
+/// A set of note codes, one bit each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Notes(u16);
+
+impl Notes {
+    pub fn add(&mut self, code: NoteCode) {
+        self.0 |= 1 << code as u16;
+    }
+
+    pub fn contains(self, code: NoteCode) -> bool {
+        self.0 & (1 << code as u16) != 0
+    }
+
+    /// The codes in the order they are shown.
+    pub fn iter(self) -> impl Iterator<Item = NoteCode> {
+        NoteCode::ALL.iter().copied().filter(move |&code| self.contains(code))
+    }
+}
+
+impl std::ops::BitOrAssign for Notes {
+    fn bitor_assign(&mut self, other: Notes) {
+        self.0 |= other.0;
+    }
+}
+
+/// Adjudicates visits one at a time, in date order (equal dates in input order): the streaming
+/// form of [`adjudicate`]. It keeps only the year in progress and the finished years' totals, so
+/// its memory does not grow with the number of visits.
+///
+/// The figures each policy version gives the scenario's member category and settlement are looked
+/// up once, here; a figure the policy leaves unknown is an error only when a visit needs it.
+pub struct Adjudicator<'a> {
     scenario: &'a Scenario,
     policy: &'a Policy,
-    figures: Figures<'a>,
-    lang: Lang,
-    balance: Decimal,
-    visits: Vec<VisitOutcome>,
+    /// The figures of each policy version, in the policy's order.
+    figures: Vec<VersionFigures<'a>>,
+    /// The scenario's period, or from the first visit to the latest so far.
+    period: Option<Period>,
+    /// The year in progress; `None` before the first visit.
+    year: Option<YearState>,
     years: Vec<YearOutcome>,
-    used: BTreeMap<(String, NaiveDate), UsedFigure>,
 }
 
-impl Run<'_> {
-    fn open_year(&mut self, year: i32) -> Result<YearState> {
-        let mut out = YearOutcome { year, ..YearOutcome::default() };
+/// What accumulates within one natural year. A new one starts each 1 January: nothing carries
+/// over but the personal account's balance.
+#[derive(Default)]
+struct YearState {
+    year: i32,
+    /// Whether this is the period's first year (whose first visit starts the period, not a year).
+    first: bool,
+    visits: usize,
+    amount: Fen,
+    eligible: Fen,
+    deductible_paid: Fen,
+    /// What the fund paid this year, which counts against the cap.
+    fund_paid: Fen,
+    account_paid: Fen,
+    /// The deductible and the cap in force at the latest visit that needed them.
+    deductible: Option<Fen>,
+    cap: Option<Fen>,
+    deductible_met_on: Option<NaiveDate>,
+    cap_reached_on: Option<NaiveDate>,
+    cap_exhausted: bool,
+    /// The version applied to the year's latest visit, as an index into the policy's versions.
+    last_version: Option<usize>,
+    account_credit: Fen,
+    balance: Fen,
+}
+
+/// The figures of one policy version that this scenario uses, each looked up once.
+struct VersionFigures<'a> {
+    /// The deductible, times the multiple for temporary care elsewhere.
+    threshold: Lookup<'a, Fen>,
+    /// The ratio at each facility tier (`Facility::ALL`, indexed by `facility as usize`), with the
+    /// member's adjustment and the out-of-area reduction applied.
+    ratio: [Lookup<'a, Decimal>; 4],
+    cap: Lookup<'a, Fen>,
+    account_credit: Lookup<'a, Fen>,
+}
+
+/// A value computed from figures, or the error to give when a visit needs it; with the figures it
+/// rests on, the notes they call for, and whether the outcome used it.
+struct Lookup<'a, T> {
+    value: Result<T>,
+    uses: Vec<FigureUse<'a>>,
+    notes: Notes,
+    used: Cell<bool>,
+}
+
+impl<'a, T: Copy> Lookup<'a, T> {
+    /// Runs `find`, which looks figures up into the list it is given.
+    fn find(find: impl FnOnce(&mut Vec<FigureUse<'a>>) -> Result<T>) -> Lookup<'a, T> {
+        let mut uses = Vec::new();
+        let value = find(&mut uses);
+        if value.is_err() {
+            uses.clear();
+        }
+        Lookup { value, uses, notes: Notes::default(), used: Cell::new(false) }
+    }
+
+    /// Adds `code` to the notes when one of the figures passes `test`.
+    fn noting(mut self, code: NoteCode, test: impl Fn(&FigureUse<'a>) -> bool) -> Lookup<'a, T> {
+        if self.uses.iter().any(test) {
+            self.notes.add(code);
+        }
+        self
+    }
+
+    /// The value; its figures count as used.
+    fn get(&self) -> Result<T> {
+        let value = self.value.clone()?;
+        self.used.set(true);
+        Ok(value)
+    }
+
+    /// The value when it is known (for information: meters, cap left).
+    fn known(&self) -> Option<T> {
+        self.get().ok()
+    }
+
+    fn figures(&self) -> &[FigureUse<'a>] {
+        &self.uses
+    }
+}
+
+impl<'a> VersionFigures<'a> {
+    fn new(figures: &Figures<'a>, version: &'a Version, member: Member, settlement: Settlement) -> VersionFigures<'a> {
+        let get = |key: &str, uses: &mut Vec<FigureUse<'a>>| figures.uses(version, key, uses);
+        let threshold = Lookup::find(|uses| {
+            let mut threshold = get("deductible", uses)?;
+            if matches!(settlement, Settlement::TemporaryReferred | Settlement::TemporaryUnreferred) {
+                threshold = round_fen(threshold * get(OUT_OF_AREA_MULTIPLE, uses)?);
+            }
+            in_fen(threshold, "deductible")
+        });
+        let ratio = |facility: Facility| {
+            Lookup::find(|uses| {
+                let mut ratio = get(&format!("ratio.{}", facility.key()), uses)?;
+                ratio += get(&format!("adjustment.{}", member.key()), uses)?;
+                if let Some(key) = reduction_key(settlement) {
+                    ratio -= get(key, uses)?;
+                }
+                Ok(ratio.clamp(Decimal::ZERO, Decimal::ONE))
+            })
+            .noting(NoteCode::FundAtLeast, |f| f.status() == Status::LowerBound)
+            .noting(NoteCode::LeastFavourable, |f| f.status() == Status::UpperBound)
+        };
+        let amount = |group: &str| {
+            let key = format!("{group}.{}", member.key());
+            Lookup::find(|uses| in_fen(get(&key, uses)?, &key))
+        };
+        VersionFigures {
+            threshold: threshold.noting(NoteCode::DeductibleMayBeHigher, |f| f.key() == OUT_OF_AREA_MULTIPLE && f.status() == Status::LowerBound),
+            ratio: std::array::from_fn(|i| ratio(Facility::ALL[i])),
+            cap: amount("cap"),
+            account_credit: amount("account_credit"),
+        }
+    }
+
+    fn ratio(&self, facility: Facility) -> &Lookup<'a, Decimal> {
+        &self.ratio[facility as usize]
+    }
+
+    /// Every figure this version's used lookups rest on.
+    fn used_figures(&self) -> impl Iterator<Item = &FigureUse<'a>> {
+        let money = [&self.threshold, &self.cap, &self.account_credit].into_iter().filter(|l| l.used.get()).flat_map(|l| l.figures());
+        let ratios = self.ratio.iter().filter(|l| l.used.get()).flat_map(|l| l.figures());
+        money.chain(ratios)
+    }
+}
+
+/// An amount figure in fen. Policy files and overrides give amounts with at most two decimals;
+/// an amount set in code with more is refused as the override it stands for would be.
+fn in_fen(value: Decimal, key: &str) -> Result<Fen> {
+    Fen::from_yuan(value).ok_or_else(|| Error::new(format!("overrides.{key}"), ErrorKind::TooManyDecimals))
+}
+
+/// A visit's amounts in fen, checked as the scenario reader checks them (a visit made in code has
+/// not been through the reader).
+fn visit_amounts(index: usize, visit: &Visit) -> Result<(Fen, Fen)> {
+    let fen = |value: Decimal, name: &str| {
+        let kind = match Fen::from_yuan(value) {
+            _ if value.is_sign_negative() && !value.is_zero() => ErrorKind::Negative,
+            None => ErrorKind::TooManyDecimals,
+            Some(fen) if fen.0 > MAX_AMOUNT_YUAN * 100 => ErrorKind::AmountTooLarge,
+            Some(fen) => return Ok(fen),
+        };
+        Err(Error::new(format!("visits[{index}].{name}"), kind))
+    };
+    let (amount, out_of_scope) = (fen(visit.amount, "amount")?, fen(visit.out_of_scope, "out_of_scope")?);
+    if out_of_scope > amount {
+        return Err(Error::new(format!("visits[{index}].out_of_scope"), ErrorKind::OutOfScopeExceedsAmount));
+    }
+    Ok((amount, out_of_scope))
+}
+
+impl<'a> Adjudicator<'a> {
+    /// An adjudicator for `scenario` under `policy`. Only the scenario's choices are read here
+    /// (member, settlement, period, overrides, account, language), not its visits.
+    pub fn new(scenario: &'a Scenario, policy: &'a Policy) -> Adjudicator<'a> {
+        let figures = Figures { policy, overrides: &scenario.overrides, lang: scenario.lang };
+        let versions = policy.versions.iter();
+        Adjudicator {
+            scenario,
+            policy,
+            figures: versions.map(|v| VersionFigures::new(&figures, v, scenario.member, scenario.settlement)).collect(),
+            period: scenario.period,
+            year: None,
+            years: Vec::new(),
+        }
+    }
+
+    /// Adjudicates the next visit. Visits must come in date order; `index` is the visit's position
+    /// in the input, carried through to the result.
+    pub fn visit(&mut self, index: usize, visit: &Visit) -> Result<VisitResult> {
+        let (amount, out_of_scope) = visit_amounts(index, visit)?;
+        let period = self.period.get_or_insert(Period { start: visit.date, end: visit.date });
+        period.end = period.end.max(visit.date);
+        self.advance_to(visit.date.year())?;
+        let Some(year) = self.year.as_mut() else { unreachable!("advance_to opens the visit's year") };
+
+        let mut r = VisitResult {
+            index,
+            date: visit.date,
+            facility: visit.facility,
+            amount,
+            out_of_scope,
+            eligible: Fen::ZERO,
+            deductible: Fen::ZERO,
+            ratio: Decimal::ZERO,
+            fund: Fen::ZERO,
+            member: Fen::ZERO,
+            account: Fen::ZERO,
+            cash: Fen::ZERO,
+            cap_remaining_before: None,
+            cap_remaining: None,
+            version: None,
+            notes: Notes::default(),
+            threshold: Fen::ZERO,
+            deductible_paid: Fen::ZERO,
+            owed: None,
+            cap: Fen::ZERO,
+            balance: Fen::ZERO,
+        };
+        if year.visits == 0 && !year.first {
+            r.notes.add(NoteCode::NewYear);
+        }
+        // Before the policy's first version the fund pays nothing and nothing counts.
+        match version_on(self.policy, visit.date) {
+            Some(v) => apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?,
+            None => r.notes.add(NoteCode::BeforePolicy),
+        }
+        year.book(&mut r, self.scenario.account.is_some_and(|a| a.pays_member_share));
+        Ok(r)
+    }
+
+    /// Closes the period's remaining years and gives the outcome without visits (they were handed
+    /// out one at a time): every year, the totals and every figure used.
+    pub fn finish(mut self) -> Result<Outcome> {
+        if let Some(period) = self.period {
+            self.advance_to(period.end.year())?;
+        }
+        if let Some(year) = self.year.take() {
+            self.close(year);
+        }
+        let mut totals = Totals::default();
+        for y in &self.years {
+            totals.amount.0 += y.amount.0;
+            totals.fund.0 += y.fund.0;
+            totals.member.0 += y.member.0;
+            totals.account.0 += y.account.0;
+            totals.cash.0 += y.cash.0;
+        }
+        if !totals.amount.0.is_zero() {
+            let share = totals.member.0 / totals.amount.0;
+            totals.effective_share = Some(Ratio(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)));
+        }
+        // Every figure used, once per key and version, in that order.
+        let mut used = BTreeMap::new();
+        for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {
+            used.entry((figure.key(), figure.version)).or_insert(figure);
+        }
+        Ok(Outcome {
+            policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.scenario.lang).to_owned() },
+            member: self.scenario.member,
+            settlement: self.scenario.settlement,
+            period: self.period.map(|p| PeriodOut { start: p.start, end: p.end }),
+            visits: Vec::new(),
+            years: self.years,
+            totals,
+            figures: used.into_values().map(|f| f.to_used(self.scenario.lang)).collect(),
+        })
+    }
+
+    /// Closes years and opens the next ones until `year` is in progress (from the period's first).
+    fn advance_to(&mut self, year: i32) -> Result<()> {
+        loop {
+            let (next, balance) = match self.year.take() {
+                Some(current) if current.year >= year => {
+                    self.year = Some(current);
+                    return Ok(());
+                }
+                Some(current) => (current.year + 1, self.close(current)),
+                None => {
+                    let balance = self.scenario.account.map_or(Decimal::ZERO, |a| a.balance);
+                    let opening = Fen::from_yuan(balance).ok_or_else(|| Error::new("account.balance", ErrorKind::TooManyDecimals))?;
+                    (self.period.map_or(year, |p| p.start.year()), opening)
+                }
+            };
+            self.year = Some(self.open(next, balance)?);
+        }
+    }
+
+    fn open(&self, year: i32, mut balance: Fen) -> Result<YearState> {
+        let mut account_credit = Fen::ZERO;
         if self.scenario.account.is_some_and(|a| a.yearly_credit) {
             // The yearly credit comes from the version in force on 1 January; none before the policy.
-            if let Some(version) = self.policy.version_on(new_year(year)) {
-                let key = format!("account_credit.{}", self.scenario.member.key());
-                let (credit, used) = self.figures.get(version, &key).map_err(|e| e.under(""))?;
-                self.remember(&used);
-                self.balance += credit;
-                out.account_credit = Yuan(credit);
+            if let Some(v) = version_on(self.policy, new_year(year)) {
+                account_credit = self.figures[v].account_credit.get()?;
+                balance += account_credit;
             }
         }
-        Ok(YearState { out, deductible_paid: Decimal::ZERO, fund_paid: Decimal::ZERO, last_version: None, cap_exhausted: false })
+        let first = self.period.is_some_and(|p| p.start.year() == year);
+        Ok(YearState { year, first, account_credit, balance, ..YearState::default() })
     }
 
-    fn close_year(&mut self, mut state: YearState, period: Option<Period>) {
+    /// Books a finished year; returns the account balance it hands on to the next.
+    fn close(&mut self, y: YearState) -> Fen {
+        let (first, last) = match self.period {
+            Some(p) => (p.start.max(new_year(y.year)), p.end.min(year_end(y.year))),
+            None => (new_year(y.year), year_end(y.year)),
+        };
         // For the meters: the figures in force at the year's last visit, or at its end in the period.
-        let at = state.last_version.and_then(|start| self.policy.version_starting(start)).or_else(|| {
-            let end = period.map_or(year_end(state.out.year), |p| p.end.min(year_end(state.out.year)));
-            self.policy.version_on(end)
+        let (mut deductible, mut cap) = (y.deductible, y.cap);
+        if let Some(v) = y.last_version.or_else(|| version_on(self.policy, last)) {
+            deductible = self.figures[v].threshold.known().or(deductible);
+            cap = self.figures[v].cap.known().or(cap);
+        }
+        let versions = &self.policy.versions;
+        let mut cap_steps = Vec::new();
+        for (i, version) in versions.iter().enumerate() {
+            let next_start = versions.get(i + 1).map(|v| v.start);
+            if version.start <= last && next_start.is_none_or(|n| n > first) {
+                cap_steps.push(CapStep { from: version.start.max(first), cap: self.figures[i].cap.known().map(Fen::yuan) });
+            }
+        }
+        let member = y.amount - y.fund_paid;
+        self.years.push(YearOutcome {
+            year: y.year,
+            visits: y.visits,
+            amount: y.amount.yuan(),
+            eligible: y.eligible.yuan(),
+            fund: y.fund_paid.yuan(),
+            member: member.yuan(),
+            account: y.account_paid.yuan(),
+            cash: (member - y.account_paid).yuan(),
+            deductible: deductible.map(Fen::yuan),
+            deductible_paid: y.deductible_paid.yuan(),
+            cap: cap.map(Fen::yuan),
+            cap_used: y.fund_paid.yuan(),
+            deductible_met_on: y.deductible_met_on,
+            cap_reached_on: y.cap_reached_on,
+            account_credit: y.account_credit.yuan(),
+            account_balance_end: y.balance.yuan(),
+            cap_steps,
         });
-        if let Some(version) = at {
-            let member = self.scenario.member.key();
-            if let Ok((threshold, used)) = self.threshold(version) {
-                self.remember(&used);
-                state.out.deductible = Some(Yuan(threshold));
+        y.balance
+    }
+}
+
+/// The index of the version in force on `date`, if any.
+fn version_on(policy: &Policy, date: NaiveDate) -> Option<usize> {
+    policy.versions.iter().rposition(|v| v.start <= date)
+}
+
+/// The rules for a visit under a version in force (`v`, its index): scope, deductible, ratio, cap.
+fn apply_rules(r: &mut VisitResult, year: &mut YearState, version: &Version, v: usize, figures: &VersionFigures) -> Result<()> {
+    let version_changed = year.last_version.is_some_and(|last| last != v);
+    year.last_version = Some(v);
+    r.version = Some(version.start);
+    r.eligible = r.amount - r.out_of_scope;
+    if !r.out_of_scope.is_zero() {
+        r.notes.add(NoteCode::OutOfScope);
+    }
+
+    // Deductible.
+    if version.deductible_exempt.contains(&r.facility) {
+        r.notes.add(NoteCode::NoDeductibleHere);
+    } else {
+        let threshold = figures.threshold.get()?;
+        r.notes |= figures.threshold.notes;
+        year.deductible = Some(threshold);
+        r.deductible = r.eligible.min((threshold - year.deductible_paid).max(Fen::ZERO));
+        year.deductible_paid += r.deductible;
+        r.threshold = threshold;
+        r.deductible_paid = year.deductible_paid;
+        if year.deductible_paid < threshold {
+            // A later version (or an override) raised the deductible above what was paid.
+            year.deductible_met_on = None;
+        }
+        if year.deductible_met_on.is_none() && year.deductible_paid >= threshold {
+            let by_change = r.deductible.is_zero() && !threshold.is_zero() && version_changed;
+            year.deductible_met_on = Some(if by_change { version.start.max(new_year(r.date.year())) } else { r.date });
+            r.notes.add(if by_change { NoteCode::DeductibleMetByChange } else { NoteCode::DeductibleMet });
+        } else if year.deductible_paid < threshold {
+            r.notes.add(NoteCode::WithinDeductible);
+        }
+    }
+
+    // Ratio, then cap: only looked up when there is something above the deductible to pay.
+    let payable = r.eligible - r.deductible;
+    if payable > Fen::ZERO {
+        let ratio = figures.ratio(r.facility);
+        r.ratio = ratio.get()?;
+        r.notes |= ratio.notes;
+        let owed = payable.times(r.ratio);
+        if !owed.is_zero() {
+            let cap = figures.cap.get()?;
+            year.cap = Some(cap);
+            let remaining = (cap - year.fund_paid).max(Fen::ZERO);
+            if remaining > Fen::ZERO && year.cap_exhausted {
+                // The raised cap is not reached until payments reach it again.
+                year.cap_reached_on = None;
+                r.notes.add(NoteCode::CapRaised);
             }
-            if let Some(cap) = self.known(version, &format!("cap.{member}")) {
-                state.out.cap = Some(Yuan(cap));
+            r.fund = owed.min(remaining);
+            year.fund_paid += r.fund;
+            if remaining.is_zero() {
+                r.notes.add(NoteCode::CapExhausted);
+            } else if r.fund == remaining {
+                year.cap_reached_on = Some(r.date);
+                r.notes.add(NoteCode::CapReached);
             }
-        }
-        let year = state.out.year;
-        let (first, last) = match period {
-            Some(p) => (p.start.max(new_year(year)), p.end.min(year_end(year))),
-            None => (new_year(year), year_end(year)),
-        };
-        let cap_key = format!("cap.{}", self.scenario.member.key());
-        for (i, version) in self.policy.versions.iter().enumerate() {
-            let next_start = self.policy.versions.get(i + 1).map(|v| v.start);
-            let in_range = version.start <= last && next_start.is_none_or(|n| n > first);
-            if in_range {
-                let cap = self.known(version, &cap_key).map(Yuan);
-                state.out.cap_steps.push(CapStep { from: version.start.max(first), cap });
-            }
-        }
-        state.out.deductible_paid = Yuan(state.deductible_paid);
-        state.out.cap_used = Yuan(state.fund_paid);
-        state.out.account_balance_end = Yuan(self.balance);
-        self.years.push(state.out);
-    }
-
-    /// A figure shown for information (meters, cap left): its value when known, remembered as used.
-    fn known(&mut self, version: &Version, key: &str) -> Option<Decimal> {
-        let (value, used) = self.figures.get(version, key).ok()?;
-        self.remember(&used);
-        Some(value)
-    }
-
-    fn remember(&mut self, used: &[UsedFigure]) {
-        for figure in used {
-            self.used.entry((figure.key.clone(), figure.version)).or_insert_with(|| figure.clone());
+            year.cap_exhausted = year.fund_paid >= cap;
+            (r.owed, r.cap) = (Some(owed), cap);
+            (r.cap_remaining_before, r.cap_remaining) = (Some(remaining), Some(remaining - r.fund));
+            return Ok(());
         }
     }
+    // The cap left, for the table and meters, even when this visit did not need the cap.
+    let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
+    (r.cap_remaining_before, r.cap_remaining) = (left, left);
+    Ok(())
+}
 
-    /// The deductible a visit must meet: the policy's, times the temporary-care multiple.
-    fn threshold(&self, version: &Version) -> Result<(Decimal, Vec<UsedFigure>)> {
-        let (base, mut used) = self.figures.get(version, "deductible")?;
-        if matches!(self.scenario.settlement, Settlement::TemporaryReferred | Settlement::TemporaryUnreferred) {
-            let (multiple, more) = self.figures.get(version, OUT_OF_AREA_MULTIPLE)?;
-            used.extend(more);
-            return Ok((round_fen(base * multiple), used));
+impl YearState {
+    /// Books a visit: the member's share is the total less the fund's payment (so the two add up
+    /// exactly), split between the personal account and cash.
+    fn book(&mut self, r: &mut VisitResult, pays_member_share: bool) {
+        r.member = r.amount - r.fund;
+        if pays_member_share {
+            r.account = r.member.min(self.balance);
+            self.balance -= r.account;
         }
-        Ok((base, used))
+        r.cash = r.member - r.account;
+        r.balance = self.balance;
+        self.visits += 1;
+        self.amount += r.amount;
+        self.eligible += r.eligible;
+        self.account_paid += r.account;
     }
+}
 
-    fn visit(&mut self, index: usize, year: &mut YearState) -> Result<VisitOutcome> {
-        let visit: &Visit = &self.scenario.visits[index];
-        let lang = self.lang;
-        let note = |code: &'static str, text: String| Note { code, text };
-        let mut notes = Vec::new();
+// ---------------------------------------------------------------------------------------------
+// The explanation: notes and trace in the scenario's language, with the figures behind them.
+
+impl Adjudicator<'_> {
+    /// The visit as the outcome shows it: the numbers with notes and a trace of the rules and
+    /// figures applied, in the scenario's language.
+    pub fn explain(&self, r: &VisitResult) -> VisitOutcome {
+        let lang = self.scenario.lang;
+        let version = r.version.and_then(|start| self.policy.versions.iter().position(|v| v.start == start));
+        let version = version.map(|v| (&self.policy.versions[v], &self.figures[v]));
         let mut trace = Vec::new();
-        let first_of_year = year.out.visits == 0;
-        year.out.visits += 1;
-        year.out.amount.0 += visit.amount;
-        if first_of_year && Some(visit.date.year()) != self.first_year {
-            notes.push(note("new_year", tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", visit.date.year())));
-        }
-
-        let Some(version) = self.policy.version_on(visit.date) else {
-            let start = self.policy.versions.first().map(|v| iso(v.start)).unwrap_or_default();
-            notes.push(note("before_policy", tr!(lang, zh: "就诊日期早于本政策施行日（{}），统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect ({}): the fund pays nothing and it does not count toward the deductible.", start)));
-            let booked = Booked { eligible: Decimal::ZERO, deductible: Decimal::ZERO, ratio: Decimal::ZERO, fund: Decimal::ZERO, cap: (None, None), version: None };
-            return Ok(self.book(index, visit, booked, notes, trace, year));
-        };
-
-        let version_changed = year.last_version.is_some_and(|v| v != version.start);
-        year.last_version = Some(version.start);
-        let assumed = if version.start_status == Status::Stated { "" } else { lang.pick("（开始日期为假定）", " (start date assumed)") };
-        trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), assumed), vec![]));
-
-        let eligible = visit.amount - visit.out_of_scope;
-        trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", Yuan(eligible), Yuan(visit.amount), Yuan(visit.out_of_scope)), vec![]));
-        if !visit.out_of_scope.is_zero() {
-            notes.push(note("out_of_scope", tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", Yuan(visit.out_of_scope))));
-        }
-
-        // Deductible.
-        let exempt = version.deductible_exempt.contains(&visit.facility);
-        let mut deductible_part = Decimal::ZERO;
-        if exempt {
-            notes.push(note("no_deductible_here", tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", visit.facility.label(lang))));
-            trace.push(step("deductible", tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"), vec![]));
-        } else {
-            let (threshold, used) = self.threshold(version).map_err(|e| e.under(""))?;
-            self.remember(&used);
-            year.out.deductible = Some(Yuan(threshold));
-            let before = year.deductible_paid;
-            deductible_part = eligible.min((threshold - before).max(Decimal::ZERO));
-            year.deductible_paid += deductible_part;
-            trace.push(step("deductible", tr!(lang, zh: "起付线 {} 元；本年此前已累计 {} 元，本次计入 {} 元，累计 {} 元", en: "Deductible {}; paid toward it this year before {}, this visit {}, now {}", Yuan(threshold), Yuan(before), Yuan(deductible_part), Yuan(year.deductible_paid)), used.clone()));
-            if used.iter().any(|f| f.key == OUT_OF_AREA_MULTIPLE && f.status == Status::LowerBound) {
-                notes.push(note("deductible_may_be_higher", tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher.")));
+        if let Some((version, figures)) = version {
+            let assumed = if version.start_status == Status::Stated { "" } else { lang.pick("（开始日期为假定）", " (start date assumed)") };
+            trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), assumed), &[], lang));
+            trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", r.eligible.yuan(), r.amount.yuan(), r.out_of_scope.yuan()), &[], lang));
+            if version.deductible_exempt.contains(&r.facility) {
+                trace.push(step("deductible", tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"), &[], lang));
+            } else {
+                let before = r.deductible_paid - r.deductible;
+                trace.push(step("deductible", tr!(lang, zh: "起付线 {} 元；本年此前已累计 {} 元，本次计入 {} 元，累计 {} 元", en: "Deductible {}; paid toward it this year before {}, this visit {}, now {}", r.threshold.yuan(), before.yuan(), r.deductible.yuan(), r.deductible_paid.yuan()), figures.threshold.figures(), lang));
             }
-            if year.deductible_paid < threshold {
-                // A later version (or an override) raised the deductible above what was paid.
-                year.out.deductible_met_on = None;
+            if r.eligible > r.deductible {
+                let used = figures.ratio(r.facility).figures();
+                trace.push(step("ratio", self.ratio_text(r.ratio, used), used, lang));
             }
-            if year.out.deductible_met_on.is_none() && year.deductible_paid >= threshold {
-                let by_change = deductible_part.is_zero() && !threshold.is_zero() && version_changed;
-                let on = if by_change { version.start.max(new_year(visit.date.year())) } else { visit.date };
-                year.out.deductible_met_on = Some(on);
-                notes.push(if by_change {
-                    note("deductible_met_by_change", tr!(lang, zh: "政策自 {} 起调整：本年已累计的 {} 元已达到新的起付线 {} 元。", en: "The policy changed on {}: the {} already paid this year meets the new deductible of {}.", iso(version.start), Yuan(year.deductible_paid), Yuan(threshold)))
-                } else {
-                    note("deductible_met", tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; above it the fund pays its share.", Yuan(threshold)))
-                });
-            } else if year.deductible_paid < threshold {
-                notes.push(note("within_deductible", tr!(lang, zh: "尚未达到起付线：本次政策范围内费用由个人负担并计入起付线。", en: "The deductible is not yet met: the member pays this in-scope spending, and it counts toward the deductible.")));
+            if let (Some(owed), Some(remaining)) = (r.owed, r.cap_remaining_before) {
+                trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", owed.yuan(), r.cap.yuan(), remaining.yuan(), r.fund.yuan(), (remaining - r.fund).yuan()), figures.cap.figures(), lang));
             }
         }
-
-        // Ratio, then cap: only looked up when there is something above the deductible to pay.
-        let payable = eligible - deductible_part;
-        let mut ratio = Decimal::ZERO;
-        let mut fund = Decimal::ZERO;
-        let mut cap_before = None;
-        let cap_key = format!("cap.{}", self.scenario.member.key());
-        if payable > Decimal::ZERO {
-            let (r, used) = self.ratio(version, visit.facility).map_err(|e| e.under(""))?;
-            ratio = r;
-            self.remember(&used);
-            trace.push(step("ratio", self.ratio_text(ratio, &used), used.clone()));
-            if used.iter().any(|f| f.status == Status::LowerBound) {
-                notes.push(note("fund_at_least", tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”），统筹基金实际支付可能更多。", en: "The ratio used is only a lower bound (the source says \"no less than\"), so the fund may pay more.")));
-            }
-            if used.iter().any(|f| f.status == Status::UpperBound) {
-                notes.push(note("least_favourable", tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case.")));
-            }
-            let raw = round_fen(payable * ratio);
-            if !raw.is_zero() {
-                let (cap, used) = self.figures.get(version, &cap_key).map_err(|e| e.under(""))?;
-                self.remember(&used);
-                year.out.cap = Some(Yuan(cap));
-                let remaining = (cap - year.fund_paid).max(Decimal::ZERO);
-                if remaining > Decimal::ZERO && year.cap_exhausted {
-                    // The raised cap is not reached until payments reach it again.
-                    year.out.cap_reached_on = None;
-                    notes.push(note("cap_raised", tr!(lang, zh: "年度限额自 {} 起提高为 {} 元，本年已支付的 {} 元计入新限额。", en: "From {} the cap is {}; the {} already paid this year counts against it.", iso(version.start), Yuan(cap), Yuan(year.fund_paid))));
-                }
-                fund = raw.min(remaining);
-                year.fund_paid += fund;
-                cap_before = Some(remaining);
-                trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", Yuan(raw), Yuan(cap), Yuan(remaining), Yuan(fund), Yuan(remaining - fund)), used));
-                if remaining.is_zero() {
-                    notes.push(note("cap_exhausted", tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January.")));
-                } else if fund == remaining {
-                    year.out.cap_reached_on = Some(visit.date);
-                    notes.push(note("cap_reached", tr!(lang, zh: "本次就诊用完本年统筹基金限额 {} 元。", en: "This visit reaches the year's fund cap of {}.", Yuan(cap))));
-                }
-                year.cap_exhausted = year.fund_paid >= cap;
-            }
+        if self.scenario.account.is_some() {
+            trace.push(step("account", tr!(lang, zh: "个人负担 {} 元：个人账户支付 {} 元（余额 {} 元），现金支付 {} 元", en: "Member's share {}: personal account {} (balance now {}), cash {}", r.member.yuan(), r.account.yuan(), r.balance.yuan(), r.cash.yuan()), &[], lang));
         }
-        // The cap left, for the table and meters, even when this visit did not need the cap.
-        let cap = match cap_before {
-            Some(before) => (Some(before), Some(before - fund)),
-            None => {
-                let left = self.known(version, &cap_key).map(|cap| (cap - year.fund_paid).max(Decimal::ZERO));
-                (left, left)
-            }
-        };
-        let booked = Booked { eligible, deductible: deductible_part, ratio, fund, cap, version: Some(version.start) };
-        Ok(self.book(index, visit, booked, notes, trace, year))
+        VisitOutcome {
+            index: r.index,
+            date: r.date,
+            facility: r.facility,
+            amount: r.amount.yuan(),
+            out_of_scope: r.out_of_scope.yuan(),
+            eligible: r.eligible.yuan(),
+            deductible: r.deductible.yuan(),
+            ratio: Ratio(r.ratio),
+            fund: r.fund.yuan(),
+            member: r.member.yuan(),
+            account: r.account.yuan(),
+            cash: r.cash.yuan(),
+            cap_remaining_before: r.cap_remaining_before.map(Fen::yuan),
+            cap_remaining: r.cap_remaining.map(Fen::yuan),
+            version: r.version,
+            notes: r.notes.iter().map(|code| Note { code: code.code(), text: self.note_text(code, r) }).collect(),
+            trace,
+        }
     }
 
-    fn ratio(&self, version: &Version, facility: Facility) -> Result<(Decimal, Vec<UsedFigure>)> {
-        let (tier, mut used) = self.figures.get(version, &format!("ratio.{}", facility.key()))?;
-        let (adjustment, more) = self.figures.get(version, &format!("adjustment.{}", self.scenario.member.key()))?;
-        used.extend(more);
-        let mut ratio = tier + adjustment;
-        if let Some(key) = reduction_key(self.scenario.settlement) {
-            let (reduction, more) = self.figures.get(version, key)?;
-            used.extend(more);
-            ratio -= reduction;
+    fn note_text(&self, code: NoteCode, r: &VisitResult) -> String {
+        let lang = self.scenario.lang;
+        let start = r.version.map(iso).unwrap_or_default();
+        match code {
+            NoteCode::NewYear => tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year()),
+            NoteCode::BeforePolicy => {
+                let start = self.policy.versions.first().map(|v| iso(v.start)).unwrap_or_default();
+                tr!(lang, zh: "就诊日期早于本政策施行日（{}），统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect ({}): the fund pays nothing and it does not count toward the deductible.", start)
+            }
+            NoteCode::OutOfScope => tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", r.out_of_scope.yuan()),
+            NoteCode::NoDeductibleHere => tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", r.facility.label(lang)),
+            NoteCode::DeductibleMayBeHigher => tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher."),
+            NoteCode::DeductibleMetByChange => tr!(lang, zh: "政策自 {} 起调整：本年已累计的 {} 元已达到新的起付线 {} 元。", en: "The policy changed on {}: the {} already paid this year meets the new deductible of {}.", start, r.deductible_paid.yuan(), r.threshold.yuan()),
+            NoteCode::DeductibleMet => tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; above it the fund pays its share.", r.threshold.yuan()),
+            NoteCode::WithinDeductible => tr!(lang, zh: "尚未达到起付线：本次政策范围内费用由个人负担并计入起付线。", en: "The deductible is not yet met: the member pays this in-scope spending, and it counts toward the deductible."),
+            NoteCode::FundAtLeast => tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”），统筹基金实际支付可能更多。", en: "The ratio used is only a lower bound (the source says \"no less than\"), so the fund may pay more."),
+            NoteCode::LeastFavourable => tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case."),
+            NoteCode::CapRaised => {
+                // The cap was raised above what the year had paid, so that is the cap less what was left.
+                let paid = r.cap - r.cap_remaining_before.unwrap_or_default();
+                tr!(lang, zh: "年度限额自 {} 起提高为 {} 元，本年已支付的 {} 元计入新限额。", en: "From {} the cap is {}; the {} already paid this year counts against it.", start, r.cap.yuan(), paid.yuan())
+            }
+            NoteCode::CapExhausted => tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January."),
+            NoteCode::CapReached => tr!(lang, zh: "本次就诊用完本年统筹基金限额 {} 元。", en: "This visit reaches the year's fund cap of {}.", r.cap.yuan()),
         }
-        Ok((ratio.clamp(Decimal::ZERO, Decimal::ONE), used))
     }
 
-    fn ratio_text(&self, ratio: Decimal, used: &[UsedFigure]) -> String {
-        let lang = self.lang;
-        let value = |prefix: &str| used.iter().find(|f| f.key.starts_with(prefix)).and_then(|f| f.value).unwrap_or_default();
+    fn ratio_text(&self, ratio: Decimal, used: &[FigureUse<'_>]) -> String {
+        let lang = self.scenario.lang;
+        let value = |prefix: &str| used.iter().find(|f| f.key().starts_with(prefix)).and_then(|f| f.value).unwrap_or_default();
         let mut text = match lang {
             Lang::Zh => format!("支付比例 {} = 机构级别比例 {}", percent(ratio), percent(value("ratio."))),
             Lang::En => format!("Ratio {} = tier ratio {}", percent(ratio), percent(value("ratio."))),
@@ -428,87 +790,8 @@ impl Run<'_> {
         }
         text
     }
-
-    /// Books a visit: the member's share is the total less the fund's payment (so the two add up
-    /// exactly), split between the personal account and cash.
-    fn book(&mut self, index: usize, visit: &Visit, b: Booked, notes: Vec<Note>, mut trace: Vec<Step>, year: &mut YearState) -> VisitOutcome {
-        let lang = self.lang;
-        let member = visit.amount - b.fund;
-        let mut account = Decimal::ZERO;
-        if let Some(options) = self.scenario.account {
-            if options.pays_member_share {
-                account = member.min(self.balance);
-                self.balance -= account;
-            }
-            trace.push(step("account", tr!(lang, zh: "个人负担 {} 元：个人账户支付 {} 元（余额 {} 元），现金支付 {} 元", en: "Member's share {}: personal account {} (balance now {}), cash {}", Yuan(member), Yuan(account), Yuan(self.balance), Yuan(member - account)), vec![]));
-        }
-        let cash = member - account;
-        let y = &mut year.out;
-        y.eligible.0 += b.eligible;
-        y.fund.0 += b.fund;
-        y.member.0 += member;
-        y.account.0 += account;
-        y.cash.0 += cash;
-        VisitOutcome {
-            index,
-            date: visit.date,
-            facility: visit.facility,
-            amount: Yuan(visit.amount),
-            out_of_scope: Yuan(visit.out_of_scope),
-            eligible: Yuan(b.eligible),
-            deductible: Yuan(b.deductible),
-            ratio: Ratio(b.ratio),
-            fund: Yuan(b.fund),
-            member: Yuan(member),
-            account: Yuan(account),
-            cash: Yuan(cash),
-            cap_remaining_before: b.cap.0.map(Yuan),
-            cap_remaining: b.cap.1.map(Yuan),
-            version: b.version,
-            notes,
-            trace,
-        }
-    }
-
-    fn finish(self) -> Outcome {
-        let mut totals = Totals::default();
-        for y in &self.years {
-            totals.amount.0 += y.amount.0;
-            totals.fund.0 += y.fund.0;
-            totals.member.0 += y.member.0;
-            totals.account.0 += y.account.0;
-            totals.cash.0 += y.cash.0;
-        }
-        if !totals.amount.0.is_zero() {
-            let share = totals.member.0 / totals.amount.0;
-            totals.effective_share = Some(Ratio(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)));
-        }
-        let mut visits = self.visits;
-        visits.sort_by_key(|v| v.index);
-        Outcome {
-            policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.lang).to_owned() },
-            member: self.scenario.member,
-            settlement: self.scenario.settlement,
-            period: self.period.map(|p| PeriodOut { start: p.start, end: p.end }),
-            visits,
-            years: self.years,
-            totals,
-            figures: self.used.into_values().collect(),
-        }
-    }
 }
 
-/// What the rules decided for one visit, before the member's share is split.
-struct Booked {
-    eligible: Decimal,
-    deductible: Decimal,
-    ratio: Decimal,
-    fund: Decimal,
-    /// Cap remaining before and after the visit, when the cap is known.
-    cap: (Option<Decimal>, Option<Decimal>),
-    version: Option<NaiveDate>,
-}
-
-fn step(rule: &'static str, text: String, figures: Vec<UsedFigure>) -> Step {
-    Step { rule, text, figures }
+fn step(rule: &'static str, text: String, figures: &[FigureUse<'_>], lang: Lang) -> Step {
+    Step { rule, text, figures: figures.iter().map(|f| f.to_used(lang)).collect() }
 }

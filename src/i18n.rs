@@ -22,6 +22,11 @@ impl Lang {
         }
     }
 
+    /// The language's code: `zh` or `en`.
+    pub fn key(self) -> &'static str {
+        self.pick("zh", "en")
+    }
+
     /// Picks the text of this language from a Chinese/English pair.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {

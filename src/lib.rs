@@ -8,6 +8,7 @@ pub mod adjudicate;
 pub mod chart;
 pub mod date;
 pub mod error;
+pub mod fragment;
 pub mod i18n;
 pub mod library;
 pub mod limits;

@@ -12,8 +12,11 @@ pub const MAX_DATE: (i32, u32, u32) = (2100, 12, 31);
 pub const MAX_PERIOD_DAYS: i64 = 7_320;
 /// Largest policy file, in bytes.
 pub const MAX_POLICY_BYTES: usize = 256 * 1024;
-/// Largest scenario text (JSON or URL fragment), in bytes.
+/// Largest scenario text (JSON), in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+/// Largest scenario in a link (the URL fragment, `src/fragment.rs`), in bytes: a year of daily
+/// visits fits, and it stays well within what browsers keep in an address.
+pub const MAX_FRAGMENT_BYTES: usize = 64 * 1024;
 /// Longest text of a single value (an amount, a date, an id).
 pub const MAX_FIELD_CHARS: usize = 64;
 /// Most overrides one scenario may carry.

@@ -536,12 +536,18 @@ impl Overrides {
     }
 
     fn get(&self, key: &str, version: NaiveDate) -> Option<Decimal> {
-        let scoped = self.values.get(&(key.to_owned(), Some(version)));
-        scoped.or_else(|| self.values.get(&(key.to_owned(), None))).copied()
+        // A scan rather than a map lookup, which would need the key copied: overrides are few.
+        let value = |scope| self.values.iter().find(|((k, s), _)| k == key && *s == scope).map(|(_, v)| *v);
+        value(Some(version)).or_else(|| value(None))
     }
 
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
+    }
+
+    /// Every override as (figure key, the version it is scoped to, value), in key order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<NaiveDate>, Decimal)> {
+        self.values.iter().map(|((key, scope), value)| (key.as_str(), *scope, *value))
     }
 }
 
@@ -565,6 +571,43 @@ pub struct UsedFigure {
     pub overridden: bool,
 }
 
+/// A figure as one calculation used it, by reference: what [`UsedFigure`] shows, without copying
+/// the figure's texts (adjudication looks figures up once and copies them only into an outcome).
+#[derive(Clone, Copy, Debug)]
+pub struct FigureUse<'a> {
+    pub figure: &'a Figure,
+    pub version: NaiveDate,
+    /// The value in force: the override's when the scenario overrode the figure.
+    pub value: Option<Decimal>,
+    pub overridden: bool,
+}
+
+impl FigureUse<'_> {
+    pub fn key(&self) -> &str {
+        &self.figure.key
+    }
+
+    pub fn status(&self) -> Status {
+        if self.overridden { Status::User } else { self.figure.status }
+    }
+
+    pub fn to_used(&self, lang: Lang) -> UsedFigure {
+        let figure = self.figure;
+        UsedFigure {
+            key: figure.key.clone(),
+            version: self.version,
+            value: self.value,
+            status: self.status(),
+            policy_status: figure.status,
+            policy_value: figure.value,
+            source: figure.source.clone(),
+            source_title: figure.source_title.clone(),
+            note: figure.note.get(lang).to_owned(),
+            overridden: self.overridden,
+        }
+    }
+}
+
 /// Looks figures up in a policy with a scenario's overrides applied.
 pub struct Figures<'a> {
     pub policy: &'a Policy,
@@ -572,40 +615,34 @@ pub struct Figures<'a> {
     pub lang: Lang,
 }
 
-impl Figures<'_> {
+impl<'a> Figures<'a> {
     /// The figure `key` of `version`: the override if any, else the policy's value, following
     /// `same_as`. An unknown figure without an override is an error naming the override to supply.
-    pub fn get(&self, version: &Version, key: &str) -> Result<(Decimal, Vec<UsedFigure>)> {
+    pub fn get(&self, version: &'a Version, key: &str) -> Result<(Decimal, Vec<UsedFigure>)> {
+        let mut uses = Vec::new();
+        let value = self.uses(version, key, &mut uses)?;
+        Ok((value, uses.iter().map(|u| u.to_used(self.lang)).collect()))
+    }
+
+    /// As [`Figures::get`], adding the figures used to `uses` by reference.
+    pub fn uses(&self, version: &'a Version, key: &str, uses: &mut Vec<FigureUse<'a>>) -> Result<Decimal> {
         let figure = self.policy.figure(version, key).ok_or_else(|| {
             Error::new(format!("overrides.{key}"), ErrorKind::UnknownOverride { key: key.to_owned() })
         })?;
-        let used = |value: Option<Decimal>, overridden: bool| UsedFigure {
-            key: key.to_owned(),
-            version: version.start,
-            value,
-            status: if overridden { Status::User } else { figure.status },
-            policy_status: figure.status,
-            policy_value: figure.value,
-            source: figure.source.clone(),
-            source_title: figure.source_title.clone(),
-            note: figure.note.get(self.lang).to_owned(),
-            overridden,
+        let overridden = self.overrides.get(key, version.start);
+        let at = uses.len();
+        uses.push(FigureUse { figure, version: version.start, value: overridden, overridden: overridden.is_some() });
+        let value = match (overridden, &figure.same_as, figure.value) {
+            (Some(value), _, _) => value,
+            (None, Some(target), _) => self.uses(version, target, uses)?,
+            (None, None, Some(value)) => value,
+            (None, None, None) => {
+                let kind = ErrorKind::UnknownFigure { key: key.to_owned(), version: iso(version.start) };
+                return Err(Error::new(format!("overrides.{key}"), kind));
+            }
         };
-        if let Some(value) = self.overrides.get(key, version.start) {
-            return Ok((value, vec![used(Some(value), true)]));
-        }
-        if let Some(target) = &figure.same_as {
-            let (value, mut chain) = self.get(version, target)?;
-            chain.insert(0, used(Some(value), false));
-            return Ok((value, chain));
-        }
-        match figure.value {
-            Some(value) => Ok((value, vec![used(Some(value), false)])),
-            None => Err(Error::new(
-                format!("overrides.{key}"),
-                ErrorKind::UnknownFigure { key: key.to_owned(), version: iso(version.start) },
-            )),
-        }
+        uses[at].value = Some(value);
+        Ok(value)
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::error::{Error, ErrorKind, Expected, Result};
 use crate::limits::MAX_FIELD_CHARS;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
 
 /// Deepest nesting accepted; the formats here need five levels, and a bound keeps hostile input
@@ -34,6 +35,27 @@ impl Tree {
     /// The root of a tree as a node at `path` (usually empty, or a file name).
     pub fn node<'a>(&'a self, path: &'a str) -> Node<'a> {
         Node { tree: self, path }
+    }
+}
+
+/// Written back out as the value it was read from (a scenario decoded from a link goes to the page
+/// this way); `Float` never leaves the core and is written as null.
+impl Serialize for Tree {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Tree::Null | Tree::Float => serializer.serialize_unit(),
+            Tree::Bool(b) => serializer.serialize_bool(*b),
+            Tree::Int(i) => serializer.serialize_i64(*i),
+            Tree::Str(s) => serializer.serialize_str(s),
+            Tree::List(items) => serializer.collect_seq(items),
+            Tree::Table(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::library::Library;
 use crate::policy::labels;
 use crate::scenario::Scenario;
 use crate::tree::Tree;
-use crate::{adjudicate, chart, pattern};
+use crate::{adjudicate, chart, fragment, pattern};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -59,6 +59,24 @@ impl Estimator {
         let tree = read_tree(pattern).map_err(|e| js_error(&e, lang))?;
         let visits = pattern::generate_from(&tree).map_err(|e| js_error(&e, lang))?;
         to_js(&pattern::visits_json(&visits), lang)
+    }
+
+    /// The link fragment (`v1;p=…`, without the `#`) of a scenario; throws if the scenario is not
+    /// valid, so a link always opens.
+    #[wasm_bindgen(js_name = encodeFragment)]
+    pub fn encode_fragment(&self, scenario: JsValue) -> Result<String, JsValue> {
+        let (tree, lang) = read_scenario(scenario)?;
+        let scenario = Scenario::read(&tree, &self.library).map_err(|e| js_error(&e, lang))?;
+        Ok(fragment::encode(&scenario))
+    }
+
+    /// The scenario of a link fragment, checked; `lang` is the language of its errors and of the
+    /// scenario when the link gives none. Errors name the link's part (`fragment.v[3].amount`).
+    #[wasm_bindgen(js_name = decodeFragment)]
+    pub fn decode_fragment(&self, text: &str, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let lang = pick_lang(lang);
+        let tree = fragment::read(text, &self.library, lang).map_err(|e| js_error(&e, lang))?;
+        to_js(&tree, lang)
     }
 
     /// Validates a policy file (TOML text) without adding it; returns its summary.

@@ -114,3 +114,35 @@ fn a_bureau_policy_file_is_checked_and_added() {
     let outcome = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region"))).unwrap();
     assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
 }
+
+#[wasm_bindgen_test]
+fn a_scenario_goes_into_a_link_and_comes_back() {
+    let est = Estimator::new().unwrap();
+    let link = est.encode_fragment(js(SCENARIO)).unwrap();
+    assert_eq!(link, "v1;p=qiannan-employee;m=retiree;l=en;v=2023-03-15:s:300,2023-05-20:t:4200:200");
+    let scenario = est.decode_fragment(&link, Some("zh".into())).unwrap();
+    assert_eq!(text(&scenario, "policy"), "qiannan-employee");
+    assert_eq!(text(&scenario, "lang"), "en", "the link's own language");
+    assert_eq!(text(&scenario, "visits.1.facility"), "tertiary");
+    assert_eq!(text(&scenario, "visits.1.out_of_scope"), "200");
+    let outcome = est.run(scenario).unwrap();
+    assert_eq!(text(&outcome, "visits.1.fund"), "1902.50");
+
+    let generated = est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
+    assert_eq!(Array::from(&get(&generated, "visits")).length(), 12);
+    assert_eq!(text(&generated, "lang"), "en", "the language asked for when the link gives none");
+}
+
+#[wasm_bindgen_test]
+fn a_broken_link_or_an_invalid_scenario_is_a_js_error() {
+    let est = Estimator::new().unwrap();
+    let error = est.decode_fragment("v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x", Some("zh".into())).unwrap_err();
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(text(&error, "field"), "fragment.v[0].amount");
+    assert_eq!(text(&error, "code"), "not_a_number");
+    assert!(text(&error, "message").starts_with("fragment.v[0].amount：不是数字"));
+    let html = est.decode_fragment("<img src=x onerror=alert(1)>", Some("en".into())).unwrap_err();
+    assert_eq!(text(&html, "code"), "bad_character");
+    let bad = est.encode_fragment(js(&SCENARIO.replace("300.00", "3x"))).unwrap_err();
+    assert_eq!(text(&bad, "field"), "visits[0].amount");
+}

@@ -1,5 +1,4 @@
-// Entry of the standalone page: mount the estimator on the page's root element.
-import { mountEstimator } from './mount.js';
+// Entry of the standalone page.
+import { startPage } from './page.js';
 
-const root = document.querySelector('[data-estimator]');
-if (root) mountEstimator(root, { page: true });
+startPage();

@@ -124,6 +124,23 @@ const zh = {
   showTrace: '第{n}次就诊的计算过程',
   notes: '说明',
   figuresUsed: '本次估算用到的数字',
+
+  badLink: '无法打开给定的估算（{message}），下面显示的是示例。',
+  dismiss: '关闭提示',
+  exportsLabel: '下载',
+  exportSvg: '下载图表（SVG）',
+  exportPng: '下载图表（PNG）',
+  exportCsv: '下载逐次明细（CSV）',
+  shareHeading: '分享与嵌入',
+  shareIntro: '链接和代码带有当前的估算（最近一次有效的结果）；打开链接的人看到同样的数字。',
+  shareLink: '本估算的链接',
+  copyLink: '复制链接',
+  shareIframe: '嵌入网页的 iframe 代码',
+  copyIframe: '复制 iframe 代码',
+  shareElement: '网页组件代码（自定义元素）',
+  copyElement: '复制组件代码',
+  copied: '已复制。',
+  copyFailed: '无法自动复制，请选中文字后手动复制。',
 };
 
 const en = {
@@ -249,6 +266,23 @@ const en = {
   showTrace: 'Calculation for visit {n}',
   notes: 'Notes',
   figuresUsed: 'Figures used in this estimate',
+
+  badLink: 'The estimate given could not be opened ({message}); the example is shown instead.',
+  dismiss: 'Dismiss',
+  exportsLabel: 'Download',
+  exportSvg: 'Download the chart (SVG)',
+  exportPng: 'Download the chart (PNG)',
+  exportCsv: 'Download the visit table (CSV)',
+  shareHeading: 'Share and embed',
+  shareIntro: 'The link and the code carry the current estimate (the last valid result): whoever opens them sees the same figures.',
+  shareLink: 'Link to this estimate',
+  copyLink: 'Copy the link',
+  shareIframe: 'iframe code for a web page',
+  copyIframe: 'Copy the iframe code',
+  shareElement: 'Widget code (custom element)',
+  copyElement: 'Copy the widget code',
+  copied: 'Copied.',
+  copyFailed: 'Could not copy: select the text and copy it.',
 };
 
 const strings = { zh, en };

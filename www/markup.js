@@ -3,6 +3,7 @@
 // `data-field` is the scenario path an input edits (how a core error finds its input).
 // Choices whose names the core knows (policies, members, settlements, facilities) are filled in
 // from the core. Ids are written bare here and made unique per mounted estimator by `scopeIds`.
+// `data-full-only` marks what the compact layout (a widget's results with a short form) leaves out.
 
 const options = (values, prefix) =>
   values.map((value) => `<option value="${value}" data-t="${prefix}.${value}"></option>`).join('');
@@ -12,7 +13,7 @@ function skeleton(level) {
 <header class="oe-header">
   <div>
     <h${level} class="oe-title" data-t="title"></h${level}>
-    <p class="oe-intro" data-t="intro"></p>
+    <p class="oe-intro" data-t="intro" data-full-only></p>
   </div>
   <div class="oe-toolbar">
     <button type="button" class="oe-button" data-ref="langButton"></button>
@@ -20,6 +21,10 @@ function skeleton(level) {
   </div>
 </header>
 <p class="oe-load" role="status" data-ref="loadStatus" data-t="loading"></p>
+<div class="oe-alert oe-notice" role="alert" data-ref="notice" hidden>
+  <p data-ref="noticeText"></p>
+  <button type="button" class="oe-button oe-quiet oe-small" data-ref="noticeClose" data-t="dismiss"></button>
+</div>
 <div class="oe-layout" data-ref="layout" hidden>
 <form class="oe-inputs" data-ref="form" novalidate>
   <fieldset class="oe-card">
@@ -33,7 +38,7 @@ function skeleton(level) {
       <p class="oe-hint" id="settlement-hint" data-ref="settlementHint"></p></div>
   </fieldset>
 
-  <fieldset class="oe-card">
+  <fieldset class="oe-card" data-full-only>
     <legend data-t="periodLegend"></legend>
     <div class="oe-pair">
       <div class="oe-field"><label for="start" data-t="start"></label>
@@ -45,7 +50,7 @@ function skeleton(level) {
     <button type="button" class="oe-button" data-ref="fullYear"></button>
   </fieldset>
 
-  <fieldset class="oe-card">
+  <fieldset class="oe-card" data-full-only>
     <legend data-t="visitsLegend"></legend>
     <fieldset class="oe-pattern">
       <legend data-t="patternLegend"></legend>
@@ -87,7 +92,7 @@ function skeleton(level) {
     <button type="button" class="oe-button" data-ref="addVisit" data-t="addVisit"></button>
   </fieldset>
 
-  <fieldset class="oe-card">
+  <fieldset class="oe-card" data-full-only>
     <legend data-t="accountLegend"></legend>
     <label class="oe-check"><input type="checkbox" data-ref="accountOn"><span data-t="accountUse"></span></label>
     <div class="oe-account" data-ref="accountFields" hidden>
@@ -98,10 +103,10 @@ function skeleton(level) {
     </div>
   </fieldset>
 
-  <fieldset class="oe-card">
+  <fieldset class="oe-card oe-figures" data-ref="figuresCard">
     <legend data-t="figuresLegend"></legend>
     <div data-ref="unknownFigures"></div>
-    <details class="oe-adjust" data-ref="adjustDetails">
+    <details class="oe-adjust" data-ref="adjustDetails" data-full-only>
       <summary data-t="adjust"></summary>
       <p class="oe-hint" data-t="adjustIntro"></p>
       <div data-ref="adjustFigures"></div>
@@ -123,10 +128,16 @@ function skeleton(level) {
       <div class="oe-chart-box" data-ref="chart" tabindex="0" role="group" data-t-label="chartBox"></div>
       <figcaption class="oe-explainer" data-t="explainer"></figcaption>
     </figure>
+    <div class="oe-actions oe-exports" role="group" aria-labelledby="exports-label" data-full-only>
+      <span class="oe-sr" id="exports-label" data-t="exportsLabel"></span>
+      <button type="button" class="oe-button oe-quiet oe-small" data-ref="exportSvg" data-t="exportSvg" disabled></button>
+      <button type="button" class="oe-button oe-quiet oe-small" data-ref="exportPng" data-t="exportPng" disabled></button>
+      <button type="button" class="oe-button oe-quiet oe-small" data-ref="exportCsv" data-t="exportCsv" disabled></button>
+    </div>
     <div class="oe-years" data-ref="years"></div>
     <dl class="oe-totals" data-ref="totals"></dl>
-    <p class="oe-table-title" id="results-caption" data-t="resultsCaption"></p>
-    <div class="oe-scroll" role="region" tabindex="0" aria-labelledby="results-caption">
+    <p class="oe-table-title" id="results-caption" data-t="resultsCaption" data-full-only></p>
+    <div class="oe-scroll" role="region" tabindex="0" aria-labelledby="results-caption" data-full-only>
       <table class="oe-table oe-result-table" aria-labelledby="results-caption">
         <thead><tr>
           <th scope="col" data-t="col.date"></th><th scope="col" data-t="col.facility"></th>
@@ -137,11 +148,27 @@ function skeleton(level) {
         <tbody data-ref="resultRows"></tbody>
       </table>
     </div>
-    <details class="oe-used">
+    <details class="oe-used" data-full-only>
       <summary data-t="figuresUsed"></summary>
       <ul class="oe-figure-list" data-ref="usedFigures"></ul>
     </details>
   </div>
+  <details class="oe-share" data-ref="share" data-full-only>
+    <summary data-t="shareHeading"></summary>
+    <p class="oe-hint" data-t="shareIntro"></p>
+    <div class="oe-field"><label for="share-link" data-t="shareLink"></label>
+      <textarea id="share-link" class="oe-code" rows="3" readonly spellcheck="false" data-ref="shareLink"></textarea>
+      <button type="button" class="oe-button oe-small" data-copy="shareLink" data-t="copyLink"></button></div>
+    <div data-ref="embedCodes">
+      <div class="oe-field"><label for="share-iframe" data-t="shareIframe"></label>
+        <textarea id="share-iframe" class="oe-code" rows="4" readonly spellcheck="false" data-ref="shareIframe"></textarea>
+        <button type="button" class="oe-button oe-small" data-copy="shareIframe" data-t="copyIframe"></button></div>
+      <div class="oe-field"><label for="share-element" data-t="shareElement"></label>
+        <textarea id="share-element" class="oe-code" rows="4" readonly spellcheck="false" data-ref="shareElement"></textarea>
+        <button type="button" class="oe-button oe-small" data-copy="shareElement" data-t="copyElement"></button></div>
+    </div>
+    <p class="oe-hint" role="status" data-ref="copyStatus"></p>
+  </details>
 </section>
 </div>`;
 }

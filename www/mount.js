@@ -2,10 +2,12 @@
 // elements only inside `root` and keeps no globals, so the same code can live in a Shadow DOM widget.
 import init, { Estimator } from './pkg/estimator.js';
 import { h } from './dom.js';
+import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import { renderChart, renderOutcome, summaryText } from './results.js';
+import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor } from './visits.js';
 
@@ -21,15 +23,20 @@ let wasmReady = null; // one wasm instance per page, shared by every estimator o
 /**
  * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
  * lang ("zh" default), storageKey (localStorage key; null to remember nothing), scenario (a
- * scenario in the API's shape to start from and to reset to, instead of the built-in example), wasm
- * (what wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
+ * scenario to start from and to reset to, instead of the built-in example: in the API's shape, or
+ * as a link fragment "v1;p=…"), fragment (a link fragment opened by the page: it is shown instead
+ * of the remembered scenario; reset still goes to `scenario` or the example), compact (results with
+ * a short form), share (the "share and embed" panel; default: when `page`), wasm (what
+ * wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
  * estimator.js).
+ * Returns { state, recalculate, openFragment(text) }, or null when the wasm cannot be loaded.
  */
 export async function mountEstimator(root, options = {}) {
-  const { page = false, storageKey = 'outpatient-estimator', wasm } = options;
+  const { page = false, storageKey = 'outpatient-estimator', wasm, compact = false, share = page } = options;
   const headingLevel = page ? 1 : 2;
   const { fragment, prefix } = buildSkeleton(headingLevel);
   root.classList.add('oe');
+  root.classList.toggle('oe-compact', compact);
   root.replaceChildren(fragment);
   const refs = collectRefs(root);
 
@@ -57,7 +64,21 @@ export async function mountEstimator(root, options = {}) {
   const currentPolicy = () => policies().find((p) => p.id === state.policy);
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
+  let shown = null; // what the result area shows: { outcome, svg } of lastGood, for the downloads
   let frame = 0;
+
+  // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
+  let linkError = null; // why the scenario given could not be opened, until dismissed
+  function openLink(text) {
+    try {
+      return est.decodeFragment(text, lang);
+    } catch (error) {
+      linkError = error;
+      return null;
+    }
+  }
+  const home = typeof options.scenario === 'string' ? openLink(options.scenario) : options.scenario;
+  const opened = options.fragment ? openLink(options.fragment) : null;
 
   // ---- the example ----------------------------------------------------------------------------
   function generateOrNothing(pattern, inLang) {
@@ -65,7 +86,7 @@ export async function mountEstimator(root, options = {}) {
   }
   // The built-in example: the first bundled policy that can run it without a missing figure.
   function makeExample() {
-    if (options.scenario) return stateFromScenario(options.scenario, lang);
+    if (home) return stateFromScenario(home, lang);
     const list = est.policies(lang);
     let fallback = null;
     for (const policy of list) {
@@ -82,7 +103,8 @@ export async function mountEstimator(root, options = {}) {
     state.savedOverrides ??= {};
     lang = state.lang;
   }
-  replaceState(saved ?? makeExample());
+  // A link wins over what was remembered; a broken one shows the example, with the notice.
+  replaceState(opened ? stateFromScenario(opened, lang) : (!linkError && saved) || makeExample());
   if (!currentPolicy()) replaceState(makeExample());
 
   // ---- rendering the inputs from the state ------------------------------------------------------
@@ -116,7 +138,13 @@ export async function mountEstimator(root, options = {}) {
     renderPatternKind();
     renderAccountFields();
     renderVisitEditor(refs, state.visits, lang, prefix);
+    renderNotice();
     recalculateNow();
+  }
+
+  function renderNotice() {
+    refs.notice.hidden = !linkError;
+    if (linkError) refs.noticeText.textContent = t(lang, 'badLink', { message: linkError[`message_${lang}`] ?? linkError.message });
   }
 
   const renderFigures = () => renderFigureInputs(refs, { policy: currentPolicy(), state, lang, idPrefix: prefix, alwaysShow });
@@ -161,6 +189,7 @@ export async function mountEstimator(root, options = {}) {
       return;
     }
     lastGood = scenario;
+    if (share) renderShare(refs, est.encodeFragment(scenario), lang);
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
@@ -172,11 +201,15 @@ export async function mountEstimator(root, options = {}) {
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key) });
     const summary = outcome.visits.length ? summaryText(outcome, lang) : t(lang, 'noResult');
     refs.summary.textContent = summary;
+    shown = { outcome, svg: null };
     try {
-      renderChart(refs.chart, est.svg(scenario), t(lang, 'chartAlt', { summary }), prefix);
+      shown.svg = est.svg(scenario);
+      renderChart(refs.chart, shown.svg, t(lang, 'chartAlt', { summary }), prefix);
     } catch {
       refs.chart.replaceChildren();
     }
+    refs.exportSvg.disabled = refs.exportPng.disabled = !shown.svg;
+    refs.exportCsv.disabled = false;
   }
 
   // ---- errors: one home for finding an error's input and showing the message next to it ----------
@@ -230,7 +263,8 @@ export async function mountEstimator(root, options = {}) {
       lastGood ? t(lang, 'stale') : '',
       t(lang, needsFigure ? 'needFigure' : 'fixField', { message }),
     ].join(' ').trim();
-    refs.alertButton.hidden = !input;
+    // The compact layout leaves some inputs out: there is nothing to go to then.
+    refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));
     refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
     alertTarget = input;
     refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
@@ -250,6 +284,16 @@ export async function mountEstimator(root, options = {}) {
   // ---- wiring ----------------------------------------------------------------------------------
   refs.form.addEventListener('submit', (event) => event.preventDefault()); // Enter must not reload
 
+  refs.noticeClose.addEventListener('click', () => {
+    linkError = null;
+    renderNotice();
+  });
+  refs.exportSvg.addEventListener('click', () => download(svgBlob(shown.svg), `${FILE_NAME}.svg`));
+  refs.exportPng.addEventListener('click', async () => download(await pngBlob(shown.svg), `${FILE_NAME}.png`));
+  refs.exportCsv.addEventListener('click', () => download(csvBlob(shown.outcome, lang), `${FILE_NAME}.csv`));
+  if (share) bindShare(refs, { lang: () => lang });
+  refs.share.hidden = !share;
+
   refs.langButton.addEventListener('click', () => {
     state.lang = lang = LANGS.find((l) => l !== lang);
     renderAll();
@@ -259,6 +303,7 @@ export async function mountEstimator(root, options = {}) {
     replaceState(makeExample());
     state.lang = lang = keepLang;
     alwaysShow = new Set();
+    linkError = null;
     renderAll();
   });
 
@@ -355,8 +400,19 @@ export async function mountEstimator(root, options = {}) {
     policyFigures(currentPolicy(), state, new Set([key.split('@')[0]])).find((f) => f.overrideKey === key)?.status;
   bindFigureInputs(refs.adjustDetails.parentElement, state, { lang: () => lang, changed, statusOf });
 
+  /** Shows the scenario of a link opened while the estimator runs (the page's hash changed). */
+  function openFragment(text) {
+    linkError = null;
+    const scenario = openLink(text);
+    const keepLang = lang;
+    replaceState(scenario ? stateFromScenario(scenario, lang) : makeExample());
+    if (!scenario) state.lang = lang = keepLang;
+    alwaysShow = new Set();
+    renderAll();
+  }
+
   refs.loadStatus.hidden = true;
   refs.layout.hidden = false;
   renderAll();
-  return { state, recalculate: recalculateNow };
+  return { state, recalculate: recalculateNow, openFragment };
 }

@@ -29,10 +29,12 @@ for (const lang of ['zh', 'en']) {
     await buildYear(page);
     if (lang === 'en') await switchLanguage(page, 'en');
 
-    // Open what is closed by default: a visit's calculation, the figures used, the what-if figures.
+    // Open what is closed by default: a visit's calculation, the figures used, the what-if figures,
+    // the share panel.
     await ref(page, 'resultRows').locator('.oe-expand').first().click();
     await page.locator('details.oe-used > summary').click();
     await ref(page, 'adjustDetails').locator('summary').click();
+    await ref(page, 'share').locator('summary').click();
     await settle(page);
     assert.deepEqual(await seriousViolations(page), [], 'with the result shown');
 

@@ -12,10 +12,17 @@
 //     session.assertClean();                       // nothing went wrong on the page
 //   });
 //
+// Pages that exist only for a test (a site embedding the widget, say) are served from a temporary
+// copy of dist/, never written into www/ or dist/:
+//
+//   const browser = useBrowser({ files: { 'host.html': '<!doctype html>…' } });
+//
 // Environment: CHROMIUM overrides /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
-import { access } from 'node:fs/promises';
+import { access, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -35,17 +42,31 @@ const CHROMIUM_ARGS = [
 /** A wide desktop window; tests that need a phone set their own. */
 export const DESKTOP = { width: 1280, height: 900 };
 
-/** Starts the server on dist/ and the browser. Resolves to { url, origin, browser, close }. */
-export async function launch() {
+/**
+ * Starts the server and the browser. The server serves dist/, or with `files` (name -> text) a
+ * temporary copy of dist/ with those files added. Resolves to { url, origin, browser, close }.
+ */
+export async function launch({ files } = {}) {
   await access(`${DIST}index.html`).catch(() => {
     throw new Error(`${DIST}index.html is missing: build the page first (make dist)`);
   });
-  const server = await startServer({ root: DIST, port: 0 });
+  let root = DIST;
+  if (files) {
+    root = await mkdtemp(join(tmpdir(), 'oe-e2e-site-'));
+    await cp(DIST, root, { recursive: true });
+    for (const [name, text] of Object.entries(files)) await writeFile(join(root, name), text);
+  }
+  const removeCopy = () => (root === DIST ? undefined : rm(root, { recursive: true, force: true }));
+  const server = await startServer({ root, port: 0 }).catch(async (error) => {
+    await removeCopy();
+    throw error;
+  });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (error) {
     await server.close();
+    await removeCopy();
     throw error;
   }
   return {
@@ -55,6 +76,7 @@ export async function launch() {
     async close() {
       await browser.close();
       await server.close();
+      await removeCopy();
     },
   };
 }
@@ -62,10 +84,11 @@ export async function launch() {
 /**
  * Registers before/after hooks that start the server and the browser once per test file.
  * Returns an object whose `open(t, options)` gives each test its own context and page.
+ * options: files, as for launch().
  */
-export function useBrowser() {
+export function useBrowser(options = {}) {
   const shared = {};
-  before(async () => Object.assign(shared, await launch()), { timeout: 60_000 });
+  before(async () => Object.assign(shared, await launch(options)), { timeout: 60_000 });
   after(async () => { await shared.close?.(); });
   shared.open = (t, options) => openSession(shared, t, options);
   return shared;
@@ -73,10 +96,11 @@ export function useBrowser() {
 
 /**
  * A fresh browser context and page for one test, closed when the test ends.
- * options: viewport ({ width, height }), initScripts (extra `addInitScript` arguments, e.g. { path }).
+ * options: viewport ({ width, height }), initScripts (extra `addInitScript` arguments, e.g. { path }),
+ * origin (the one origin requests may go to; default the server's, "null" for a file:// page).
  */
-export async function openSession(shared, t, { viewport = DESKTOP, initScripts = [] } = {}) {
-  const { browser, url, origin } = shared;
+export async function openSession(shared, t, { viewport = DESKTOP, initScripts = [], origin = shared.origin } = {}) {
+  const { browser, url } = shared;
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   t.after(() => context.close());
   context.setDefaultTimeout(10_000);
@@ -137,10 +161,14 @@ export async function openSession(shared, t, { viewport = DESKTOP, initScripts =
     url,
     origin,
     problems,
-    /** Opens the page and waits until the estimator is ready and has shown its first result. */
-    async load() {
-      await page.goto(url);
+    /**
+     * Opens the page (or `path`, relative to it, e.g. '#v1;…' or 'embed.html') and waits until the
+     * estimator is ready and has shown its first result. Resolves to the page's response.
+     */
+    async load(path = '') {
+      const response = await page.goto(new URL(path, url).href);
       await waitForEstimator(page);
+      return response;
     },
     /** Reloads and waits as load() does. */
     async reload() {
@@ -155,9 +183,12 @@ export async function openSession(shared, t, { viewport = DESKTOP, initScripts =
   };
 }
 
-/** The estimator is mounted (the wasm loaded) and its first calculation has run. */
-export async function waitForEstimator(page) {
-  await page.locator('[data-ref="layout"]').waitFor({ state: 'visible' });
+/**
+ * The estimator is mounted (the wasm loaded) and its first calculation has run. `page` may be a
+ * frame; `within` a selector of the element that holds the estimator (a widget), if not the page.
+ */
+export async function waitForEstimator(page, within = '') {
+  await page.locator(`${within} [data-ref="layout"]`.trim()).waitFor({ state: 'visible' });
   await settle(page);
 }
 

@@ -121,11 +121,13 @@ export function percentOf(decimal) {
 /**
  * Everything the result area shows, as text: the summary, the totals (in the page's order:
  * amount, fund, self, cash, account, share), one entry per visit row and per year card.
+ * `page` may be a frame; `host` selects a widget, whose shadow root holds the estimator.
  */
-export async function readResult(page) {
-  return page.evaluate(() => {
+export async function readResult(page, host = null) {
+  return page.evaluate((hostSelector) => {
     const text = (node) => (node?.textContent ?? '').trim();
-    const root = document.querySelector('[data-ref="results"]');
+    const scope = hostSelector ? document.querySelector(hostSelector).shadowRoot : document;
+    const root = scope.querySelector('[data-ref="results"]');
     const rows = [...root.querySelectorAll('[data-ref="resultRows"] > tr:not(.oe-trace)')].map((tr) => {
       const cells = [...tr.querySelectorAll(':scope > td')].map(text);
       return {
@@ -155,7 +157,7 @@ export async function readResult(page) {
       alert: alert.hidden ? null : text(root.querySelector('[data-ref="alertText"]')),
       stale: root.querySelector('[data-ref="resultBody"]').classList.contains('oe-stale'),
     };
-  });
+  }, host);
 }
 
 /** Every form control's value (checkboxes: true/false), keyed by id. */
@@ -276,15 +278,30 @@ export function buildEstimate() {
   assert.equal(result.status, 0, `cargo build --bin estimate failed:\n${result.stderr}`);
 }
 
-/** `estimate SCENARIO.json` on the scenario; resolves to its outcome. */
-export async function runEstimate(scenario) {
+/** `estimate [options] INPUT.json` on `input`; resolves to what it prints. */
+async function estimate(options, input) {
   const dir = await mkdtemp(join(tmpdir(), 'oe-e2e-'));
   try {
-    const file = join(dir, 'scenario.json');
-    await writeFile(file, JSON.stringify(scenario, null, 2));
-    const { stdout } = await promisify(execFile)(ESTIMATE, [file], { maxBuffer: 64 << 20 });
-    return JSON.parse(stdout);
+    const file = join(dir, 'input.json');
+    await writeFile(file, JSON.stringify(input, null, 2));
+    const { stdout } = await promisify(execFile)(ESTIMATE, [...options, file], { maxBuffer: 64 << 20 });
+    return stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `estimate SCENARIO.json` on the scenario; resolves to its outcome. */
+export async function runEstimate(scenario) {
+  return JSON.parse(await estimate([], scenario));
+}
+
+/** `estimate --svg SCENARIO.json`: the chart, as text. */
+export function runEstimateSvg(scenario) {
+  return estimate(['--svg'], scenario);
+}
+
+/** `estimate --generate PATTERN.json`: the visits of a pattern. */
+export async function runGenerate(pattern) {
+  return JSON.parse(await estimate(['--generate'], pattern));
 }

@@ -1,0 +1,26 @@
+//! Any bytes as a link's URL fragment: decoding gives Ok or an error, never a panic; a link whose
+//! scenario reads writes back (`encode`) into a link that reads as the same scenario.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use outpatient_estimator::{fragment, Lang, Library, Scenario};
+use std::sync::OnceLock;
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if fragment::decode(text).is_err() {
+        return;
+    }
+    let library = library();
+    let Ok(tree) = fragment::read(text, library, Lang::Zh) else { return };
+    let scenario = Scenario::read(&tree, library).expect("a link that reads gives a scenario");
+    let link = fragment::encode(&scenario);
+    let again = fragment::read(&link, library, Lang::Zh).unwrap_or_else(|e| panic!("{link}: {e}"));
+    let again = Scenario::read(&again, library).expect("a written link gives a scenario");
+    assert_eq!(again, scenario, "{text} was written back as {link}");
+});

@@ -1,0 +1,44 @@
+//! Any bytes as a policy file: the checks give Ok or an error, never a panic; a policy that passes
+//! them adjudicates a few visits (Ok or an error) without a panic either.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use outpatient_estimator::policy::{Facility, Overrides, Settlement};
+use outpatient_estimator::scenario::{AccountOptions, Visit};
+use outpatient_estimator::{adjudicate, Lang, Library, Scenario};
+use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(policy) = library().check(text, "f.toml") else { return };
+    let Some(first) = policy.versions.first() else { return };
+    let visits = Facility::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &facility)| Visit {
+            date: first.start + chrono::Days::new(40 * i as u64),
+            facility,
+            amount: Decimal::new(25_000 * (i as i64 + 1), 2),
+            out_of_scope: Decimal::new(1_000, 2),
+        })
+        .collect();
+    for &settlement in Settlement::ALL {
+        let scenario = Scenario {
+            policy: policy.id.clone(),
+            member: policy.members[0],
+            settlement,
+            period: None,
+            visits: Vec::clone(&visits),
+            overrides: Overrides::default(),
+            account: Some(AccountOptions { balance: Decimal::ONE_HUNDRED, yearly_credit: true, pays_member_share: true }),
+            lang: Lang::Zh,
+        };
+        let _ = adjudicate(&scenario, &policy);
+    }
+});

@@ -1,0 +1,132 @@
+// Links: the "share and embed" panel gives a link that reproduces the same figures in a fresh
+// browser, the iframe code and the widget code (as text); a link wins over the remembered scenario;
+// a malformed or hostile link shows a message in the page's language and the example, never a
+// broken page; a link pasted while the page is open is opened too.
+
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { useBrowser } from './harness.mjs';
+import {
+  addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, runEstimate, scenarioOnScreen,
+  STORAGE_KEY, switchLanguage, waitForResultRows,
+} from './steps.mjs';
+
+const browser = useBrowser();
+before(() => buildEstimate(), { timeout: 300_000 });
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
+
+/** The share panel's three texts. */
+async function shareTexts(page) {
+  await ref(page, 'share').locator('summary').click();
+  return {
+    link: await ref(page, 'shareLink').inputValue(),
+    iframe: await ref(page, 'shareIframe').inputValue(),
+    element: await ref(page, 'shareElement').inputValue(),
+  };
+}
+
+test('a shared link shows the same figures in a fresh browser', { timeout: 40_000 }, async (t) => {
+  const first = await browser.open(t);
+  const response = await first.load();
+  assert.equal(response.headers()['content-security-policy'], CSP, 'served with the page\'s CSP header');
+  await buildYear(first.page);
+  await addVisit(first.page, { date: '2024-02-29', facility: 'pharmacy', amount: '880.80', out_of_scope: '80.00' });
+  await field(first.page, 'overrides.ratio.pharmacy').fill('70%');
+  await switchLanguage(first.page, 'en');
+  await waitForResultRows(first.page, 13);
+  const shown = await readResult(first.page);
+  assert.equal(shown.alert, null);
+
+  const { link, iframe, element } = await shareTexts(first.page);
+  const fragment = link.slice(link.indexOf('#') + 1);
+  assert.ok(link.startsWith(first.url + '#v1;p=qiannan-employee;m=retiree;d=2023-07-01~2024-06-30;l=en;o=ratio.pharmacy:0.7;v=2023-07-15:p:400,'), link);
+  assert.ok(link.endsWith(',2024-02-29:rx:880.8:80'), link);
+  assert.equal(iframe, `<iframe src="${first.url}embed.html#${fragment}" title="Outpatient pooling benefit estimator" width="100%" height="720" loading="lazy"></iframe>`);
+  assert.equal(element, `<script type="module" src="${first.url}widget.js"></script>\n<outpatient-estimator scenario="${fragment}"></outpatient-estimator>`);
+  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: first.origin });
+  await ref(first.page, 'share').locator('[data-copy="shareLink"]').click();
+  await ref(first.page, 'copyStatus').filter({ hasText: 'Copied.' }).waitFor();
+  assert.equal(await first.page.evaluate(() => navigator.clipboard.readText()), link, 'the link is on the clipboard');
+  first.assertClean();
+
+  const second = await browser.open(t);
+  await second.load(link);
+  assert.deepEqual(await readResult(second.page), shown, 'the same result, in the same language');
+  assert.equal(await second.page.evaluate(() => location.hash), '', 'the link is taken out of the address once opened');
+  const scenario = await scenarioOnScreen(second.page);
+  assertShows(await readResult(second.page), await runEstimate(scenario));
+  // Remembered like any other scenario: a reload keeps it.
+  await second.reload();
+  assert.deepEqual(await readResult(second.page), shown);
+  second.assertClean();
+});
+
+test('a link wins over the remembered scenario, and a new one opens without a reload', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildYear(page);
+  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;g=weekly:s:120:2;l=en');
+  assert.equal(await ref(page, 'policy').inputValue(), 'jiangxi-employee');
+  assert.equal(await ref(page, 'start').inputValue(), '2023-01-01');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await waitForResultRows(page, 52);
+  assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+
+  await page.evaluate(() => { location.hash = 'v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:t:1000:3'; });
+  await waitForResultRows(page, 12);
+  assert.equal(await ref(page, 'policy').inputValue(), 'qiannan-employee');
+  assert.equal(await page.evaluate(() => location.hash), '');
+  assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+  session.assertClean();
+});
+
+const BROKEN_LINKS = {
+  'a later format': ['#v2;p=qiannan-employee;m=retiree', /fragment/],
+  'a bad amount': ['#v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x', /fragment\.v\[0\]\.amount/],
+  'HTML': ['#<img src=x onerror=alert(1)><script>alert(2)</script>', /fragment/],
+  'a broken escape': ['#v1;p=%zz;m=retiree', /fragment\.p/],
+  'an escaped tag': ['#v1;p=%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E;m=retiree', /<img src=x onerror=alert\(1\)>/],
+  'a huge link': ['#v1;p=qiannan-employee;m=retiree;v=' + '2023-03-15:p:1,'.repeat(5000), /65536/],
+};
+
+test('a malformed or hostile link shows a message and the example', { timeout: 60_000 }, async (t) => {
+  const plain = await browser.open(t);
+  await plain.load();
+  const example = await scenarioOnScreen(plain.page);
+  const exampleResult = await readResult(plain.page);
+  assert.equal(await ref(plain.page, 'notice').isHidden(), true, 'no message without a link');
+
+  for (const [what, [hash, mentions]] of Object.entries(BROKEN_LINKS)) {
+    const session = await browser.open(t);
+    const { page } = session;
+    await session.load(hash);
+    const notice = ref(page, 'notice');
+    assert.equal(await notice.isVisible(), true, `${what}: a message`);
+    const message = await ref(page, 'noticeText').textContent();
+    assert.match(message, /^无法打开给定的估算（.*），下面显示的是示例。$/, `${what}: in Chinese, the page's language`);
+    assert.match(message, mentions, what);
+    assert.equal(await notice.locator('img, script').count(), 0, `${what}: the message is text`);
+    assert.deepEqual(await scenarioOnScreen(page), example, `${what}: the example`);
+    assert.deepEqual(await readResult(page), exampleResult, `${what}: the example's figures`);
+    await ref(page, 'noticeClose').click();
+    assert.equal(await notice.isHidden(), true, `${what}: the message can be dismissed`);
+    session.assertClean();
+  }
+});
+
+test('the message follows the language the page is in', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await switchLanguage(page, 'en');
+  await session.load('#v1;p=atlantis;m=retiree');
+  assert.equal(await ref(page, 'noticeText').textContent(),
+    'The estimate given could not be opened (fragment.p: no policy has the id "atlantis"); the example is shown instead.');
+  await switchLanguage(page, 'zh');
+  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（fragment.p：没有编号为“atlantis”的政策），下面显示的是示例。');
+  assert.equal(await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).policy, STORAGE_KEY),
+    await ref(page, 'policy').inputValue(), 'the example is what is remembered now');
+  session.assertClean();
+});

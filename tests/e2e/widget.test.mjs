@@ -1,0 +1,219 @@
+// Embedding: two <outpatient-estimator> widgets with different attributes on one site page, also
+// under a hostile stylesheet, each showing exactly what `estimate` computes for its scenario and
+// unaffected by the page's styles and by each other; axe-core on the page; a 360-pixel screenshot.
+// And the iframe embed page reading its scenario from the fragment. The site pages are test
+// fixtures, served from a temporary copy of dist/.
+
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { before, test } from 'node:test';
+import { AXE, SCREENSHOTS, settle, useBrowser, waitForEstimator } from './harness.mjs';
+import { assertShows, buildEstimate, readResult, runEstimate, runGenerate, STORAGE_KEY } from './steps.mjs';
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
+
+// Widget A: full layout, Chinese; widget B: compact, English, another policy and pattern, themed.
+const WIDGETS = {
+  a: {
+    attributes: 'policy="qiannan-employee" member="retiree" pattern="monthly:primary:400:15" period="2023-07-01~2024-06-30"',
+    pattern: { kind: 'monthly', start: '2023-07-01', end: '2024-06-30', facility: 'primary', amount: '400', day: 15 },
+    scenario: { policy: 'qiannan-employee', member: 'retiree', period: { start: '2023-07-01', end: '2024-06-30' }, lang: 'zh' },
+  },
+  b: {
+    attributes: 'policy="jiangxi-employee" member="in_service" settlement="temporary_referred" pattern="weekly:secondary:120:2" period="2023" lang="en" compact',
+    pattern: { kind: 'weekly', start: '2023-01-01', end: '2023-12-31', facility: 'secondary', amount: '120', weekday: 2 },
+    scenario: { policy: 'jiangxi-employee', member: 'in_service', settlement: 'temporary_referred', period: { start: '2023-01-01', end: '2023-12-31' }, lang: 'en' },
+  },
+};
+const ACCENT = 'rgb(138, 21, 56)'; // #8a1538, widget B's theme
+
+function sitePage(extraHead) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A news site</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="site.css">
+${extraHead}
+<script type="module" src="widget.js"></script>
+</head>
+<body>
+<main>
+<h1>A story about outpatient pooling</h1>
+<p>Two estimates:</p>
+<outpatient-estimator id="a" ${WIDGETS.a.attributes}></outpatient-estimator>
+<outpatient-estimator id="b" ${WIDGETS.b.attributes}></outpatient-estimator>
+</main>
+</body>
+</html>
+`;
+}
+
+const FRAGMENT = 'v1;p=qiannan-employee;m=in_service;d=2023;o=ratio.pharmacy:0.6;g=chronic:7;l=en';
+
+const browser = useBrowser({
+  files: {
+    'site.css': 'body { margin: 0 auto; max-width: 70rem; padding: 0 .5rem; font-family: serif; }\n#b { --oe-accent: #8a1538; }\n',
+    'hostile.css': '* { color: red !important; font-size: 40px !important; } div { display: none; }\n',
+    'site.html': sitePage(''),
+    'site-hostile.html': sitePage('<link rel="stylesheet" href="hostile.css">'),
+    'site-iframe.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title>
+<link rel="icon" href="data:,"></head><body><main><h1>A story</h1>
+<iframe src="embed.html#${FRAGMENT}" title="Outpatient estimate" width="100%" height="900"></iframe>
+</main></body></html>
+`,
+  },
+});
+before(() => buildEstimate(), { timeout: 300_000 });
+
+async function expectedOutcome(widget) {
+  return runEstimate({ ...widget.scenario, visits: await runGenerate(widget.pattern) });
+}
+
+async function openSite(session, path) {
+  const response = await session.page.goto(session.url + path);
+  assert.equal(response.headers()['content-security-policy'], CSP);
+  for (const id of Object.keys(WIDGETS)) await waitForEstimator(session.page, `#${id}`);
+}
+
+/** Computed styles that the host page must not change, read inside each widget. */
+function widgetStyles(page, id) {
+  return page.evaluate((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    const style = (selector) => getComputedStyle(root.querySelector(selector));
+    return {
+      summaryColor: style('[data-ref="summary"]').color,
+      summaryFontSize: style('[data-ref="summary"]').fontSize,
+      layoutDisplay: style('[data-ref="layout"]').display,
+      buttonBackground: style('[data-ref="langButton"]').backgroundColor,
+      chartVisible: root.querySelector('[data-ref="chart"] svg')?.getBoundingClientRect().height > 100,
+    };
+  }, `#${id}`);
+}
+
+for (const path of ['site.html', 'site-hostile.html']) {
+  test(`two widgets on one page (${path}) each show what \`estimate\` computes`, { timeout: 40_000 }, async (t) => {
+    const session = await browser.open(t);
+    const { page } = session;
+    await openSite(session, path);
+    for (const [id, widget] of Object.entries(WIDGETS)) {
+      const shown = await readResult(page, `#${id}`);
+      assert.equal(shown.alert, null, `#${id}: ${shown.alert}`);
+      assertShows(shown, await expectedOutcome(widget));
+    }
+    assert.match((await readResult(page, '#a')).summary, /^总费用/);
+    assert.match((await readResult(page, '#b')).summary, /^Total spending/);
+
+    // The page's styles stay outside (the hostile sheet does apply to the page's own text); only
+    // the theme property comes in.
+    const siteHeading = await page.evaluate(() => getComputedStyle(document.querySelector('h1')).color);
+    assert.equal(siteHeading === 'rgb(255, 0, 0)', path === 'site-hostile.html', `the site's heading is ${siteHeading}`);
+    const [a, b] = [await widgetStyles(page, 'a'), await widgetStyles(page, 'b')];
+    for (const style of [a, b]) {
+      assert.equal(style.summaryColor, 'rgb(27, 36, 48)');
+      assert.equal(style.summaryFontSize, '16.8px');
+      assert.equal(style.layoutDisplay, 'grid');
+      assert.ok(style.chartVisible, 'the chart is drawn');
+    }
+    assert.equal(a.buttonBackground, 'rgb(29, 79, 145)');
+    assert.equal(b.buttonBackground, ACCENT);
+
+    // Compact: results with a short form.
+    const compactHidden = (id, ref) => page.locator(`#${id} [data-ref="${ref}"]`).isHidden();
+    assert.equal(await compactHidden('b', 'visitRows'), true, 'no visit editor in the compact widget');
+    assert.equal(await compactHidden('b', 'share'), true);
+    assert.equal(await compactHidden('a', 'visitRows'), false);
+    assert.equal(await compactHidden('a', 'share'), true, 'a widget has no share panel');
+
+    // Independent: a change in one leaves the other as it was; nothing is stored; no id twice.
+    const before = await readResult(page, '#b');
+    await page.locator('#a [data-ref="member"]').selectOption('in_service');
+    await settle(page);
+    const changed = await readResult(page, '#a');
+    assertShows(changed, await runEstimate({ ...WIDGETS.a.scenario, member: 'in_service', visits: await runGenerate(WIDGETS.a.pattern) }));
+    assert.deepEqual(await readResult(page, '#b'), before);
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'widgets remember nothing unless asked');
+    const ids = await page.evaluate(() => [document, ...[...document.querySelectorAll('outpatient-estimator')].map((w) => w.shadowRoot)]
+      .flatMap((root) => [...root.querySelectorAll('[id]')].map((node) => node.id)));
+    assert.equal(new Set(ids).size, ids.length, 'no id is used twice');
+    session.assertClean();
+  });
+}
+
+test('widget attributes that do not make a scenario give a message and the example', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await openSite(session, 'site.html');
+  await page.evaluate(() => {
+    const widget = document.createElement('outpatient-estimator');
+    widget.id = 'c';
+    for (const [name, value] of Object.entries({ policy: 'qiannan-employee', member: 'retiree', period: '2023', pattern: 'monthly:primary:400:32', lang: 'en' })) {
+      widget.setAttribute(name, value);
+    }
+    document.querySelector('main').append(widget);
+  });
+  await waitForEstimator(page, '#c');
+  assert.equal(await page.locator('#c [data-ref="noticeText"]').textContent(),
+    'The estimate given could not be opened (fragment.g.day: "32" is not one of: 1–31); the example is shown instead.');
+  assert.equal((await readResult(page, '#c')).alert, null, 'the example runs');
+
+  // Corrected, the attribute gives its scenario.
+  await page.evaluate(() => document.querySelector('#c').setAttribute('pattern', 'monthly:primary:400:15'));
+  await page.locator('#c [data-ref="notice"]').waitFor({ state: 'hidden' });
+  await waitForEstimator(page, '#c');
+  const year = { start: '2023-01-01', end: '2023-12-31' };
+  const visits = await runGenerate({ kind: 'monthly', ...year, facility: 'primary', amount: '400', day: 15 });
+  assertShows(await readResult(page, '#c'), await runEstimate({ policy: 'qiannan-employee', member: 'retiree', period: year, visits, lang: 'en' }));
+  session.assertClean();
+});
+
+async function seriousViolations(page) {
+  // preload: false, because axe would otherwise copy the widgets' stylesheets into <style> elements
+  // of its own, which the page's CSP blocks (and reports); only css-orientation-lock needs them.
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'], preload: false }));
+  return results.violations
+    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+    .map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary}`) }));
+}
+
+test('the widget page has no serious axe violations and fits a phone', { timeout: 40_000 }, async (t) => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const session = await browser.open(t, { initScripts: [{ path: AXE }], viewport: { width: 360, height: 800 } });
+  const { page } = session;
+  await openSite(session, 'site.html');
+  await page.locator('#a [data-ref="resultRows"] .oe-expand').first().click();
+  await settle(page);
+  assert.deepEqual(await seriousViolations(page), []);
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+  }));
+  assert.ok(scrollWidth <= 360 && clientWidth <= 360, `no sideways scrolling: the page is ${scrollWidth} wide`);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.screenshot({ path: `${SCREENSHOTS}widgets-360.png`, fullPage: true, animations: 'disabled' });
+  session.assertClean();
+});
+
+test('the iframe embed shows the scenario of its fragment, compact', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await page.goto(session.url + 'site-iframe.html');
+  const frame = page.frame({ url: /embed\.html/ });
+  assert.ok(frame, 'the embed page is in the iframe');
+  await waitForEstimator(frame);
+  const response = await page.request.get(session.url + 'embed.html');
+  assert.equal(response.headers()['content-security-policy'], CSP);
+  const shown = await readResult(frame);
+  assert.match(shown.summary, /^Total spending/);
+  const visits = await runGenerate({ kind: 'chronic', start: '2023-01-01', end: '2023-12-31', seed: 7 });
+  assertShows(shown, await runEstimate({
+    policy: 'qiannan-employee', member: 'in_service', period: { start: '2023-01-01', end: '2023-12-31' },
+    overrides: { 'ratio.pharmacy': '0.6' }, visits, lang: 'en',
+  }));
+  assert.equal(await frame.locator('[data-ref="visitRows"]').isHidden(), true, 'compact: no visit editor');
+  assert.equal(await frame.locator('[data-ref="share"]').isHidden(), true);
+  assert.equal(await frame.evaluate(() => location.hash), `#${FRAGMENT}`, 'the embed page keeps its fragment');
+  assert.deepEqual(await frame.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), null, 'and remembers nothing');
+  session.assertClean();
+});

@@ -1,0 +1,78 @@
+// <outpatient-estimator>: the estimator as a widget for other sites. It lives in a Shadow DOM, so
+// the host page's styles do not reach it; only the --oe-* theme properties do (they inherit).
+//
+//   <script type="module" src="https://…/widget.js"></script>
+//   <outpatient-estimator policy="qiannan-employee" member="retiree" pattern="monthly:primary:400:15"
+//     period="2023-07-01~2024-06-30" lang="en" compact></outpatient-estimator>
+//
+// Attributes (README, "Embedding"): policy and member; settlement; pattern, the visits
+// (monthly:FACILITY:AMOUNT:DAY[:OUT_OF_SCOPE], weekly:FACILITY:AMOUNT:WEEKDAY[:OUT_OF_SCOPE] or
+// chronic:SEED; default monthly:primary:400:15); period (START~END or a year; default the twelve
+// months across the last 1 January); lang (zh | en); compact (results with a short form);
+// scenario (a whole link fragment "v1;p=…" as the share panel writes it, instead of the others);
+// storage-key (remember edits in localStorage under this key; by default a widget remembers nothing).
+// Without policy or scenario the widget shows the built-in example.
+import { mountEstimator } from './mount.js';
+import { defaultPeriod } from './state.js';
+
+const STYLE_URL = new URL('./style.css', import.meta.url).href;
+const DEFAULT_PATTERN = 'monthly:primary:400:15';
+const SCENARIO_ATTRIBUTES = ['policy', 'member', 'settlement', 'pattern', 'period', 'lang', 'scenario'];
+
+/** An attribute's text inside a link part: all but the parts' own syntax (`~ :`) %-escaped. */
+function linkValue(text) {
+  const escape = (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return [...text.trim()].map((c) => (/[A-Za-z0-9\-._~:@]/.test(c) ? c : escape(c))).join('');
+}
+
+class OutpatientEstimator extends HTMLElement {
+  static observedAttributes = [...SCENARIO_ATTRIBUTES, 'compact', 'storage-key'];
+  #box = null;
+  #queued = false;
+
+  connectedCallback() {
+    if (!this.#box) {
+      const shadow = this.attachShadow({ mode: 'open' });
+      const style = document.createElement('link');
+      style.rel = 'stylesheet';
+      style.href = STYLE_URL;
+      this.#box = document.createElement('div');
+      shadow.append(style, this.#box);
+    }
+    this.#mountSoon();
+  }
+
+  attributeChangedCallback() {
+    if (this.#box) this.#mountSoon();
+  }
+
+  // Attributes set one after another make one new estimator, not one each.
+  #mountSoon() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => {
+      this.#queued = false;
+      mountEstimator(this.#box, {
+        lang: this.getAttribute('lang') ?? undefined,
+        compact: this.hasAttribute('compact'),
+        storageKey: this.getAttribute('storage-key'),
+        scenario: this.#scenario(),
+      });
+    });
+  }
+
+  /** The attributes as a link fragment: links and widgets have one reader, the core's. */
+  #scenario() {
+    const given = (name) => this.getAttribute(name)?.trim() || null;
+    if (given('scenario')) return given('scenario');
+    if (!given('policy')) return undefined;
+    const { start, end } = defaultPeriod();
+    const parts = [
+      ['p', given('policy')], ['m', given('member')], ['s', given('settlement')], ['l', given('lang')],
+      ['d', given('period') ?? `${start}~${end}`], ['g', given('pattern') ?? DEFAULT_PATTERN],
+    ];
+    return ['v1', ...parts.filter(([, value]) => value != null).map(([key, value]) => `${key}=${linkValue(value)}`)].join(';');
+  }
+}
+
+if (!customElements.get('outpatient-estimator')) customElements.define('outpatient-estimator', OutpatientEstimator);
