@@ -6,7 +6,7 @@
 //!
 //! Inputs: a chronic patient's year (38 visits) and ten years of one visit a day (3,653) and of ten
 //! a day (36,530), to show that the time grows linearly. After criterion, each figure is printed
-//! beside its budget, and the run fails when streaming misses it.
+//! beside its budget, and the run fails when streaming misses it on the ten-year inputs.
 
 mod common;
 
@@ -22,6 +22,10 @@ use std::time::SystemTime;
 
 /// The budget: visits per second on one core, for the streaming adjudication.
 const BUDGET: f64 = 5_000_000.0;
+/// The budget is a throughput, checked on scenarios of at least a ten-year daily diary; in a
+/// year of 38 visits the work done once per scenario (looking figures up, listing those used)
+/// weighs as much as the visits, so that one is reported, not checked.
+const MIN_VISITS: usize = 3653;
 
 fn inputs(library: &Library) -> Vec<(&'static str, Scenario)> {
     let mut chronic = common::scenario(library, 1);
@@ -79,7 +83,7 @@ fn report(inputs: &[(&str, Scenario)], started: SystemTime) -> bool {
         target.join("criterion")
     });
     let mut ok = true;
-    println!("\nnative adjudication throughput, one core (budget ≥ {} visits/s for streaming)", common::thousands(BUDGET as u64));
+    println!("\nnative adjudication throughput, one core (budget ≥ {} visits/s, streaming, ≥ {} visits)", common::thousands(BUDGET as u64), common::thousands(MIN_VISITS as u64));
     for group in ["streaming", "outcome"] {
         for (name, scenario) in inputs {
             let n = scenario.visits.len();
@@ -88,6 +92,7 @@ fn report(inputs: &[(&str, Scenario)], started: SystemTime) -> bool {
             let Some(ns) = fresh.then(|| nanoseconds(&file)).flatten() else { continue };
             let per_second = n as f64 / (ns * 1e-9);
             let status = match group {
+                "streaming" if n < MIN_VISITS => format!("({:.1} µs a scenario, setting up included)", ns / 1000.0),
                 "streaming" if per_second >= BUDGET => "ok".to_owned(),
                 "streaming" => {
                     ok = false;

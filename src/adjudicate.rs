@@ -3,6 +3,12 @@
 //!
 //! Each visit's fund payment is rounded half-up to the fen; the member's share is the visit total
 //! minus that payment, so the two always add up to the total exactly.
+//!
+//! The arithmetic and its explanation are kept apart. [`Adjudicator`] takes visits one at a time
+//! and gives each a [`VisitResult`]: numbers in whole fen, note codes, the version applied; no text,
+//! no allocation, and the figures each policy version needs looked up once beforehand. Memory does
+//! not grow with the visits (BENCHMARKS.md). [`adjudicate`] runs it over a scenario and turns each
+//! result into a [`VisitOutcome`], with notes and trace in the scenario's language.
 
 use crate::date::{iso, new_year, year_end};
 use crate::error::{Error, ErrorKind, Result};
@@ -405,7 +411,12 @@ impl<'a> VersionFigures<'a> {
 /// An amount figure in fen. Policy files and overrides give amounts with at most two decimals;
 /// an amount set in code with more is refused as the override it stands for would be.
 fn in_fen(value: Decimal, key: &str) -> Result<Fen> {
-    Fen::from_yuan(value).ok_or_else(|| Error::new(format!("overrides.{key}"), ErrorKind::TooManyDecimals))
+    Fen::from_yuan(value).ok_or_else(|| Error::new(format!("overrides.{key}"), not_in_fen(value)))
+}
+
+/// Why an amount has no value in fen: more than two decimals, or too large.
+fn not_in_fen(value: Decimal) -> ErrorKind {
+    if value.normalize().scale() > 2 { ErrorKind::TooManyDecimals } else { ErrorKind::AmountTooLarge }
 }
 
 /// A visit's amounts in fen, checked as the scenario reader checks them (a visit made in code has
@@ -414,9 +425,9 @@ fn visit_amounts(index: usize, visit: &Visit) -> Result<(Fen, Fen)> {
     let fen = |value: Decimal, name: &str| {
         let kind = match Fen::from_yuan(value) {
             _ if value.is_sign_negative() && !value.is_zero() => ErrorKind::Negative,
-            None => ErrorKind::TooManyDecimals,
-            Some(fen) if fen.0 > MAX_AMOUNT_YUAN * 100 => ErrorKind::AmountTooLarge,
-            Some(fen) => return Ok(fen),
+            Some(fen) if fen.0 <= MAX_AMOUNT_YUAN * 100 => return Ok(fen),
+            Some(_) => ErrorKind::AmountTooLarge,
+            None => not_in_fen(value),
         };
         Err(Error::new(format!("visits[{index}].{name}"), kind))
     };
@@ -794,4 +805,27 @@ impl Adjudicator<'_> {
 
 fn step(rule: &'static str, text: String, figures: &[FigureUse<'_>], lang: Lang) -> Step {
     Step { rule, text, figures: figures.iter().map(|f| f.to_used(lang)).collect() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visit_made_in_code_is_checked_as_the_reader_checks_it() {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let scenario = Scenario::from_json(r#"{"policy": "qiannan-employee", "member": "retiree"}"#, &library).expect("valid");
+        let policy = scenario.policy(&library).expect("bundled");
+        let refused = |amount: &str, out_of_scope: &str| {
+            let date = crate::date::parse_date("2023-03-15", "").expect("a date");
+            let visit = Visit { date, facility: Facility::Primary, amount: amount.parse().expect("a decimal"), out_of_scope: out_of_scope.parse().expect("a decimal") };
+            let error = Adjudicator::new(&scenario, policy).visit(3, &visit).expect_err("refused");
+            (error.field.clone(), error.code())
+        };
+        assert_eq!(refused("1.005", "0"), ("visits[3].amount".to_owned(), "too_many_decimals"));
+        assert_eq!(refused("-1", "0"), ("visits[3].amount".to_owned(), "negative"));
+        assert_eq!(refused("10000000.01", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
+        assert_eq!(refused("100000000000000000000", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
+        assert_eq!(refused("10", "10.01"), ("visits[3].out_of_scope".to_owned(), "out_of_scope_exceeds_amount"));
+    }
 }
