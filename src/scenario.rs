@@ -57,14 +57,7 @@ const ACCOUNT_KEYS: &[&str] = &["balance", "yearly_credit", "pays_member_share"]
 impl Scenario {
     /// Reads a scenario from JSON text (the `estimate` command).
     pub fn from_json(text: &str, library: &Library) -> Result<Scenario> {
-        if text.len() > MAX_SCENARIO_BYTES {
-            return Err(Error::new("", ErrorKind::TooLarge { max_bytes: MAX_SCENARIO_BYTES }));
-        }
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let tree = Tree::read(&mut deserializer)
-            .and_then(|tree| deserializer.end().map(|()| tree))
-            .map_err(|e| Error::new("", ErrorKind::Syntax { detail: e.to_string() }))?;
-        Scenario::read(&tree, library)
+        Scenario::read(&read_json(text, "")?, library)
     }
 
     /// The scenario's language alone, if it gives a valid one, so that errors about the rest
@@ -80,13 +73,12 @@ impl Scenario {
     /// Reads and checks a scenario against the library; the first problem found is the error.
     pub fn read(tree: &Tree, library: &Library) -> Result<Scenario> {
         let root = Table::open(tree, "", SCENARIO_KEYS)?;
-        let lang = match root.read_opt("lang", |n| {
-            let text = n.text()?;
-            Lang::parse(text).ok_or_else(|| n.error(ErrorKind::NotOneOf { value: text.into(), allowed: vec!["zh".into(), "en".into()] }))
-        })? {
-            Some(lang) => lang,
-            None => Lang::default(),
-        };
+        let lang = root
+            .read_opt("lang", |n| {
+                let text = n.text()?;
+                Lang::parse(text).ok_or_else(|| n.error(ErrorKind::NotOneOf { value: text.into(), allowed: vec!["zh".into(), "en".into()] }))
+            })?
+            .unwrap_or_default();
         let policy_id = root.read("policy", |n| n.text().map(|t| t.trim().to_owned()))?;
         let policy = library.get(&policy_id)?;
         let member = root.read("member", Member::read)?;
@@ -117,6 +109,18 @@ impl Scenario {
     pub fn policy<'a>(&self, library: &'a Library) -> Result<&'a Policy> {
         library.get(&self.policy)
     }
+}
+
+/// Reads JSON text (a scenario or a pattern) into a tree, refusing oversized text first; `field`
+/// names the input in errors (a file name, or empty).
+pub fn read_json(text: &str, field: &str) -> Result<Tree> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(Error::new(field, ErrorKind::TooLarge { max_bytes: MAX_SCENARIO_BYTES }));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    Tree::read(&mut deserializer)
+        .and_then(|tree| deserializer.end().map(|()| tree))
+        .map_err(|e| Error::new(field, ErrorKind::Syntax { detail: e.to_string() }))
 }
 
 /// Reads `{ "start": …, "end": … }` and checks that it is in order and not too long.

@@ -16,7 +16,7 @@
 
 use outpatient_estimator::adjudicate::Outcome;
 use outpatient_estimator::policy::Status;
-use outpatient_estimator::tree::Tree;
+use outpatient_estimator::scenario::read_json;
 use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
 use std::io::Read;
 use std::process::ExitCode;
@@ -123,13 +123,13 @@ fn run(args: Args) -> Result<String, Error> {
                 policy.id, policy.name.get(lang), policy.versions.len()))
         }
         Command::Generate(path) => {
-            let tree = json_tree(&read_input(&path)?, &path)?;
+            let tree = read_json(&read_input(&path)?, &path)?;
             let visits = pattern::generate_from(&tree)?;
             Ok(to_json(&pattern::visits_json(&visits)))
         }
         Command::Run(path) => {
             let text = read_input(&path)?;
-            let tree = json_tree(&text, &path)?;
+            let tree = read_json(&text, &path)?;
             let mut scenario = Scenario::read(&tree, &library)?;
             scenario.lang = args.lang.or(Scenario::lang_in(&tree)).unwrap_or(Lang::En);
             let policy = scenario.policy(&library)?;
@@ -141,17 +141,6 @@ fn run(args: Args) -> Result<String, Error> {
             })
         }
     }
-}
-
-fn json_tree(text: &str, path: &str) -> Result<Tree, Error> {
-    let limit = outpatient_estimator::limits::MAX_SCENARIO_BYTES;
-    if text.len() > limit {
-        return Err(Error::new(path, ErrorKind::TooLarge { max_bytes: limit }));
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    Tree::read(&mut deserializer)
-        .and_then(|tree| deserializer.end().map(|()| tree))
-        .map_err(|e| Error::new(path, ErrorKind::Syntax { detail: e.to_string() }))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
