@@ -5,14 +5,12 @@
 use libfuzzer_sys::fuzz_target;
 use outpatient_estimator::policy::{Facility, Overrides, Settlement};
 use outpatient_estimator::scenario::{AccountOptions, Visit};
-use outpatient_estimator::{adjudicate, Lang, Library, Scenario};
+use outpatient_estimator::{adjudicate, Lang, Scenario};
 use rust_decimal::Decimal;
-use std::sync::OnceLock;
 
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
-}
+#[path = "common.rs"]
+mod common;
+use common::library;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

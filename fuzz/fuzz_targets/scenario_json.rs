@@ -3,13 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use outpatient_estimator::{adjudicate, chart, Library, Scenario};
-use std::sync::OnceLock;
+use outpatient_estimator::{adjudicate, chart, Scenario};
 
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
-}
+#[path = "common.rs"]
+mod common;
+use common::library;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
