@@ -25,9 +25,10 @@ test-native:
 	cargo test --all-targets
 
 # The wasm API as JavaScript sees it (tests/wasm.rs), run under Node by wasm-bindgen-test.
+# Built as the page is, without the `toml` feature (wasm-pack.toml's cargo_args).
 test-wasm:
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-		cargo test --target wasm32-unknown-unknown --test wasm
+		cargo test --target wasm32-unknown-unknown --no-default-features --test wasm
 
 # Browser tests (tests/e2e/*.test.mjs) against a fresh dist/.
 E2E_TESTS := $(wildcard tests/e2e/*.test.mjs tests/e2e/*.test.js)

@@ -74,7 +74,7 @@ fn main() {
             for (index, visit) in common::visits(count, DAYS).enumerate() {
                 black_box(adjudicator.visit(index, &visit).expect("adjudicates"));
             }
-            black_box(adjudicator.finish().expect("adjudicates"));
+            black_box(adjudicator.finish::<()>().expect("adjudicates"));
         });
         println!("  {:>9} visits: peak heap {:>7} bytes, {:>4} allocations", common::thousands(count), common::thousands(peak as u64), allocations);
         peaks.push((count, peak));

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WASM_OPT = ROOT / "node_modules" / ".bin" / "wasm-opt"
 # Every setting in wasm-pack.toml, by table; load_settings refuses any missing or unknown key.
 SETTINGS = {
-    "wasm-pack": {"target", "out_dir", "out_name"},
+    "wasm-pack": {"target", "out_dir", "out_name", "cargo_args"},
     "wasm-opt": {"args"},
     "dist": {"www_dir", "out_dir", "not_first_load"},
     "budget": {"wasm_gzip_kb", "first_load_gzip_kb"},
@@ -71,7 +71,8 @@ def build_wasm(settings):
          "--target", settings["target"],
          "--out-dir", out_dir,
          "--out-name", settings["out_name"],
-         "--no-typescript", "--no-pack"])
+         "--no-typescript", "--no-pack",
+         "--", *settings["cargo_args"]])
     return out_dir
 
 

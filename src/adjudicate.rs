@@ -24,13 +24,15 @@ use serde::Serialize;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+/// The outcome of a scenario. `V` is how each visit is given: [`VisitOutcome`] (numbers, notes and
+/// trace: `estimate`'s JSON) or [`VisitLine`] (numbers and codes only: the page's recalculation).
 #[derive(Clone, Debug, Serialize)]
-pub struct Outcome {
+pub struct Outcome<V = VisitOutcome> {
     pub policy: PolicyRef,
     pub member: Member,
     pub settlement: Settlement,
     pub period: Option<PeriodOut>,
-    pub visits: Vec<VisitOutcome>,
+    pub visits: Vec<V>,
     pub years: Vec<YearOutcome>,
     pub totals: Totals,
     /// Every figure the outcome used, once per key and version.
@@ -51,8 +53,9 @@ pub struct PeriodOut {
     pub end: NaiveDate,
 }
 
+/// A visit's numbers: what the table and the chart show.
 #[derive(Clone, Debug, Serialize)]
-pub struct VisitOutcome {
+pub struct VisitNumbers {
     /// Position of the visit in the scenario's input.
     pub index: usize,
     #[serde(serialize_with = "crate::policy::serialize_date")]
@@ -75,8 +78,41 @@ pub struct VisitOutcome {
     /// Start date of the policy version applied, or null before the policy is in force.
     #[serde(serialize_with = "serialize_opt_date")]
     pub version: Option<NaiveDate>,
+    /// The notes as codes (for the chart's markers); shown as `notes` by the two forms below.
+    #[serde(skip)]
+    pub codes: Notes,
+}
+
+/// A visit with its notes and the trace of the rules and figures applied, in the scenario's language.
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitOutcome {
+    #[serde(flatten)]
+    pub numbers: VisitNumbers,
     pub notes: Vec<Note>,
     pub trace: Vec<Step>,
+}
+
+/// A visit as the page lists it: the numbers, the note codes, and the statuses that need pointing
+/// out among the figures it rests on (`user` for an override). No text: the page asks for a
+/// visit's [`VisitOutcome`] when someone opens it.
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitLine {
+    #[serde(flatten)]
+    pub numbers: VisitNumbers,
+    pub notes: Notes,
+    pub marks: Vec<Status>,
+}
+
+impl AsRef<VisitNumbers> for VisitOutcome {
+    fn as_ref(&self) -> &VisitNumbers {
+        &self.numbers
+    }
+}
+
+impl AsRef<VisitNumbers> for VisitLine {
+    fn as_ref(&self) -> &VisitNumbers {
+        &self.numbers
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -151,22 +187,54 @@ fn serialize_opt_date<S: serde::Serializer>(date: &Option<NaiveDate>, s: S) -> s
 /// visit with its notes and trace in the scenario's language, every year, the totals and the
 /// figures used.
 pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
+    adjudicate_as(scenario, policy, Adjudicator::explain)
+}
+
+/// [`adjudicate`] with each visit as a [`VisitLine`]: the same numbers, no texts.
+pub fn adjudicate_lines(scenario: &Scenario, policy: &Policy) -> Result<Outcome<VisitLine>> {
+    adjudicate_as(scenario, policy, Adjudicator::line)
+}
+
+fn adjudicate_as<'a, V: AsRef<VisitNumbers>>(scenario: &'a Scenario, policy: &'a Policy, form: impl Fn(&Adjudicator<'a>, &VisitResult) -> V) -> Result<Outcome<V>> {
     let mut adjudicator = Adjudicator::new(scenario, policy);
-    let mut visits = Vec::with_capacity(scenario.visits.len());
+    // Adjudicated in date order, given back in input order.
+    let mut visits: Vec<Option<V>> = std::iter::repeat_with(|| None).take(scenario.visits.len()).collect();
     for index in date_order(&scenario.visits) {
         let result = adjudicator.visit(index, &scenario.visits[index])?;
-        visits.push(adjudicator.explain(&result));
+        visits[index] = Some(form(&adjudicator, &result));
     }
     let mut outcome = adjudicator.finish()?;
-    visits.sort_by_key(|v| v.index);
-    outcome.visits = visits;
+    outcome.visits = visits.into_iter().flatten().collect();
     Ok(outcome)
+}
+
+/// The visit at `index` (its position in the input) with its notes and trace, as [`adjudicate`]
+/// gives it: the visits before it in date order are adjudicated, the rest are not.
+pub fn explain_visit(scenario: &Scenario, policy: &Policy, index: usize) -> Result<VisitOutcome> {
+    let mut adjudicator = Adjudicator::new(scenario, policy);
+    for i in date_order(&scenario.visits) {
+        let result = adjudicator.visit(i, &scenario.visits[i])?;
+        if i == index {
+            return Ok(adjudicator.explain(&result));
+        }
+    }
+    let allowed = match scenario.visits.len() {
+        0 => Vec::new(),
+        n => vec![format!("0–{}", n - 1)],
+    };
+    Err(Error::new("index", ErrorKind::NotOneOf { value: index.to_string(), allowed }))
 }
 
 /// The positions of `visits` in date order; equal dates keep their input order.
 pub fn date_order(visits: &[Visit]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..visits.len()).collect();
-    order.sort_by_key(|&i| visits[i].date); // stable
+    dates_in_order(&visits.iter().map(|v| v.date).collect::<Vec<_>>())
+}
+
+/// The positions of `dates` in date order, equal dates in their given order. The one sort of the
+/// crate: each sort call site adds a few KB of code to the wasm.
+pub fn dates_in_order(dates: &[NaiveDate]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..dates.len()).collect();
+    order.sort_unstable_by_key(|&i| (dates[i], i));
     order
 }
 
@@ -253,6 +321,13 @@ impl Notes {
     /// The codes in the order they are shown.
     pub fn iter(self) -> impl Iterator<Item = NoteCode> {
         NoteCode::ALL.iter().copied().filter(move |&code| self.contains(code))
+    }
+}
+
+/// Written as the list of codes.
+impl Serialize for Notes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(NoteCode::code))
     }
 }
 
@@ -500,7 +575,7 @@ impl<'a> Adjudicator<'a> {
 
     /// Closes the period's remaining years and gives the outcome without visits (they were handed
     /// out one at a time): every year, the totals and every figure used.
-    pub fn finish(mut self) -> Result<Outcome> {
+    pub fn finish<V>(mut self) -> Result<Outcome<V>> {
         if let Some(period) = self.period {
             self.advance_to(period.end.year())?;
         }
@@ -713,49 +788,51 @@ impl Adjudicator<'_> {
     /// figures applied, in the scenario's language.
     pub fn explain(&self, r: &VisitResult) -> VisitOutcome {
         let lang = self.scenario.lang;
-        let version = r.version.and_then(|start| self.policy.versions.iter().position(|v| v.start == start));
-        let version = version.map(|v| (&self.policy.versions[v], &self.figures[v]));
         let mut trace = Vec::new();
-        if let Some((version, figures)) = version {
+        if let Some((version, figures)) = self.version_of(r) {
             let assumed = if version.start_status == Status::Stated { "" } else { lang.pick("（开始日期为假定）", " (start date assumed)") };
             trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), assumed), &[], lang));
             trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", r.eligible.yuan(), r.amount.yuan(), r.out_of_scope.yuan()), &[], lang));
-            if version.deductible_exempt.contains(&r.facility) {
-                trace.push(step("deductible", tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"), &[], lang));
-            } else {
-                let before = r.deductible_paid - r.deductible;
-                trace.push(step("deductible", tr!(lang, zh: "起付线 {} 元；本年此前已累计 {} 元，本次计入 {} 元，累计 {} 元", en: "Deductible {}; paid toward it this year before {}, this visit {}, now {}", r.threshold.yuan(), before.yuan(), r.deductible.yuan(), r.deductible_paid.yuan()), figures.threshold.figures(), lang));
+            let [deductible, ratio, cap] = rule_figures(r, version, figures);
+            match deductible {
+                None => trace.push(step("deductible", tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"), &[], lang)),
+                Some(used) => {
+                    let before = r.deductible_paid - r.deductible;
+                    trace.push(step("deductible", tr!(lang, zh: "起付线 {} 元；本年此前已累计 {} 元，本次计入 {} 元，累计 {} 元", en: "Deductible {}; paid toward it this year before {}, this visit {}, now {}", r.threshold.yuan(), before.yuan(), r.deductible.yuan(), r.deductible_paid.yuan()), used, lang));
+                }
             }
-            if r.eligible > r.deductible {
-                let used = figures.ratio(r.facility).figures();
+            if let Some(used) = ratio {
                 trace.push(step("ratio", self.ratio_text(r.ratio, used), used, lang));
             }
-            if let (Some(owed), Some(remaining)) = (r.owed, r.cap_remaining_before) {
-                trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", owed.yuan(), r.cap.yuan(), remaining.yuan(), r.fund.yuan(), (remaining - r.fund).yuan()), figures.cap.figures(), lang));
+            if let (Some(used), Some(owed), Some(remaining)) = (cap, r.owed, r.cap_remaining_before) {
+                trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", owed.yuan(), r.cap.yuan(), remaining.yuan(), r.fund.yuan(), (remaining - r.fund).yuan()), used, lang));
             }
         }
         if self.scenario.account.is_some() {
             trace.push(step("account", tr!(lang, zh: "个人负担 {} 元：个人账户支付 {} 元（余额 {} 元），现金支付 {} 元", en: "Member's share {}: personal account {} (balance now {}), cash {}", r.member.yuan(), r.account.yuan(), r.balance.yuan(), r.cash.yuan()), &[], lang));
         }
         VisitOutcome {
-            index: r.index,
-            date: r.date,
-            facility: r.facility,
-            amount: r.amount.yuan(),
-            out_of_scope: r.out_of_scope.yuan(),
-            eligible: r.eligible.yuan(),
-            deductible: r.deductible.yuan(),
-            ratio: Ratio(r.ratio),
-            fund: r.fund.yuan(),
-            member: r.member.yuan(),
-            account: r.account.yuan(),
-            cash: r.cash.yuan(),
-            cap_remaining_before: r.cap_remaining_before.map(Fen::yuan),
-            cap_remaining: r.cap_remaining.map(Fen::yuan),
-            version: r.version,
+            numbers: numbers(r),
             notes: r.notes.iter().map(|code| Note { code: code.code(), text: self.note_text(code, r) }).collect(),
             trace,
         }
+    }
+
+    /// The visit as the page lists it: numbers, note codes and the statuses to point out.
+    pub fn line(&self, r: &VisitResult) -> VisitLine {
+        let mut used = Vec::new();
+        if let Some((version, figures)) = self.version_of(r) {
+            used.extend(rule_figures(r, version, figures).into_iter().flatten().flatten().map(FigureUse::status));
+        }
+        // In the order of `Status`, each once.
+        let marks = Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect();
+        VisitLine { numbers: numbers(r), notes: r.notes, marks }
+    }
+
+    /// The version applied to a visit and its figures; `None` before the policy is in force.
+    fn version_of(&self, r: &VisitResult) -> Option<(&Version, &VersionFigures<'_>)> {
+        let v = self.policy.versions.iter().position(|v| Some(v.start) == r.version)?;
+        Some((&self.policy.versions[v], &self.figures[v]))
     }
 
     fn note_text(&self, code: NoteCode, r: &VisitResult) -> String {
@@ -800,6 +877,37 @@ impl Adjudicator<'_> {
             text += &format!(" − {} ({})", percent(value(key)), self.scenario.settlement.label(lang));
         }
         text
+    }
+}
+
+/// The figures a visit's deductible, ratio and cap rest on, each `None` when the visit did not
+/// need that rule (a tier without deductible, nothing above the deductible, nothing owed).
+fn rule_figures<'f>(r: &VisitResult, version: &Version, figures: &'f VersionFigures<'_>) -> [Option<&'f [FigureUse<'f>]>; 3] {
+    [
+        (!version.deductible_exempt.contains(&r.facility)).then(|| figures.threshold.figures()),
+        (r.eligible > r.deductible).then(|| figures.ratio(r.facility).figures()),
+        r.owed.map(|_| figures.cap.figures()),
+    ]
+}
+
+fn numbers(r: &VisitResult) -> VisitNumbers {
+    VisitNumbers {
+        index: r.index,
+        date: r.date,
+        facility: r.facility,
+        amount: r.amount.yuan(),
+        out_of_scope: r.out_of_scope.yuan(),
+        eligible: r.eligible.yuan(),
+        deductible: r.deductible.yuan(),
+        ratio: Ratio(r.ratio),
+        fund: r.fund.yuan(),
+        member: r.member.yuan(),
+        account: r.account.yuan(),
+        cash: r.cash.yuan(),
+        cap_remaining_before: r.cap_remaining_before.map(Fen::yuan),
+        cap_remaining: r.cap_remaining.map(Fen::yuan),
+        version: r.version,
+        codes: r.notes,
     }
 }
 

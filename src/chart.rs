@@ -6,21 +6,23 @@
 //! Colours are presentation attributes (allowed under a strict CSP) with classes a page may restyle;
 //! markers also differ in shape and carry text, so colour is never the only signal.
 
-use crate::adjudicate::Outcome;
+use crate::adjudicate::{dates_in_order, NoteCode, Outcome, VisitNumbers};
 use crate::date::{iso, new_year};
 use crate::i18n::Lang;
+use crate::money::Fen;
 use crate::tr;
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 400.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 96.0;
-const BOTTOM: f64 = 52.0;
+// Coordinates are whole tenths of a pixel, so the chart needs no floating point: no float
+// formatting code in the wasm, and the same text on every platform.
+const WIDTH: Px = Px(6400);
+const HEIGHT: Px = Px(4000);
+const LEFT: Px = Px(520);
+const RIGHT: Px = Px(200);
+const TOP: Px = Px(960);
+const BOTTOM: Px = Px(520);
 
 const FUND: &str = "#1f5fa8";
 const MEMBER: &str = "#b5461d";
@@ -30,8 +32,53 @@ const GRID: &str = "#d9d9d9";
 const TEXT: &str = "#222222";
 const WHITE: &str = "#ffffff";
 
+/// A coordinate in tenths of a pixel, written as pixels ("52", "123.4").
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Px(i64);
+
+impl Px {
+    const fn whole(pixels: i64) -> Px {
+        Px(pixels * 10)
+    }
+}
+
+impl std::ops::Add for Px {
+    type Output = Px;
+    fn add(self, other: Px) -> Px {
+        Px(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Px {
+    type Output = Px;
+    fn sub(self, other: Px) -> Px {
+        Px(self.0 - other.0)
+    }
+}
+
+impl fmt::Display for Px {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let (sign, tenths) = if self.0 < 0 { ("-", -self.0) } else { ("", self.0) };
+        match tenths % 10 {
+            0 => write!(f, "{sign}{}", tenths / 10),
+            d => write!(f, "{sign}{}.{d}", tenths / 10),
+        }
+    }
+}
+
+/// `part / whole` of `length`, rounded half up to the tenth of a pixel (`whole` > 0).
+fn scale(part: i64, whole: i64, length: Px) -> Px {
+    let scaled = i128::from(part) * i128::from(length.0) * 2 / i128::from(whole);
+    Px(i64::try_from((scaled + scaled.signum()) / 2).unwrap_or(0))
+}
+
+/// Whole fen of an amount the outcome gives (two decimals at most, so exact).
+fn fen(yuan: Decimal) -> i64 {
+    Fen::from_yuan(yuan).map_or(0, |f| f.0)
+}
+
 /// Renders the outcome's timeline as a standalone SVG document.
-pub fn render(outcome: &Outcome, lang: Lang) -> String {
+pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> String {
     let mut svg = String::new();
     let title = tr!(lang, zh: "{}：统筹基金与个人负担累计", en: "{}: fund and member share over time", outcome.policy.name);
     let summary = summary(outcome, lang);
@@ -42,100 +89,101 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
         escape(&summary)
     );
     let Some(period) = outcome.period else {
-        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, WIDTH / 2.0, HEIGHT / 2.0,
+        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, Px(WIDTH.0 / 2), Px(HEIGHT.0 / 2),
             escape(&tr!(lang, zh: "还没有就诊记录", en: "No visits yet")));
         return svg;
     };
     let (start, end) = (period.start, period.end);
-    let span = ((end - start).num_days() + 1) as f64;
-    let x = |d: NaiveDate| LEFT + (d - start).num_days() as f64 / span * (WIDTH - LEFT - RIGHT);
+    let span = (end - start).num_days() + 1;
+    let plot_width = WIDTH - LEFT - RIGHT;
+    let x = |d: NaiveDate| LEFT + scale((d - start).num_days(), span, plot_width);
     let x_end = WIDTH - RIGHT;
 
-    // Y scale: the largest of the caps and both cumulative lines, rounded up to a nice step.
-    let mut highest = Decimal::ZERO;
+    // Y scale in fen: the largest of the caps and both cumulative lines, rounded up to a nice step.
+    let mut highest = 0;
     for y in &outcome.years {
-        highest = highest.max(y.cap.map_or(Decimal::ZERO, |c| c.0)).max(y.fund.0).max(y.member.0);
+        highest = highest.max(y.cap.map_or(0, |c| fen(c.0))).max(fen(y.fund.0)).max(fen(y.member.0));
     }
-    let step = nice_step(highest.to_f64().unwrap_or(0.0) / 4.0);
-    let top_value = (highest.to_f64().unwrap_or(0.0) / step).ceil().max(1.0) * step;
-    let y = |v: f64| HEIGHT - BOTTOM - v / top_value * (HEIGHT - TOP - BOTTOM);
-    let yd = |v: Decimal| y(v.to_f64().unwrap_or(0.0));
+    let step = nice_step(highest / 4);
+    let top_value = ((highest + step - 1) / step).max(1) * step;
+    let plot_height = HEIGHT - TOP - BOTTOM;
+    let y = |fen: i64| HEIGHT - BOTTOM - scale(fen, top_value, plot_height);
+    let yd = |yuan: Decimal| y(fen(yuan));
 
-    // Grid and y axis labels.
-    let mut tick = 0.0;
-    while tick <= top_value + 0.5 {
-        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0:.1}" y2="{0:.1}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2:.1}" text-anchor="end" fill="{TEXT}">{3}</text>"#,
-            y(tick), LEFT - 6.0, y(tick) + 4.0, tick);
+    // Grid and y axis labels (whole yuan: the step is at least one yuan).
+    let mut tick = 0;
+    while tick <= top_value {
+        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{3}</text>"#,
+            y(tick), LEFT - Px::whole(6), y(tick) + Px::whole(4), tick / 100);
         tick += step;
     }
-    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - 6.0, TOP - 14.0, escape(&tr!(lang, zh: "元", en: "yuan")));
+    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), TOP - Px::whole(14), escape(&tr!(lang, zh: "元", en: "yuan")));
 
     // Month ticks along the bottom, with the year under each January (and under the first month).
     let mut month = start.with_day(1).unwrap_or(start);
     let first_month = month;
     while month <= end {
         if month >= start {
-            let _ = write!(svg, r#"<line x1="{0:.1}" x2="{0:.1}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0:.1}" y="{3}" text-anchor="middle" fill="{TEXT}" font-size="11">{4}</text>"#,
-                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + 5.0, HEIGHT - BOTTOM + 18.0, escape(&month_label(month.month(), lang)));
+            let _ = write!(svg, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0}" y="{3}" text-anchor="middle" fill="{TEXT}" font-size="11">{4}</text>"#,
+                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + Px::whole(5), HEIGHT - BOTTOM + Px::whole(18), escape(&month_label(month.month(), lang)));
         }
         if month.month() == 1 || month == first_month {
-            let _ = write!(svg, r#"<text x="{:.1}" y="{}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#,
-                x(month.max(start)), HEIGHT - BOTTOM + 33.0, escape(&tr!(lang, zh: "{}年", en: "{}", month.year())));
+            let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#,
+                x(month.max(start)), HEIGHT - BOTTOM + Px::whole(33), escape(&tr!(lang, zh: "{}年", en: "{}", month.year())));
         }
         month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
     }
 
+    let in_order = dates_in_order(&outcome.visits.iter().map(|v| v.as_ref().date).collect::<Vec<_>>());
     // Each year: the cap as a dashed ceiling (a step where a new version changes it), then the
     // fund's and the member's cumulative payments, then the markers.
     let mut label_row = 0;
     for year in &outcome.years {
         let from = start.max(new_year(year.year));
         let to = end.min(crate::date::year_end(year.year));
-        let day_width = (WIDTH - LEFT - RIGHT) / span;
-        let (x0, x1) = (x(from), x(to) + day_width);
+        let (x0, x1) = (x(from), LEFT + scale((to - start).num_days() + 1, span, plot_width));
         for (i, cap_step) in year.cap_steps.iter().enumerate() {
             let Some(cap) = cap_step.cap else { continue };
             let seg_end = year.cap_steps.get(i + 1).map_or(x1, |next| x(next.from));
-            let _ = write!(svg, r#"<line x1="{0:.1}" x2="{seg_end:.1}" y1="{1:.1}" y2="{1:.1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{2:.1}" y="{3:.1}" fill="{CAP}" font-size="12">{4}</text>"#,
-                x(cap_step.from), yd(cap.0), x(cap_step.from) + 4.0, yd(cap.0) - 6.0,
+            let _ = write!(svg, r#"<line x1="{0}" x2="{seg_end}" y1="{1}" y2="{1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{2}" y="{3}" fill="{CAP}" font-size="12">{4}</text>"#,
+                x(cap_step.from), yd(cap.0), x(cap_step.from) + Px::whole(4), yd(cap.0) - Px::whole(6),
                 escape(&tr!(lang, zh: "限额 {} 元", en: "cap {}", cap)));
         }
-        let mut sorted: Vec<_> = outcome.visits.iter().filter(|v| v.date.year() == year.year).collect();
-        sorted.sort_by_key(|v| (v.date, v.index));
-        let (mut fund, mut member) = (Decimal::ZERO, Decimal::ZERO);
-        let (mut fund_path, mut member_path) = (format!("M{x0:.1},{:.1}", y(0.0)), format!("M{x0:.1},{:.1}", y(0.0)));
+        let (mut fund, mut member) = (0, 0);
+        let (mut fund_path, mut member_path) = (format!("M{x0},{}", y(0)), format!("M{x0},{}", y(0)));
         let mut markers = String::new();
-        for v in &sorted {
+        for v in in_order.iter().map(|&i| outcome.visits[i].as_ref()).filter(|v| v.date.year() == year.year) {
             let px = x(v.date);
-            fund += v.fund.0;
-            member += v.member.0;
-            let _ = write!(fund_path, " H{px:.1} V{:.1}", yd(fund));
-            let _ = write!(member_path, " H{px:.1} V{:.1}", yd(member));
-            for note in &v.notes {
-                let (shape, class, at, cy) = match note.code {
-                    "deductible_met" => ("circle", "oe-deductible-met", v.date, y(0.0)),
-                    "deductible_met_by_change" => ("circle", "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0.0)),
-                    "cap_reached" => ("triangle", "oe-cap-reached", v.date, yd(fund)),
+            fund += fen(v.fund.0);
+            member += fen(v.member.0);
+            let _ = write!(fund_path, " H{px} V{}", y(fund));
+            let _ = write!(member_path, " H{px} V{}", y(member));
+            for code in v.codes.iter() {
+                let (circle, class, at, cy) = match code {
+                    NoteCode::DeductibleMet => (true, "oe-deductible-met", v.date, y(0)),
+                    NoteCode::DeductibleMetByChange => (true, "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0)),
+                    NoteCode::CapReached => (false, "oe-cap-reached", v.date, y(fund)),
                     _ => continue,
                 };
                 let cx = x(at);
-                let (mark, label) = if shape == "circle" {
-                    (format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
+                let (mark, label) = if circle {
+                    (format!(r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
                      tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)))
                 } else {
-                    (format!(r#"<path d="M{cx:.1},{:.1} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - 6.0),
+                    (format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
                      tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)))
                 };
                 // Labels alternate between two heights so that neighbours do not overlap.
-                let ly = if shape == "circle" { cy - 12.0 - 16.0 * f64::from(label_row % 2) } else { cy + 22.0 + 16.0 * f64::from(label_row % 2) };
+                let row = Px::whole(16 * (label_row % 2));
+                let ly = if circle { cy - Px::whole(12) - row } else { cy + Px::whole(22) + row };
                 label_row += 1;
-                let anchor = if cx > WIDTH - 160.0 { "end" } else { "start" };
-                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}<text x="{:.1}" y="{ly:.1}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
-                    if anchor == "end" { cx + 4.0 } else { cx - 4.0 }, escape(&label));
+                let anchor = if cx > WIDTH - Px::whole(160) { "end" } else { "start" };
+                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}<text x="{}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
+                    if anchor == "end" { cx + Px::whole(4) } else { cx - Px::whole(4) }, escape(&label));
             }
         }
-        let _ = write!(fund_path, " H{x1:.1}");
-        let _ = write!(member_path, " H{x1:.1}");
+        let _ = write!(fund_path, " H{x1}");
+        let _ = write!(member_path, " H{x1}");
         let _ = write!(svg, r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#);
     }
 
@@ -143,10 +191,10 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
     // the line is near the right edge).
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
-        let (tx, anchor) = if rx > WIDTH * 0.6 { (rx - 5.0, "end") } else { (rx + 5.0, "start") };
-        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx:.1}" x2="{rx:.1}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{tx:.1}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx:.1}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
-            TOP - 14.0, HEIGHT - BOTTOM, TOP - 2.0, escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
-            TOP + 12.0, escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
+        let (tx, anchor) = if rx.0 * 10 > WIDTH.0 * 6 { (rx - Px::whole(5), "end") } else { (rx + Px::whole(5), "start") };
+        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
+            TOP - Px::whole(14), HEIGHT - BOTTOM, TOP - Px::whole(2), escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
+            TOP + Px::whole(12), escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
     }
 
     // Legend: line styles and marker shapes with words.
@@ -155,24 +203,24 @@ pub fn render(outcome: &Outcome, lang: Lang) -> String {
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#), tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)")),
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#), tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)")),
     ];
-    // Items wrap onto a second row when the first is full.
-    let (mut lx, mut ly) = (LEFT, 18.0);
+    // Items wrap onto a second row when the first is full (text widths estimated per character).
+    let (mut lx, mut ly) = (LEFT, Px::whole(18));
     for (mark, label) in legend {
-        let width = 36.0 + label.chars().map(|c| if c.is_ascii() { 7.4 } else { 13.5 }).sum::<f64>();
+        let width = Px::whole(36) + Px(label.chars().map(|c| if c.is_ascii() { 74 } else { 135 }).sum());
         if lx + width > WIDTH - RIGHT && lx > LEFT {
-            (lx, ly) = (LEFT, ly + 20.0);
+            (lx, ly) = (LEFT, ly + Px::whole(20));
         }
-        let _ = write!(svg, r#"<g transform="translate({lx:.1},{ly:.1})">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
-        lx += width;
+        let _ = write!(svg, r#"<g transform="translate({lx},{ly})">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
+        lx = lx + width;
     }
-    let _ = write!(svg, r#"<text x="{LEFT}" y="{:.1}" fill="{TEXT}" font-size="12">{}</text>"#, ly + 24.0, escape(&tr!(lang,
+    let _ = write!(svg, r#"<text x="{LEFT}" y="{}" fill="{TEXT}" font-size="12">{}</text>"#, ly + Px::whole(24), escape(&tr!(lang,
         zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met · ▲ cap reached · {} to {}", iso(start), iso(end))));
     svg.push_str("</svg>");
     svg
 }
 
 /// One sentence per year for the chart's text alternative.
-pub fn summary(outcome: &Outcome, lang: Lang) -> String {
+pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
     let mut parts = Vec::new();
     for y in &outcome.years {
         let met = y.deductible_met_on.map(|d| short_date(d, lang));
@@ -214,13 +262,20 @@ fn month_label(month: u32, lang: Lang) -> String {
     }
 }
 
-/// 1, 2 or 5 times a power of ten, at least `rough`.
-fn nice_step(rough: f64) -> f64 {
-    if rough <= 0.0 || !rough.is_finite() {
-        return 100.0;
+/// A step in fen of 1, 2 or 5 times a power of ten yuan, at least `rough` (100 yuan for nothing).
+fn nice_step(rough: i64) -> i64 {
+    if rough <= 0 {
+        return 100 * 100;
     }
-    let power = 10f64.powf(rough.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power)
+    let mut power = 100; // one yuan
+    loop {
+        for step in [power, 2 * power, 5 * power] {
+            if step >= rough {
+                return step;
+            }
+        }
+        power = power.saturating_mul(10);
+    }
 }
 
 /// Escapes text for SVG/XML content and attributes.

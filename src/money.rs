@@ -42,7 +42,10 @@ pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decim
     if whole.len() + fraction.len() > 28 {
         return Err(Error::new(field, ErrorKind::AmountTooLarge));
     }
-    let value: Decimal = digits.parse().map_err(|_| not_a_number())?;
+    // Built from the digits directly: rust_decimal's own parser (exponents and all) is large in
+    // the wasm. The digits fit: at most 28, and rust_decimal's mantissa holds 28 nines.
+    let mantissa: i128 = format!("{whole}{fraction}").parse().map_err(|_| not_a_number())?;
+    let value = Decimal::try_from_i128_with_scale(mantissa, fraction.len() as u32).map_err(|_| not_a_number())?;
     match negative && !value.is_zero() {
         true if !negative_ok => Err(Error::new(field, ErrorKind::Negative)),
         true => Ok(-value),

@@ -122,8 +122,8 @@ fn chronic(seed: u64, start: NaiveDate, end: NaiveDate) -> Vec<Visit> {
             None => break,
         }
     }
-    visits.sort_by_key(|v| v.date);
-    visits
+    let order = crate::adjudicate::dates_in_order(&visits.iter().map(|v| v.date).collect::<Vec<_>>());
+    order.into_iter().map(|i| visits[i].clone()).collect()
 }
 
 /// SplitMix64: a tiny, well-known generator; the chronic year needs reproducibility, not quality.

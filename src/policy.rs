@@ -6,6 +6,7 @@
 use crate::date::{iso, parse_date};
 use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::{Lang, Text};
+#[cfg(feature = "toml")]
 use crate::limits::MAX_POLICY_BYTES;
 use crate::money::{parse_amount, parse_decimal, parse_points, parse_ratio};
 use crate::tree::{each, join, Node, Table, Tree};
@@ -241,6 +242,7 @@ const SOURCE_KEYS: &[&str] = &["title", "publisher", "published", "reference"];
 const RULE_KEYS: &[&str] = &["id", "kind", "name", "sources", "figures"];
 
 /// Parses TOML text into a tree, refusing oversized files first. `file` names the file in errors.
+#[cfg(feature = "toml")]
 pub fn read_toml(text: &str, file: &str) -> Result<Tree> {
     if text.len() > MAX_POLICY_BYTES {
         return Err(Error::new(file, ErrorKind::TooLarge { max_bytes: MAX_POLICY_BYTES }));
@@ -249,6 +251,7 @@ pub fn read_toml(text: &str, file: &str) -> Result<Tree> {
     Tree::read(deserializer).map_err(|e| syntax_error(file, &e))
 }
 
+#[cfg(feature = "toml")]
 fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
     // The parser's message includes line and column; keep its first line only.
     let detail = error.to_string().lines().next().unwrap_or_default().to_owned();
@@ -256,9 +259,9 @@ fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
 }
 
 impl OutOfAreaRule {
-    pub fn parse(text: &str, file: &str) -> Result<OutOfAreaRule> {
-        let tree = read_toml(text, file)?;
-        let root = Table::open(&tree, file, RULE_KEYS)?;
+    /// Reads and validates a shared rule from its tree (a TOML file, or its JSON form).
+    pub fn read(tree: &Tree, file: &str) -> Result<OutOfAreaRule> {
+        let root = Table::open(tree, file, RULE_KEYS)?;
         let id = root.read("id", read_id)?;
         root.read_opt("kind", |n| expect_word(n, "out_of_area"))?;
         let name = root.read("name", read_text)?;
@@ -269,10 +272,10 @@ impl OutOfAreaRule {
 }
 
 impl Policy {
-    /// Parses and validates a policy file. `rules` are the shared rules it may name.
-    pub fn parse(text: &str, file: &str, rules: &[OutOfAreaRule]) -> Result<Policy> {
-        let tree = read_toml(text, file)?;
-        let root = Table::open(&tree, file, POLICY_KEYS)?;
+    /// Reads and validates a policy from its tree (a TOML file, or its JSON form); `file` is the
+    /// start of every field path in errors. `rules` are the shared rules it may name.
+    pub fn read(tree: &Tree, file: &str, rules: &[OutOfAreaRule]) -> Result<Policy> {
+        let root = Table::open(tree, file, POLICY_KEYS)?;
         let id = root.read("id", read_id)?;
         let scheme = root.read("scheme", Scheme::read)?;
         let members = match root.get("members") {

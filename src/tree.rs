@@ -12,7 +12,7 @@ use std::fmt;
 
 /// Deepest nesting accepted; the formats here need five levels, and a bound keeps hostile input
 /// (or a cyclic JS object) from exhausting the stack.
-const MAX_DEPTH: usize = 16;
+pub const MAX_DEPTH: usize = 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tree {
@@ -27,7 +27,8 @@ pub enum Tree {
 }
 
 impl Tree {
-    /// Reads any self-describing serde input (serde_json, toml, serde-wasm-bindgen).
+    /// Reads any self-describing serde input (serde_json, toml). The page's JS values are read
+    /// by `wasm.rs` directly, to the same trees.
     pub fn read<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Tree, D::Error> {
         TreeSeed { depth: 0 }.deserialize(input)
     }

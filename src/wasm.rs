@@ -1,16 +1,22 @@
 //! The WebAssembly API: one `Estimator` holding the policy library, methods that take and return
-//! plain JS values (the same shapes as `estimate`'s JSON), and every error turned into a JS `Error`
+//! plain JS values (the shapes of `estimate`'s JSON), and every error turned into a JS `Error`
 //! that carries `field`, `code` and the message in both languages.
+//!
+//! Built without the `toml` feature: the bundled policies arrive as JSON, read by the browser's
+//! own `JSON.parse`, and a policy given to `checkPolicy`/`addPolicy` is the same object form.
 
 use crate::error::{Error, ErrorKind};
 use crate::i18n::Lang;
 use crate::library::Library;
 use crate::policy::labels;
 use crate::scenario::Scenario;
-use crate::tree::Tree;
-use crate::{adjudicate, chart, fragment, pattern};
+use crate::tree::{Tree, MAX_DEPTH};
+use js_sys::{Array, Number, Object};
+use crate::adjudicate::{adjudicate_lines, explain_visit, Outcome, VisitLine};
+use crate::{chart, fragment, pattern};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 pub struct Estimator {
@@ -20,10 +26,19 @@ pub struct Estimator {
 #[wasm_bindgen]
 impl Estimator {
     /// An estimator with the bundled policies.
+    ///
+    /// A panic is a bug, and with `panic = "abort"` it traps: the call throws a
+    /// `WebAssembly.RuntimeError` and the instance's memory can no longer be trusted. The panic
+    /// hook asks wasm-bindgen to start a fresh instance on the next call, so the page can make a
+    /// new `Estimator` and carry on (tests/e2e/recovery.test.mjs).
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Estimator, JsValue> {
-        let library = Library::bundled().map_err(|e| js_error(&e, Lang::default()))?;
-        Ok(Estimator { library })
+        std::panic::set_hook(Box::new(|_| wasm_bindgen::handler::schedule_reinit()));
+        let library = Library::bundled_with(|json| {
+            let value = js_sys::JSON::parse(json).map_err(|_| "not JSON".to_owned())?;
+            read_tree(value).map_err(|e| e.message(Lang::En))
+        });
+        Ok(Estimator { library: library.map_err(|e| js_error(&e, Lang::default()))? })
     }
 
     /// Summaries of every policy: names, members, versions, each figure with status and source.
@@ -39,18 +54,30 @@ impl Estimator {
         to_js(&labels(lang), lang)
     }
 
-    /// Adjudicates a scenario: the same outcome `estimate` prints.
+    /// Adjudicates a scenario: `{ outcome, svg }`. The outcome is `estimate`'s, with each visit's
+    /// numbers, note codes and `marks` (the statuses to point out) but no texts: `explain` gives a
+    /// visit's notes and trace. The SVG is `estimate --svg`'s chart.
     pub fn run(&self, scenario: JsValue) -> Result<JsValue, JsValue> {
         let (tree, lang) = read_scenario(scenario)?;
         let outcome = self.outcome(&tree).map_err(|e| js_error(&e, lang))?;
-        to_js(&outcome, lang)
+        let svg = chart::render(&outcome, lang);
+        to_js(&Run { outcome, svg }, lang)
     }
 
-    /// The chart of a scenario as an SVG document: the same as `estimate --svg`.
-    pub fn svg(&self, scenario: JsValue) -> Result<String, JsValue> {
+    /// The visit at `index` (its position in `scenario.visits`) with its notes and trace, as
+    /// `estimate` gives it.
+    pub fn explain(&self, scenario: JsValue, index: usize) -> Result<JsValue, JsValue> {
         let (tree, lang) = read_scenario(scenario)?;
-        let outcome = self.outcome(&tree).map_err(|e| js_error(&e, lang))?;
-        Ok(chart::render(&outcome, lang))
+        let visit = Scenario::read(&tree, &self.library)
+            .and_then(|s| explain_visit(&s, s.policy(&self.library)?, index))
+            .map_err(|e| js_error(&e, lang))?;
+        to_js(&visit, lang)
+    }
+
+    /// Test-only: panics, as a bug would, so that the tests can check the page recovers.
+    #[wasm_bindgen(js_name = panicForTest)]
+    pub fn panic_for_test(&self) {
+        panic!("panicForTest");
     }
 
     /// Visits generated from a pattern, in the scenario's visit form.
@@ -79,27 +106,37 @@ impl Estimator {
         to_js(&tree, lang)
     }
 
-    /// Validates a policy file (TOML text) without adding it; returns its summary.
+    /// Validates a policy without adding it; returns its summary. The policy is the object form
+    /// of a policy file (what `JSON.parse` gives for the file's JSON; `estimate --to-json FILE.toml`
+    /// writes it).
     #[wasm_bindgen(js_name = checkPolicy)]
-    pub fn check_policy(&self, text: &str, lang: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn check_policy(&self, policy: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = pick_lang(lang);
-        let policy = self.library.check(text, "policy.toml").map_err(|e| js_error(&e, lang))?;
+        let tree = read_tree(policy).map_err(|e| js_error(&e, lang))?;
+        let policy = self.library.check_tree(&tree, "policy").map_err(|e| js_error(&e, lang))?;
         to_js(&policy.summary(lang), lang)
     }
 
-    /// Validates and adds a policy file; a bundled policy with the same id is replaced.
+    /// Validates and adds a policy (as `checkPolicy`); a bundled policy with the same id is replaced.
     #[wasm_bindgen(js_name = addPolicy)]
-    pub fn add_policy(&mut self, text: &str, lang: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn add_policy(&mut self, policy: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = pick_lang(lang);
-        let policy = self.library.add(text, "policy.toml").map_err(|e| js_error(&e, lang))?;
+        let tree = read_tree(policy).map_err(|e| js_error(&e, lang))?;
+        let policy = self.library.add_tree(&tree, "policy").map_err(|e| js_error(&e, lang))?;
         to_js(&policy.summary(lang), lang)
     }
 }
 
+#[derive(Serialize)]
+struct Run {
+    outcome: Outcome<VisitLine>,
+    svg: String,
+}
+
 impl Estimator {
-    fn outcome(&self, tree: &Tree) -> crate::Result<crate::Outcome> {
+    fn outcome(&self, tree: &Tree) -> crate::Result<Outcome<VisitLine>> {
         let scenario = Scenario::read(tree, &self.library)?;
-        adjudicate(&scenario, scenario.policy(&self.library)?)
+        adjudicate_lines(&scenario, scenario.policy(&self.library)?)
     }
 }
 
@@ -107,9 +144,41 @@ fn pick_lang(lang: Option<String>) -> Lang {
     lang.as_deref().and_then(Lang::parse).unwrap_or_default()
 }
 
+/// Reads a JS value as a tree: what JSON can hold. A number with a fraction, or a whole number
+/// beyond 2^53 (not exact in JS), is `Tree::Float`, refused wherever a value is read; a function,
+/// symbol or BigInt is a syntax error. Read directly rather than through a serde deserializer,
+/// whose error paths bring float formatting into the wasm (BENCHMARKS.md).
 fn read_tree(value: JsValue) -> crate::Result<Tree> {
-    Tree::read(serde_wasm_bindgen::Deserializer::from(value))
-        .map_err(|e| Error::new("", ErrorKind::Syntax { detail: e.to_string() }))
+    read_js(&value, 0)
+}
+
+fn read_js(value: &JsValue, depth: usize) -> crate::Result<Tree> {
+    let syntax = |detail: &str| Error::new("", ErrorKind::Syntax { detail: detail.to_owned() });
+    if depth > MAX_DEPTH {
+        return Err(syntax("nested too deeply"));
+    }
+    if value.is_null() || value.is_undefined() {
+        Ok(Tree::Null)
+    } else if let Some(b) = value.as_bool() {
+        Ok(Tree::Bool(b))
+    } else if let Some(number) = value.as_f64() {
+        // A safe integer converts exactly.
+        Ok(if Number::is_safe_integer(value) { Tree::Int(number as i64) } else { Tree::Float })
+    } else if let Some(text) = value.as_string() {
+        Ok(Tree::Str(text))
+    } else if Array::is_array(value) {
+        Array::from(value).iter().map(|item| read_js(&item, depth + 1)).collect::<crate::Result<_>>().map(Tree::List)
+    } else if value.is_object() && !value.is_function() {
+        let entries = Object::entries(value.unchecked_ref());
+        let mut table = Vec::with_capacity(entries.length() as usize);
+        for entry in entries.iter() {
+            let pair = Array::from(&entry);
+            table.push((pair.get(0).as_string().unwrap_or_default(), read_js(&pair.get(1), depth + 1)?));
+        }
+        Ok(Tree::Table(table))
+    } else {
+        Err(syntax("not a value JSON can hold"))
+    }
 }
 
 fn read_scenario(value: JsValue) -> Result<(Tree, Lang), JsValue> {

@@ -124,6 +124,18 @@ fn check_accepts_a_bundled_policy_file() {
 }
 
 #[test]
+fn to_json_writes_the_policy_as_the_library_reads_it() {
+    let output = estimate(&["--to-json", "policies/qiannan-employee.toml"]);
+    assert_success(&output);
+    let policy: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(policy["id"], "qiannan-employee");
+    assert_eq!(policy["versions"][0]["ratio"]["primary"]["value"], "0.70");
+    // The same text as the JSON the page's wasm carries for the bundled file.
+    let (_, bundled) = Library::bundled_json().find(|(file, _)| file.ends_with("qiannan-employee.toml")).expect("bundled");
+    assert_eq!(policy, serde_json::from_str::<Value>(bundled).expect("JSON"));
+}
+
+#[test]
 fn check_refuses_a_broken_policy_file_and_names_the_field() {
     let text = std::fs::read_to_string(Path::new(ROOT).join("policies/qiannan-employee.toml")).unwrap();
     let broken = text.replacen(r#"primary = { value = "0.70""#, r#"primary = { value = "1.70""#, 1);

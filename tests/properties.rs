@@ -675,7 +675,7 @@ fn the_valid_scenarios_cover_policies_modes_years_and_the_cap() {
         settlements.insert(parsed.settlement.key());
         years.extend(outcome.years.iter().map(|y| y.year));
         capped += outcome.years.iter().filter(|y| y.cap_reached_on.is_some()).count();
-        before_policy += outcome.visits.iter().filter(|v| v.version.is_none()).count();
+        before_policy += outcome.visits.iter().filter(|v| v.numbers.version.is_none()).count();
         with_account += usize::from(parsed.account.is_some());
     }
     assert_eq!(policies.len(), library().policies().len(), "{policies:?}");

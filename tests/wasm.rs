@@ -4,6 +4,7 @@
 
 use js_sys::{Array, Reflect, JSON};
 use outpatient_estimator::wasm::Estimator;
+use outpatient_estimator::Library;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -33,20 +34,32 @@ const SCENARIO: &str = r#"{
 #[wasm_bindgen_test]
 fn run_gives_the_same_figures_as_the_core() {
     let est = Estimator::new().unwrap();
-    let outcome = est.run(js(SCENARIO)).unwrap();
+    let result = est.run(js(SCENARIO)).unwrap();
+    let outcome = get(&result, "outcome");
     assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
     assert_eq!(text(&outcome, "visits.0.self"), "202.50");
     assert_eq!(text(&outcome, "visits.1.fund"), "1902.50");
     assert_eq!(text(&outcome, "years.0.cap_reached_on"), "2023-05-20");
     assert!(get(&outcome, "years.0.cap_reached_on").is_string());
+    // Codes and marks, no texts: the retiree's +5 points are a derived figure.
+    assert_eq!(text(&outcome, "visits.0.notes.0"), "deductible_met");
+    assert_eq!(text(&outcome, "visits.0.marks.0"), "derived");
+    assert!(get(&outcome, "visits.0.trace").is_undefined());
+    let svg = text(&result, "svg");
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains("deductible met"));
 }
 
 #[wasm_bindgen_test]
-fn svg_is_an_svg_document() {
+fn explain_gives_one_visit_with_notes_and_trace() {
     let est = Estimator::new().unwrap();
-    let svg = est.svg(js(SCENARIO)).unwrap();
-    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-    assert!(svg.contains("deductible met"));
+    let visit = est.explain(js(SCENARIO), 1).unwrap();
+    assert_eq!(get(&visit, "index").as_f64(), Some(1.0));
+    assert_eq!(text(&visit, "fund"), "1902.50");
+    assert_eq!(text(&visit, "notes.0.code"), "out_of_scope");
+    assert!(text(&visit, "trace.0.text").contains("Policy version in force from 2022-09-01"));
+    let error = est.explain(js(SCENARIO), 2).unwrap_err();
+    assert_eq!(text(&error, "field"), "index");
 }
 
 #[wasm_bindgen_test]
@@ -106,13 +119,16 @@ fn unknown_figures_and_policies_are_errors_not_panics() {
 #[wasm_bindgen_test]
 fn a_bureau_policy_file_is_checked_and_added() {
     let mut est = Estimator::new().unwrap();
-    let broken = est.check_policy("id = \"x\"\nscheme = \"employee\"\n", Some("en".into())).unwrap_err();
+    let broken = est.check_policy(js(r#"{"id": "x", "scheme": "employee"}"#), Some("en".into())).unwrap_err();
     assert_eq!(text(&broken, "code"), "missing");
-    let text_of_qiannan = include_str!("../policies/qiannan-employee.toml").replace("qiannan-employee", "my-region");
-    let summary = est.add_policy(&text_of_qiannan, Some("en".into())).unwrap();
+    // A policy is given in its object form: what `estimate --to-json FILE.toml` writes.
+    let (_, json) = Library::bundled_json().find(|(file, _)| file.ends_with("qiannan-employee.toml")).unwrap();
+    let summary = est.add_policy(js(&json.replace("qiannan-employee", "my-region")), Some("en".into())).unwrap();
     assert_eq!(text(&summary, "id"), "my-region");
-    let outcome = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region"))).unwrap();
-    assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
+    let result = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region"))).unwrap();
+    assert_eq!(text(&result, "outcome.visits.0.fund"), "97.50");
+    let float = est.check_policy(js(&json.replace(r#""value":"0.70""#, r#""value":0.7"#)), Some("en".into())).unwrap_err();
+    assert_eq!(text(&float, "field"), "policy.versions[0].ratio.primary.value");
 }
 
 #[wasm_bindgen_test]
@@ -125,8 +141,8 @@ fn a_scenario_goes_into_a_link_and_comes_back() {
     assert_eq!(text(&scenario, "lang"), "en", "the link's own language");
     assert_eq!(text(&scenario, "visits.1.facility"), "tertiary");
     assert_eq!(text(&scenario, "visits.1.out_of_scope"), "200");
-    let outcome = est.run(scenario).unwrap();
-    assert_eq!(text(&outcome, "visits.1.fund"), "1902.50");
+    let result = est.run(scenario).unwrap();
+    assert_eq!(text(&result, "outcome.visits.1.fund"), "1902.50");
 
     let generated = est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
     assert_eq!(Array::from(&get(&generated, "visits")).length(), 12);
@@ -145,4 +161,25 @@ fn a_broken_link_or_an_invalid_scenario_is_a_js_error() {
     assert_eq!(text(&html, "code"), "bad_character");
     let bad = est.encode_fragment(js(&SCENARIO.replace("300.00", "3x"))).unwrap_err();
     assert_eq!(text(&bad, "field"), "visits[0].amount");
+}
+
+#[wasm_bindgen_test]
+fn js_values_json_cannot_hold_are_errors() {
+    let est = Estimator::new().unwrap();
+    let scenario = js(SCENARIO);
+    let visit = get(&scenario, "visits.0");
+    let odd: [(&str, JsValue); 4] = [
+        ("a function", js_sys::Function::new_no_args("return 1").into()),
+        ("a BigInt", js_sys::BigInt::from(5).into()),
+        ("a symbol", js_sys::Symbol::for_("x").into()),
+        ("a fraction", JsValue::from_f64(300.5)),
+    ];
+    for (what, value) in odd {
+        Reflect::set(&visit, &JsValue::from_str("amount"), &value).unwrap();
+        let error = est.run(scenario.clone()).expect_err(what);
+        assert!(!text(&error, "code").is_empty(), "{what}: {error:?}");
+    }
+    // A cycle is cut off by the depth limit.
+    Reflect::set(&visit, &JsValue::from_str("amount"), &scenario).unwrap();
+    assert_eq!(text(&est.run(scenario.clone()).unwrap_err(), "code"), "syntax");
 }

@@ -122,6 +122,8 @@ const zh = {
   'total.share': '个人负担比例',
   resultsCaption: '逐次明细（展开一行可查看计算过程）',
   showTrace: '第{n}次就诊的计算过程',
+  showAllRows: '显示全部{total}次就诊（现显示前{shown}次）',
+  restarted: '计算程序内部出错，已自动重新启动，您填写的内容都还在。请再试一次；如果问题重复出现，请换一种填写方式。',
   notes: '说明',
   figuresUsed: '本次估算用到的数字',
 
@@ -264,6 +266,8 @@ const en = {
   'total.share': 'Your share',
   resultsCaption: 'Visit by visit (expand a row to see the calculation)',
   showTrace: 'Calculation for visit {n}',
+  showAllRows: 'Show all {total} visits (the first {shown} are shown)',
+  restarted: 'The calculator hit an internal error and has restarted; everything you entered is still here. Please try again; if it happens again, try entering it differently.',
   notes: 'Notes',
   figuresUsed: 'Figures used in this estimate',
 

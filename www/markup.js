@@ -148,6 +148,7 @@ function skeleton(level) {
         <tbody data-ref="resultRows"></tbody>
       </table>
     </div>
+    <button type="button" class="oe-button oe-quiet oe-small" data-ref="moreRows" data-full-only hidden></button>
     <details class="oe-used" data-full-only>
       <summary data-t="figuresUsed"></summary>
       <ul class="oe-figure-list" data-ref="usedFigures"></ul>

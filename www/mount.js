@@ -6,7 +6,7 @@ import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
-import { renderChart, renderOutcome, summaryText } from './results.js';
+import { renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
 import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor } from './visits.js';
@@ -29,7 +29,10 @@ let wasmReady = null; // one wasm instance per page, shared by every estimator o
  * a short form), share (the "share and embed" panel; default: when `page`), wasm (what
  * wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
  * estimator.js).
- * Returns { state, recalculate, openFragment(text) }, or null when the wasm cannot be loaded.
+ * Returns { state, recalculate, openFragment(text), panicForTest }, or null when the wasm cannot be
+ * loaded; the same object is also `root.estimator`, for scripts and the benchmarks. `recalculate()`
+ * runs the scenario and redraws at once; panicForTest() makes the core panic, as a bug would, to
+ * test the recovery.
  */
 export async function mountEstimator(root, options = {}) {
   const { page = false, storageKey = 'outpatient-estimator', wasm, compact = false, share = page } = options;
@@ -50,6 +53,7 @@ export async function mountEstimator(root, options = {}) {
     wasmReady ??= init(wasm ? { module_or_path: wasm } : undefined);
     await wasmReady;
     est = new Estimator();
+    performance.mark('oe-core-ready');
   } catch (error) {
     wasmReady = null;
     refs.loadStatus.textContent = t(lang, 'loadFailed');
@@ -57,21 +61,40 @@ export async function mountEstimator(root, options = {}) {
     return null;
   }
 
+  /**
+   * Every call into the core goes through here. A panic in the core (a bug) traps the wasm: the
+   * call throws a WebAssembly.RuntimeError and that instance is dead. The core's panic hook has
+   * wasm-bindgen start a fresh instance on the next call, so a new Estimator replaces the old one
+   * and the failure is reported like any other error. The user's input is all in `state`, in
+   * JavaScript, so nothing is lost. The failed input is not run again by itself (it would panic
+   * again); the next change runs on the fresh instance.
+   */
+  function callCore(method, ...args) {
+    try {
+      return est[method](...args);
+    } catch (error) {
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+      try { est = new Estimator(); } catch { /* the next call tries again */ }
+      throw Object.assign(new Error(t(lang, 'restarted')), { code: 'internal', field: '' });
+    }
+  }
   const fromCore = {}; // per language: the policy summaries and the labels of every choice
-  const core = () => (fromCore[state.lang] ??= { policies: est.policies(state.lang), labels: est.labels(state.lang) });
+  const core = () => (fromCore[state.lang] ??= { policies: callCore('policies', state.lang), labels: callCore('labels', state.lang) });
   const policies = () => core().policies;
   const choices = (kind) => core().labels[kind].map(({ key, label }) => h('option', { value: key, text: asName(label) }));
   const currentPolicy = () => policies().find((p) => p.id === state.policy);
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
   let shown = null; // what the result area shows: { outcome, svg } of lastGood, for the downloads
+  let allRows = false; // the whole visit table, once asked for
+  let firstResult = true;
   let frame = 0;
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
   function openLink(text) {
     try {
-      return est.decodeFragment(text, lang);
+      return callCore('decodeFragment', text, lang);
     } catch (error) {
       linkError = error;
       return null;
@@ -82,18 +105,18 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- the example ----------------------------------------------------------------------------
   function generateOrNothing(pattern, inLang) {
-    try { return est.generate(pattern, inLang); } catch { return []; }
+    try { return callCore('generate', pattern, inLang); } catch { return []; }
   }
   // The built-in example: the first bundled policy that can run it without a missing figure.
   function makeExample() {
     if (home) return stateFromScenario(home, lang);
-    const list = est.policies(lang);
+    const list = callCore('policies', lang);
     let fallback = null;
     for (const policy of list) {
       const example = exampleState([policy], lang);
       example.visits = generateOrNothing(toPattern(example), lang);
       fallback ??= example;
-      try { est.run(toScenario(example)); return example; } catch { /* try the next policy */ }
+      try { callCore('run', toScenario(example)); return example; } catch { /* try the next policy */ }
     }
     return fallback ?? exampleState([], lang);
   }
@@ -189,7 +212,11 @@ export async function mountEstimator(root, options = {}) {
       return;
     }
     lastGood = scenario;
-    if (share) renderShare(refs, est.encodeFragment(scenario), lang);
+    if (firstResult) {
+      firstResult = false;
+      performance.mark('oe-first-result'); // read by the load-time benchmark (scripts/bench-page.mjs)
+    }
+    if (share) renderShare(refs, callCore('encodeFragment', scenario), lang);
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
@@ -197,18 +224,14 @@ export async function mountEstimator(root, options = {}) {
 
   /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
   function renderResult(scenario) {
-    const outcome = est.run(scenario);
-    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key) });
+    const { outcome, svg } = callCore('run', scenario);
+    const explain = (index) => callCore('explain', scenario, index);
+    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, allRows });
     const summary = outcome.visits.length ? summaryText(outcome, lang) : t(lang, 'noResult');
     refs.summary.textContent = summary;
-    shown = { outcome, svg: null };
-    try {
-      shown.svg = est.svg(scenario);
-      renderChart(refs.chart, shown.svg, t(lang, 'chartAlt', { summary }), prefix);
-    } catch {
-      refs.chart.replaceChildren();
-    }
-    refs.exportSvg.disabled = refs.exportPng.disabled = !shown.svg;
+    shown = { outcome, svg };
+    renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
+    refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
   }
 
@@ -259,9 +282,10 @@ export async function mountEstimator(root, options = {}) {
     if (input) showMessage(input, message, needsFigure ? 'needed' : 'error');
     refs.alert.hidden = false;
     refs.alert.classList.toggle('oe-alert-needed', needsFigure);
+    const internal = error.code === 'internal'; // the core restarted: nothing for the user to correct
     refs.alertText.textContent = [
       lastGood ? t(lang, 'stale') : '',
-      t(lang, needsFigure ? 'needFigure' : 'fixField', { message }),
+      internal ? message : t(lang, needsFigure ? 'needFigure' : 'fixField', { message }),
     ].join(' ').trim();
     // The compact layout leaves some inputs out: there is nothing to go to then.
     refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));
@@ -283,6 +307,12 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- wiring ----------------------------------------------------------------------------------
   refs.form.addEventListener('submit', (event) => event.preventDefault()); // Enter must not reload
+
+  refs.moreRows.addEventListener('click', () => {
+    allRows = true;
+    if (lastGood) renderResult(lastGood);
+    refs.resultRows.querySelector(`tr:nth-child(${2 * ROW_LIMIT + 1}) .oe-expand`)?.focus();
+  });
 
   refs.noticeClose.addEventListener('click', () => {
     linkError = null;
@@ -362,7 +392,7 @@ export async function mountEstimator(root, options = {}) {
     clearMessages(patternBox);
     let visits;
     try {
-      visits = est.generate(toPattern(state), lang);
+      visits = callCore('generate', toPattern(state), lang);
     } catch (error) {
       // The core names the pattern's own fields ("amount", maybe "pattern.amount"); its range is the period.
       const name = (error.field ?? 'kind').replace(/^pattern\./, '');
@@ -414,5 +444,14 @@ export async function mountEstimator(root, options = {}) {
   refs.loadStatus.hidden = true;
   refs.layout.hidden = false;
   renderAll();
-  return { state, recalculate: recalculateNow, openFragment };
+  const api = {
+    state,
+    recalculate: recalculateNow,
+    openFragment,
+    panicForTest() {
+      try { callCore('panicForTest'); } catch (error) { showError(error); }
+    },
+  };
+  root.estimator = api;
+  return api;
 }

@@ -1,6 +1,10 @@
 // Showing an Outcome: summary sentence, chart, per-year meters, totals, the visit-by-visit table
 // with its expandable trace, and the figures used. Everything from the core goes in as text, except
 // the chart, which is the core's own SVG document parsed as SVG (never as HTML).
+//
+// A recalculation must stay within a couple of milliseconds for a year of daily visits
+// (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
+// row is opened, and the table shows its first ROW_LIMIT rows until the reader asks for all.
 import { badge, figureStatus, h, isMarked } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
@@ -13,12 +17,21 @@ export function summaryText(outcome, lang) {
   });
 }
 
-/** `nameOf(key)` names a figure (the outcome's figures carry only their key). */
-export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf }) {
+export const ROW_LIMIT = 50;
+
+/**
+ * `nameOf(key)` names a figure (the outcome's figures carry only their key); `explain(index)` gives
+ * a visit's notes and trace (the core's `explain`, for the scenario this outcome came from);
+ * `allRows` shows every row, not only the first ROW_LIMIT.
+ */
+export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, allRows }) {
   refs.summary.textContent = summaryText(outcome, lang);
   refs.years.replaceChildren(...outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
   refs.totals.replaceChildren(...totalsList(outcome.totals, lang));
-  refs.resultRows.replaceChildren(...outcome.visits.flatMap((visit, row) => visitRows(visit, row, lang, idPrefix, nameOf)));
+  const shown = allRows ? outcome.visits : outcome.visits.slice(0, ROW_LIMIT);
+  refs.resultRows.replaceChildren(...shown.flatMap((visit, row) => visitRows(visit, row, { lang, idPrefix, nameOf, explain })));
+  refs.moreRows.hidden = shown.length === outcome.visits.length;
+  refs.moreRows.textContent = t(lang, 'showAllRows', { shown: shown.length, total: outcome.visits.length });
   const several = new Set(outcome.figures.map((f) => f.version)).size > 1;
   refs.usedFigures.replaceChildren(...outcome.figures.map((f) => figureItem(f, lang, nameOf, several)));
 }
@@ -100,18 +113,27 @@ function totalsList(totals, lang) {
   ];
 }
 
-/** A result row and its hidden trace row; the date button opens the trace. */
-function visitRows(visit, row, lang, idPrefix, nameOf) {
+/** A result row and its hidden trace row; the date button opens the trace, made on first opening. */
+function visitRows(visit, row, { lang, idPrefix, nameOf, explain }) {
   const traceId = `${idPrefix}trace-${row}`;
-  const flagged = [...new Set(visit.trace.flatMap((step) => step.figures.map(figureStatus)).filter(isMarked))];
+  const flagged = visit.marks.filter(isMarked);
   const toggle = h('button', { type: 'button', class: 'oe-expand', 'aria-expanded': 'false', 'aria-controls': traceId },
     h('span', { class: 'oe-chevron', 'aria-hidden': 'true' }),
     h('span', { text: visit.date }),
     h('span', { class: 'oe-sr', text: ` ${t(lang, 'showTrace', { n: visit.index + 1 })}` }));
-  const trace = h('tr', { class: 'oe-trace', id: traceId, hidden: true },
-    h('td', { colspan: 8 }, traceDetails(visit, lang, nameOf)));
+  const cell = h('td', { colspan: 8 });
+  const trace = h('tr', { class: 'oe-trace', id: traceId, hidden: true }, cell);
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
+    if (open && !cell.firstChild) {
+      let body;
+      try {
+        body = traceDetails(explain(visit.index), lang, nameOf);
+      } catch (error) {
+        body = h('p', { class: 'oe-message oe-error', text: error?.message || String(error) });
+      }
+      cell.append(body);
+    }
     toggle.setAttribute('aria-expanded', String(open));
     trace.hidden = !open;
   });

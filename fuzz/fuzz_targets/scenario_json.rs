@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(scenario) = Scenario::from_json(text, library) else { return };
     let Ok(policy) = scenario.policy(library) else { return };
     let Ok(outcome) = adjudicate(&scenario, policy) else { return };
-    for visit in &outcome.visits {
+    for visit in outcome.visits.iter().map(|v| &v.numbers) {
         assert_eq!(visit.fund.0 + visit.member.0, visit.amount.0, "visit {}: fund + self = amount", visit.index);
         assert_eq!(visit.account.0 + visit.cash.0, visit.member.0, "visit {}: account + cash = self", visit.index);
     }

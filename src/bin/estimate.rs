@@ -4,6 +4,8 @@
 //! estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
 //! estimate --list                       the bundled policies, their names and how complete they are
 //! estimate --check FILE.toml            validate a policy file
+//! estimate --to-json FILE.toml          a policy file, validated, as JSON (what the page's
+//!                                       checkPolicy and addPolicy take, once JSON.parse'd)
 //! estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
 //!
 //! OPTIONS
@@ -24,6 +26,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: estimate [--table | --svg] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
        estimate --list [--lang zh|en]
        estimate --check FILE.toml
+       estimate --to-json FILE.toml
        estimate --generate PATTERN.json|-";
 
 enum Output {
@@ -36,6 +39,7 @@ enum Command {
     Run(String),
     List,
     Check(String),
+    ToJson(String),
     Generate(String),
 }
 
@@ -75,7 +79,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut items = raw.into_iter();
     let set = |c: Command, command: &mut Option<Command>| match command.replace(c) {
         None => Ok(()),
-        Some(_) => Err("give one scenario, --list, --check or --generate".to_owned()),
+        Some(_) => Err("give one scenario, --list, --check, --to-json or --generate".to_owned()),
     };
     while let Some(arg) = items.next() {
         let mut value = |name: &str| items.next().ok_or(format!("{name} needs a value"));
@@ -85,6 +89,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
             "--svg" => output = Output::Svg,
             "--list" => set(Command::List, &mut command)?,
             "--check" => set(Command::Check(value("--check")?), &mut command)?,
+            "--to-json" => set(Command::ToJson(value("--to-json")?), &mut command)?,
             "--generate" => set(Command::Generate(value("--generate")?), &mut command)?,
             "--policy" => policies.push(value("--policy")?),
             "--lang" => {
@@ -121,6 +126,11 @@ fn run(args: Args) -> Result<String, Error> {
             let (known, total) = policy.completeness();
             Ok(format!("{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
                 policy.id, policy.name.get(lang), policy.versions.len()))
+        }
+        Command::ToJson(path) => {
+            let tree = outpatient_estimator::policy::read_toml(&read_input(&path)?, &path)?;
+            library.check_tree(&tree, &path)?;
+            Ok(to_json(&tree))
         }
         Command::Generate(path) => {
             let tree = read_json(&read_input(&path)?, &path)?;
@@ -169,9 +179,10 @@ fn table(outcome: &Outcome, lang: Lang) -> String {
     };
     let mut out = format!("{}\n", outcome.policy.name);
     out += &format!("{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}\n", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]);
-    for v in &outcome.visits {
+    for visit in &outcome.visits {
+        let v = &visit.numbers;
         let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
-        let flagged = v.trace.iter().flat_map(|s| &s.figures).any(|f| f.status != Status::Stated);
+        let flagged = visit.trace.iter().flat_map(|s| &s.figures).any(|f| f.status != Status::Stated);
         out += &format!(
             "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}{}\n",
             v.index, outpatient_estimator::date::iso(v.date), v.facility.key(), v.amount, v.deductible, v.ratio, v.fund, v.member, cap,

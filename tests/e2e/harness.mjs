@@ -17,7 +17,7 @@
 //
 //   const browser = useBrowser({ files: { 'host.html': '<!doctype html>…' } });
 //
-// Environment: CHROMIUM overrides /usr/bin/chromium.
+// Environment: CHROMIUM overrides /usr/bin/chromium; OE_DIST overrides dist/.
 
 import assert from 'node:assert/strict';
 import { access, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +29,8 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+// OE_DIST serves another build (a copy kept aside while dist/ is being rebuilt, say).
+export const DIST = process.env.OE_DIST ? `${process.env.OE_DIST.replace(/\/$/, '')}/` : fileURLToPath(new URL('../../dist/', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 export const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 

@@ -53,6 +53,16 @@ test('a year built on the page shows exactly what `estimate` computes', { timeou
   for (const value of [outcome.totals.amount, outcome.totals.fund, outcome.totals.self]) {
     assert.ok(shown.summary.replace(/,/g, '').includes(`¥${value}`), `summary has ${value}: ${shown.summary}`);
   }
+
+  // A row's calculation is asked of the core when the row is opened: the notes and steps are the
+  // ones `estimate` gives for that visit (the added visit, which reaches the cap).
+  const row = page.locator('[data-ref="resultRows"] > tr:not(.oe-trace)').nth(11);
+  await row.locator('.oe-expand').click();
+  const trace = page.locator(`#${await row.locator('.oe-expand').getAttribute('aria-controls')}`);
+  const texts = (selector) => trace.locator(selector).allTextContents();
+  assert.deepEqual(await texts('.oe-notes > li'), outcome.visits[11].notes.map((note) => note.text));
+  assert.deepEqual(await texts('.oe-steps > li > p'), outcome.visits[11].trace.map((step) => step.text));
+  assert.ok(outcome.visits[11].notes.some((note) => note.code === 'cap_reached'));
   session.assertClean();
 });
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBrowser } from './harness.mjs';
 import {
-  addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, runEstimate, scenarioOnScreen,
-  STORAGE_KEY, switchLanguage, waitForResultRows,
+  addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, ROW_LIMIT, runEstimate, scenarioOnScreen,
+  showAllRows, STORAGE_KEY, switchLanguage, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -71,8 +71,13 @@ test('a link wins over the remembered scenario, and a new one opens without a re
   assert.equal(await ref(page, 'policy').inputValue(), 'jiangxi-employee');
   assert.equal(await ref(page, 'start').inputValue(), '2023-01-01');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  await waitForResultRows(page, 52);
+  await waitForResultRows(page, ROW_LIMIT);
   assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+  await showAllRows(page);
+  await waitForResultRows(page, 52);
+  const all = await readResult(page);
+  assert.equal(all.rows.length, 52);
+  assertShows(all, await runEstimate(await scenarioOnScreen(page)));
 
   await page.evaluate(() => { location.hash = 'v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:t:1000:3'; });
   await waitForResultRows(page, 12);

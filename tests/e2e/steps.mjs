@@ -93,6 +93,15 @@ export async function switchLanguage(page, to) {
   await settle(page);
 }
 
+/** The result table shows this many rows until "show all" is pressed (www/results.js ROW_LIMIT). */
+export const ROW_LIMIT = 50;
+
+/** Presses the result table's "show all" button. */
+export async function showAllRows(page) {
+  await ref(page, 'moreRows').click();
+  await page.waitForFunction(() => document.querySelector('[data-ref="moreRows"]').hidden);
+}
+
 export const waitForVisitRows = (page, count) => waitForCount(page, VISIT_ROWS, count);
 export const waitForResultRows = (page, count) => waitForCount(page, RESULT_ROWS, count);
 
@@ -149,7 +158,9 @@ export async function readResult(page, host = null) {
       label: text(div.querySelector('dt')), value: text(div.querySelector('dd')),
     }));
     const alert = root.querySelector('[data-ref="alert"]');
+    const more = root.querySelector('[data-ref="moreRows"]');
     return {
+      moreRows: more.hidden ? null : text(more),
       summary: text(root.querySelector('[data-ref="summary"]')),
       totals,
       rows,
@@ -228,8 +239,13 @@ export function assertShows(shown, outcome) {
   assert.deepEqual(shown.totals.slice(0, 5).map((entry) => money(entry.value)),
     [totals.amount, totals.fund, totals.self, totals.cash, totals.account], 'the totals, normalised');
 
-  assert.equal(shown.rows.length, outcome.visits.length, 'one result row per visit');
-  outcome.visits.forEach((visit, i) => {
+  // The first ROW_LIMIT rows, with a button for the rest; every row once it was pressed.
+  const count = outcome.visits.length;
+  if (count <= ROW_LIMIT) assert.equal(shown.moreRows, null, 'no "show all" button for a short table');
+  else if (shown.moreRows) assert.ok(shown.moreRows.includes(String(count)), `"${shown.moreRows}" offers all ${count}`);
+  const rows = shown.moreRows ? ROW_LIMIT : count;
+  assert.equal(shown.rows.length, rows, 'one result row per visit shown');
+  outcome.visits.slice(0, rows).forEach((visit, i) => {
     const row = shown.rows[i];
     assert.deepEqual(
       { date: row.date, amount: money(row.amount), deductible: money(row.deductible), ratio: row.ratio, fund: money(row.fund), self: money(row.self), capLeft: money(row.capLeft) },
@@ -304,4 +320,108 @@ export function runEstimateSvg(scenario) {
 /** `estimate --generate PATTERN.json`: the visits of a pattern. */
 export async function runGenerate(pattern) {
   return JSON.parse(await estimate(['--generate'], pattern));
+}
+
+// ---- bad input: putting text into a field as a user would, and what it leaves behind -------------
+
+/**
+ * Puts `text` into an input in one go, as a paste or an autofill does: sets its value and sends the
+ * input and change events. Resolves to the value the control kept (a date or number input drops
+ * text it cannot hold: "2023-02-30" becomes "").
+ */
+export function setValue(locator, text) {
+  return locator.evaluate((input, value) => {
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return input.value;
+  }, text);
+}
+
+/**
+ * Pastes `text` into a text input with the keyboard (select all, paste) through the real
+ * clipboard; the context needs 'clipboard-read' and 'clipboard-write'. Resolves to the input's value.
+ */
+export async function pasteText(page, locator, text) {
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await locator.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  return locator.inputValue();
+}
+
+/**
+ * Types a date into an <input type=date> key by key, one segment after the other, the way a user
+ * does; the browser lets an impossible day (30 February) be typed and then gives the input no value.
+ * Chromium orders the segments by its own locale, so the order is found first by typing into the
+ * first segment of the input, which must hold a date whose month and day are both above 1.
+ * Resolves to { value, badInput } afterwards.
+ */
+export async function typeDate(page, locator, { year, month, day }) {
+  const box = await locator.boundingBox();
+  const firstSegment = () => locator.click({ position: { x: 8, y: box.height / 2 } });
+  const [y, m, d] = (await locator.inputValue()).split('-');
+  assert.ok(Number(m) > 1 && Number(d) > 1, `typeDate needs a date with month and day above 1: ${y}-${m}-${d}`);
+  await firstSegment();
+  await page.keyboard.type('01');
+  const probe = await locator.inputValue();
+  const order = probe === `${y}-01-${d}` ? ['month', 'day', 'year']
+    : probe === `${y}-${m}-01` ? ['day', 'month', 'year']
+      : ['year', 'month', 'day'];
+  // Each segment is reached from the first with the arrow key: a year segment takes more digits
+  // than four and does not move on by itself.
+  for (const [index, part] of order.entries()) {
+    await firstSegment();
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.type({ year, month, day }[part]);
+  }
+  await settle(page);
+  return locator.evaluate((input) => ({ value: input.value, badInput: input.validity.badInput }));
+}
+
+/**
+ * What pasted markup could have left on the page, in the document and every open shadow root:
+ * `pwned` (window.__pwned, set by the test payloads if they ever run), images, elements with an
+ * onerror attribute, inline scripts; and, to compare before and after, the number of elements and
+ * how many of them are the page's own marks on a field (messages and badges such as "your figure").
+ */
+export async function markupFound(page) {
+  return page.evaluate(() => {
+    const roots = [document];
+    for (let i = 0; i < roots.length; i++) {
+      for (const node of roots[i].querySelectorAll('*')) if (node.shadowRoot) roots.push(node.shadowRoot);
+    }
+    const all = (selector) => roots.flatMap((root) => [...root.querySelectorAll(selector)]);
+    return {
+      pwned: window.__pwned ?? null,
+      img: all('img').length,
+      onerror: all('[onerror]').length,
+      inlineScripts: all('script:not([src])').length,
+      elements: all('*').length,
+      marks: all('.oe-message, .oe-badge').length,
+    };
+  });
+}
+
+/** Every form control's value (checkboxes: true/false), keyed by id, inside a widget's shadow root. */
+export async function readInputsWithin(page, host) {
+  return page.evaluate((hostSelector) => Object.fromEntries(
+    [...document.querySelector(hostSelector).shadowRoot.querySelectorAll('[data-ref="form"] :is(input, select)')]
+      .map((control) => [control.id, control.type === 'checkbox' ? control.checked : control.value]),
+  ), host);
+}
+
+/**
+ * What the page's own core (the wasm the page loaded) computes for the scenario on screen: for
+ * checking that a result shown after a correction is the one for the inputs now on screen, without
+ * the `estimate` command.
+ */
+export async function pageCoreOutcome(page) {
+  const scenario = await scenarioOnScreen(page);
+  return page.evaluate(async (input) => {
+    const bindings = await import('./pkg/estimator.js');
+    await bindings.default(); // already loaded by the page: returns at once
+    window.__e2eEstimator ??= new bindings.Estimator();
+    return window.__e2eEstimator.run(input);
+  }, scenario);
 }
