@@ -19,6 +19,7 @@ function errorText(error) {
 }
 
 let wasmReady = null; // one wasm instance per page, shared by every estimator on it
+let instance = 0; // counts the fresh wasm instances started after a panic (see callCore)
 
 /**
  * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
@@ -48,11 +49,15 @@ export async function mountEstimator(root, options = {}) {
   let lang = saved?.lang ?? options.lang ?? 'zh';
   applyTexts(root, (key) => t(lang, key));
 
-  let est;
+  let est, estInstance;
+  const startCore = () => {
+    est = new Estimator();
+    estInstance = instance;
+  };
   try {
     wasmReady ??= init(wasm ? { module_or_path: wasm } : undefined);
     await wasmReady;
-    est = new Estimator();
+    startCore();
     performance.mark('oe-core-ready');
   } catch (error) {
     wasmReady = null;
@@ -67,14 +72,17 @@ export async function mountEstimator(root, options = {}) {
    * wasm-bindgen start a fresh instance on the next call, so a new Estimator replaces the old one
    * and the failure is reported like any other error. The user's input is all in `state`, in
    * JavaScript, so nothing is lost. The failed input is not run again by itself (it would panic
-   * again); the next change runs on the fresh instance.
+   * again); the next change runs on the fresh instance. Other estimators on the page share the
+   * instance: they see that it changed and make their own new Estimator too.
    */
   function callCore(method, ...args) {
     try {
+      if (estInstance !== instance) startCore();
       return est[method](...args);
     } catch (error) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
-      try { est = new Estimator(); } catch { /* the next call tries again */ }
+      instance += 1;
+      try { startCore(); } catch { /* the next call tries again */ }
       throw Object.assign(new Error(t(lang, 'restarted')), { code: 'internal', field: '' });
     }
   }
