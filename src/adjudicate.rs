@@ -92,15 +92,33 @@ pub struct VisitOutcome {
     pub trace: Vec<Step>,
 }
 
-/// A visit as the page lists it: the numbers, the note codes, and the statuses that need pointing
-/// out among the figures it rests on (`user` for an override). No text: the page asks for a
-/// visit's [`VisitOutcome`] when someone opens it.
-#[derive(Clone, Debug, Serialize)]
+/// A visit as the page's table lists it: the numbers its columns show, and the statuses that need
+/// pointing out among the figures it rests on (`user` for an override). No text: the page asks for
+/// a visit's [`VisitOutcome`] when someone opens its row. Kept small, as a recalculation sends one
+/// per visit to the page (BENCHMARKS.md).
+#[derive(Clone, Debug)]
 pub struct VisitLine {
-    #[serde(flatten)]
     pub numbers: VisitNumbers,
-    pub notes: Notes,
     pub marks: Vec<Status>,
+}
+
+impl Serialize for VisitLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let n = &self.numbers;
+        let mut line = serializer.serialize_struct("VisitLine", 10)?;
+        line.serialize_field("index", &n.index)?;
+        line.serialize_field("date", &iso(n.date))?;
+        line.serialize_field("facility", &n.facility)?;
+        line.serialize_field("amount", &n.amount)?;
+        line.serialize_field("deductible", &n.deductible)?;
+        line.serialize_field("ratio", &n.ratio)?;
+        line.serialize_field("fund", &n.fund)?;
+        line.serialize_field("self", &n.member)?;
+        line.serialize_field("cap_remaining", &n.cap_remaining)?;
+        line.serialize_field("marks", &self.marks)?;
+        line.end()
+    }
 }
 
 impl AsRef<VisitNumbers> for VisitOutcome {
@@ -321,13 +339,6 @@ impl Notes {
     /// The codes in the order they are shown.
     pub fn iter(self) -> impl Iterator<Item = NoteCode> {
         NoteCode::ALL.iter().copied().filter(move |&code| self.contains(code))
-    }
-}
-
-/// Written as the list of codes.
-impl Serialize for Notes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter().map(NoteCode::code))
     }
 }
 
@@ -826,7 +837,7 @@ impl Adjudicator<'_> {
         }
         // In the order of `Status`, each once.
         let marks = Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect();
-        VisitLine { numbers: numbers(r), notes: r.notes, marks }
+        VisitLine { numbers: numbers(r), marks }
     }
 
     /// The version applied to a visit and its figures; `None` before the policy is in force.

@@ -7,6 +7,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::policy::{OutOfAreaRule, Policy};
+use crate::scenario::read_json;
 use crate::tree::Tree;
 
 mod bundled {
@@ -19,18 +20,10 @@ pub struct Library {
 }
 
 impl Library {
-    /// The bundled policies, their JSON read with serde_json. An error here means a bundled file
-    /// is broken (a test guards this).
+    /// The bundled policies, read from the JSON build.rs made of each file. An error here means a
+    /// bundled file is broken (a test guards this).
     pub fn bundled() -> Result<Library> {
-        Library::bundled_with(|json| {
-            let mut deserializer = serde_json::Deserializer::from_str(json);
-            Tree::read(&mut deserializer).map_err(|e| e.to_string())
-        })
-    }
-
-    /// The bundled policies, their JSON read by `parse` (in the browser: its own `JSON.parse`).
-    pub fn bundled_with(parse: impl Fn(&str) -> std::result::Result<Tree, String>) -> Result<Library> {
-        let read = |file: &str, json: &str| parse(json).map_err(|detail| Error::new(file, ErrorKind::Syntax { detail }));
+        let read = |file: &str, json: &str| read_json(json, file);
         let rules = bundled::RULES_JSON.iter().map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file)).collect::<Result<_>>()?;
         let mut library = Library { rules, policies: Vec::new() };
         for (file, json) in bundled::POLICIES_JSON {

@@ -60,7 +60,10 @@ pub fn generate_from(tree: &Tree) -> Result<Vec<Visit>> {
                 Pattern::Weekly { facility, amount, out_of_scope, weekday: whole("weekday", 7)? }
             }
         }
-        "chronic" => Pattern::Chronic { seed: table.read("seed", |n| n.integer())? as u64 },
+        "chronic" => Pattern::Chronic {
+            // A negative seed would wrap round to a huge one: refused, not silently changed.
+            seed: table.read("seed", |n| u64::try_from(n.integer()?).map_err(|_| n.error(ErrorKind::Negative)))?,
+        },
         other => {
             let allowed = vec!["monthly".into(), "weekly".into(), "chronic".into()];
             return Err(Error::new("kind", ErrorKind::NotOneOf { value: other.to_owned(), allowed }));
@@ -171,6 +174,13 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         parse_date(s, "").unwrap()
+    }
+
+    #[test]
+    fn a_negative_seed_is_refused_not_wrapped() {
+        let tree = crate::scenario::read_json(r#"{"kind": "chronic", "start": "2023-01-01", "end": "2023-12-31", "seed": -5}"#, "").unwrap();
+        let error = generate_from(&tree).expect_err("refused");
+        assert_eq!((error.field.as_str(), error.code()), ("seed", "negative"));
     }
 
     #[test]

@@ -2,21 +2,21 @@
 //! plain JS values (the shapes of `estimate`'s JSON), and every error turned into a JS `Error`
 //! that carries `field`, `code` and the message in both languages.
 //!
-//! Built without the `toml` feature: the bundled policies arrive as JSON, read by the browser's
-//! own `JSON.parse`, and a policy given to `checkPolicy`/`addPolicy` is the same object form.
+//! Values cross as JSON text (`JSON.stringify` in, `JSON.parse` out), read and written by the
+//! same serde_json code as `estimate`'s. Built without the `toml` feature: the bundled policies
+//! are embedded as JSON (build.rs), and a policy given to `checkPolicy`/`addPolicy` is that form.
 
 use crate::error::{Error, ErrorKind};
 use crate::i18n::Lang;
 use crate::library::Library;
 use crate::policy::labels;
 use crate::scenario::Scenario;
-use crate::tree::{Tree, MAX_DEPTH};
-use js_sys::{Array, Number, Object};
+use crate::scenario::read_json;
+use crate::tree::Tree;
 use crate::adjudicate::{adjudicate_lines, explain_visit, Outcome, VisitLine};
 use crate::{chart, fragment, pattern};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 pub struct Estimator {
@@ -34,11 +34,8 @@ impl Estimator {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Estimator, JsValue> {
         std::panic::set_hook(Box::new(|_| wasm_bindgen::handler::schedule_reinit()));
-        let library = Library::bundled_with(|json| {
-            let value = js_sys::JSON::parse(json).map_err(|_| "not JSON".to_owned())?;
-            read_tree(value).map_err(|e| e.message(Lang::En))
-        });
-        Ok(Estimator { library: library.map_err(|e| js_error(&e, Lang::default()))? })
+        let library = Library::bundled().map_err(|e| js_error(&e, Lang::default()))?;
+        Ok(Estimator { library })
     }
 
     /// Summaries of every policy: names, members, versions, each figure with status and source.
@@ -144,41 +141,15 @@ fn pick_lang(lang: Option<String>) -> Lang {
     lang.as_deref().and_then(Lang::parse).unwrap_or_default()
 }
 
-/// Reads a JS value as a tree: what JSON can hold. A number with a fraction, or a whole number
-/// beyond 2^53 (not exact in JS), is `Tree::Float`, refused wherever a value is read; a function,
-/// symbol or BigInt is a syntax error. Read directly rather than through a serde deserializer,
-/// whose error paths bring float formatting into the wasm (BENCHMARKS.md).
+/// Reads a JS value as the command line reads a file: as JSON text, made by the browser's own
+/// `JSON.stringify` and read by `scenario::read_json`, so the page and `estimate` share one reader
+/// and its limits. Crossing into the wasm once as text is also far faster than reading every
+/// property through a call (BENCHMARKS.md). What JSON cannot hold (a BigInt, a cycle, a lone
+/// function) is a syntax error; a number with a fraction is refused where it is used.
 fn read_tree(value: JsValue) -> crate::Result<Tree> {
-    read_js(&value, 0)
-}
-
-fn read_js(value: &JsValue, depth: usize) -> crate::Result<Tree> {
-    let syntax = |detail: &str| Error::new("", ErrorKind::Syntax { detail: detail.to_owned() });
-    if depth > MAX_DEPTH {
-        return Err(syntax("nested too deeply"));
-    }
-    if value.is_null() || value.is_undefined() {
-        Ok(Tree::Null)
-    } else if let Some(b) = value.as_bool() {
-        Ok(Tree::Bool(b))
-    } else if let Some(number) = value.as_f64() {
-        // A safe integer converts exactly.
-        Ok(if Number::is_safe_integer(value) { Tree::Int(number as i64) } else { Tree::Float })
-    } else if let Some(text) = value.as_string() {
-        Ok(Tree::Str(text))
-    } else if Array::is_array(value) {
-        Array::from(value).iter().map(|item| read_js(&item, depth + 1)).collect::<crate::Result<_>>().map(Tree::List)
-    } else if value.is_object() && !value.is_function() {
-        let entries = Object::entries(value.unchecked_ref());
-        let mut table = Vec::with_capacity(entries.length() as usize);
-        for entry in entries.iter() {
-            let pair = Array::from(&entry);
-            table.push((pair.get(0).as_string().unwrap_or_default(), read_js(&pair.get(1), depth + 1)?));
-        }
-        Ok(Tree::Table(table))
-    } else {
-        Err(syntax("not a value JSON can hold"))
-    }
+    let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
+    let text = text.ok_or_else(|| Error::new("", ErrorKind::Syntax { detail: "not a value JSON can hold".to_owned() }))?;
+    read_json(&text, "")
 }
 
 fn read_scenario(value: JsValue) -> Result<(Tree, Lang), JsValue> {
@@ -187,10 +158,12 @@ fn read_scenario(value: JsValue) -> Result<(Tree, Lang), JsValue> {
     Ok((tree, lang))
 }
 
+/// The value as a plain JS object, by way of JSON text and the browser's `JSON.parse`: one string
+/// crosses from the wasm instead of a call per property.
 fn to_js<T: Serialize>(value: &T, lang: Lang) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(&Error::new("", ErrorKind::Syntax { detail: e.to_string() }), lang))
+    let fail = |detail: String| js_error(&Error::new("", ErrorKind::Syntax { detail }), lang);
+    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| fail("not JSON".to_owned()))
 }
 
 /// A JS `Error` whose message is in `lang`, carrying `field`, `code`, `detail` (the message

@@ -41,10 +41,10 @@ fn run_gives_the_same_figures_as_the_core() {
     assert_eq!(text(&outcome, "visits.1.fund"), "1902.50");
     assert_eq!(text(&outcome, "years.0.cap_reached_on"), "2023-05-20");
     assert!(get(&outcome, "years.0.cap_reached_on").is_string());
-    // Codes and marks, no texts: the retiree's +5 points are a derived figure.
-    assert_eq!(text(&outcome, "visits.0.notes.0"), "deductible_met");
+    // The table's numbers and the marks, no texts: the retiree's +5 points are a derived figure.
     assert_eq!(text(&outcome, "visits.0.marks.0"), "derived");
-    assert!(get(&outcome, "visits.0.trace").is_undefined());
+    assert_eq!(text(&outcome, "visits.1.cap_remaining"), "0.00");
+    assert!(get(&outcome, "visits.0.trace").is_undefined() && get(&outcome, "visits.0.notes").is_undefined());
     let svg = text(&result, "svg");
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     assert!(svg.contains("deductible met"));

@@ -102,6 +102,7 @@ const zh = {
   summary: '总费用{amount}，基金支付{fund}，您负担{self}（现金{cash}，个人账户{account}），个人负担占{share}。',
   stale: '正在显示上一次有效的结果。',
   fixField: '请修改：{message}',
+  badDate: '日历上没有这一天，或日期还没有填完整',
   goToField: '转到该项',
   needFigure: '还缺一个数字：{message}',
   enterFigure: '填写这个数字',
@@ -128,6 +129,7 @@ const zh = {
   figuresUsed: '本次估算用到的数字',
 
   badLink: '无法打开给定的估算（{message}），下面显示的是示例。',
+  badLinkKept: '无法打开给定的估算（{message}），下面仍是您原来的估算。',
   dismiss: '关闭提示',
   exportsLabel: '下载',
   exportSvg: '下载图表（SVG）',
@@ -246,6 +248,7 @@ const en = {
   summary: 'Total spending {amount}: the fund pays {fund} and you pay {self} ({cash} in cash, {account} from the personal account), {share} of the total.',
   stale: 'Showing the last valid result.',
   fixField: 'Please correct: {message}',
+  badDate: 'is not a day of the calendar, or is not complete',
   goToField: 'Go to the field',
   needFigure: 'One figure is still needed: {message}',
   enterFigure: 'Enter the figure',
@@ -272,6 +275,7 @@ const en = {
   figuresUsed: 'Figures used in this estimate',
 
   badLink: 'The estimate given could not be opened ({message}); the example is shown instead.',
+  badLinkKept: 'The estimate given could not be opened ({message}); your own estimate is still shown.',
   dismiss: 'Dismiss',
   exportsLabel: 'Download',
   exportSvg: 'Download the chart (SVG)',

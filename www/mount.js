@@ -100,6 +100,7 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
+  let linkKept = false; // a link opened while the estimator ran could not be: the scenario on screen stayed
   function openLink(text) {
     try {
       return callCore('decodeFragment', text, lang);
@@ -175,7 +176,7 @@ export async function mountEstimator(root, options = {}) {
 
   function renderNotice() {
     refs.notice.hidden = !linkError;
-    if (linkError) refs.noticeText.textContent = t(lang, 'badLink', { message: linkError[`message_${lang}`] ?? linkError.message });
+    if (linkError) refs.noticeText.textContent = t(lang, linkKept ? 'badLinkKept' : 'badLink', { message: linkError[`message_${lang}`] ?? linkError.message });
   }
 
   const renderFigures = () => renderFigureInputs(refs, { policy: currentPolicy(), state, lang, idPrefix: prefix, alwaysShow });
@@ -224,7 +225,7 @@ export async function mountEstimator(root, options = {}) {
       firstResult = false;
       performance.mark('oe-first-result'); // read by the load-time benchmark (scripts/bench-page.mjs)
     }
-    if (share) renderShare(refs, callCore('encodeFragment', scenario), lang);
+    if (share && refs.share.open) renderShare(refs, callCore('encodeFragment', scenario), lang);
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
@@ -286,7 +287,8 @@ export async function mountEstimator(root, options = {}) {
       renderFigures();
       input = inputForField(field);
     }
-    const message = errorText(error);
+    // A date the browser rejected (30 February, or half typed) reaches the core as "": say so.
+    const message = input?.type === 'date' && input.validity.badInput ? t(lang, 'badDate') : errorText(error);
     if (input) showMessage(input, message, needsFigure ? 'needed' : 'error');
     refs.alert.hidden = false;
     refs.alert.classList.toggle('oe-alert-needed', needsFigure);
@@ -330,6 +332,10 @@ export async function mountEstimator(root, options = {}) {
   refs.exportPng.addEventListener('click', async () => download(await pngBlob(shown.svg), `${FILE_NAME}.png`));
   refs.exportCsv.addEventListener('click', () => download(csvBlob(shown.outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });
+  // The link is made when the panel is opened (and kept up to date while it is open).
+  refs.share.addEventListener('toggle', () => {
+    if (refs.share.open && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
+  });
   refs.share.hidden = !share;
 
   refs.langButton.addEventListener('click', () => {
@@ -442,9 +448,13 @@ export async function mountEstimator(root, options = {}) {
   function openFragment(text) {
     linkError = null;
     const scenario = openLink(text);
-    const keepLang = lang;
-    replaceState(scenario ? stateFromScenario(scenario, lang) : makeExample());
-    if (!scenario) state.lang = lang = keepLang;
+    linkKept = !scenario;
+    if (!scenario) {
+      // A link that cannot be opened changes nothing: the scenario on screen stays, with the notice.
+      renderNotice();
+      return;
+    }
+    replaceState(stateFromScenario(scenario, lang));
     alwaysShow = new Set();
     renderAll();
   }

@@ -4,7 +4,8 @@
 //
 // A recalculation must stay within a couple of milliseconds for a year of daily visits
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
-// row is opened, and the table shows its first ROW_LIMIT rows until the reader asks for all.
+// row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
+// part whose content did not change is left alone (layout is what costs most).
 import { badge, figureStatus, h, isMarked } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
@@ -25,15 +26,54 @@ export const ROW_LIMIT = 50;
  * `allRows` shows every row, not only the first ROW_LIMIT.
  */
 export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, allRows }) {
-  refs.summary.textContent = summaryText(outcome, lang);
-  refs.years.replaceChildren(...outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
-  refs.totals.replaceChildren(...totalsList(outcome.totals, lang));
+  setText(refs.summary, summaryText(outcome, lang));
+  update(refs.years, [lang, outcome.years], () => outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
+  update(refs.totals, [lang, outcome.totals], () => totalsList(outcome.totals, lang));
   const shown = allRows ? outcome.visits : outcome.visits.slice(0, ROW_LIMIT);
-  refs.resultRows.replaceChildren(...shown.flatMap((visit, row) => visitRows(visit, row, { lang, idPrefix, nameOf, explain })));
+  renderRows(refs.resultRows, shown, { lang, idPrefix, nameOf, explain });
   refs.moreRows.hidden = shown.length === outcome.visits.length;
-  refs.moreRows.textContent = t(lang, 'showAllRows', { shown: shown.length, total: outcome.visits.length });
+  setText(refs.moreRows, t(lang, 'showAllRows', { shown: shown.length, total: outcome.visits.length }));
   const several = new Set(outcome.figures.map((f) => f.version)).size > 1;
-  refs.usedFigures.replaceChildren(...outcome.figures.map((f) => figureItem(f, lang, nameOf, several)));
+  update(refs.usedFigures, [lang, outcome.figures], () => outcome.figures.map((f) => figureItem(f, lang, nameOf, several)));
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Rebuilds `box`'s children with `build()` unless `key` (JSON-able) is what they were built from. */
+function update(box, key, build) {
+  const text = JSON.stringify(key);
+  if (box.oeKey === text) return;
+  box.oeKey = text;
+  box.replaceChildren(...build());
+}
+
+/**
+ * The rows of the visit table: a row whose visit reads the same is kept, others are made anew.
+ * A kept row's trace was made for the previous scenario: it is made again (now if open, else when
+ * next opened) with the `explain` of this one, which the rows read from `tbody.oeContext`.
+ */
+function renderRows(tbody, visits, context) {
+  tbody.oeContext = context;
+  const old = tbody.children;
+  visits.forEach((visit, row) => {
+    const key = JSON.stringify([context.lang, visit]);
+    const main = old[2 * row];
+    if (main?.oeKey === key) {
+      main.oeRefresh();
+      return;
+    }
+    const [fresh, trace] = visitRows(visit, row, tbody);
+    fresh.oeKey = key;
+    if (main) {
+      old[2 * row + 1].remove();
+      main.replaceWith(fresh, trace);
+    } else {
+      tbody.append(fresh, trace);
+    }
+  });
+  while (old.length > 2 * visits.length) old[old.length - 1].remove();
 }
 
 /**
@@ -42,6 +82,9 @@ export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nam
  * chart gets `label`.
  */
 export function renderChart(box, svgText, label, idPrefix) {
+  const key = `${label}\n${svgText}`;
+  if (box.oeKey === key) return; // the same chart: parsing and laying it out again costs most
+  box.oeKey = key;
   const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
   const svg = doc.documentElement;
   if (svg.localName !== 'svg' || doc.querySelector('parsererror')) {
@@ -113,8 +156,9 @@ function totalsList(totals, lang) {
   ];
 }
 
-/** A result row and its hidden trace row; the date button opens the trace, made on first opening. */
-function visitRows(visit, row, { lang, idPrefix, nameOf, explain }) {
+/** A result row and its hidden trace row; the date button opens the trace, made when opened. */
+function visitRows(visit, row, tbody) {
+  const { lang, idPrefix } = tbody.oeContext;
   const traceId = `${idPrefix}trace-${row}`;
   const flagged = visit.marks.filter(isMarked);
   const toggle = h('button', { type: 'button', class: 'oe-expand', 'aria-expanded': 'false', 'aria-controls': traceId },
@@ -123,17 +167,17 @@ function visitRows(visit, row, { lang, idPrefix, nameOf, explain }) {
     h('span', { class: 'oe-sr', text: ` ${t(lang, 'showTrace', { n: visit.index + 1 })}` }));
   const cell = h('td', { colspan: 8 });
   const trace = h('tr', { class: 'oe-trace', id: traceId, hidden: true }, cell);
+  const fill = () => {
+    const { explain, nameOf } = tbody.oeContext;
+    try {
+      cell.replaceChildren(traceDetails(explain(visit.index), lang, nameOf));
+    } catch (error) {
+      cell.replaceChildren(h('p', { class: 'oe-message oe-error', text: error?.message || String(error) }));
+    }
+  };
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
-    if (open && !cell.firstChild) {
-      let body;
-      try {
-        body = traceDetails(explain(visit.index), lang, nameOf);
-      } catch (error) {
-        body = h('p', { class: 'oe-message oe-error', text: error?.message || String(error) });
-      }
-      cell.append(body);
-    }
+    if (open && !cell.firstChild) fill();
     toggle.setAttribute('aria-expanded', String(open));
     trace.hidden = !open;
   });
@@ -143,6 +187,10 @@ function visitRows(visit, row, { lang, idPrefix, nameOf, explain }) {
     h('td', { text: t(lang, `facilityShort.${visit.facility}`) }),
     num(yuan(visit.amount)), num(yuan(visit.deductible)), num(percent(visit.ratio)),
     num(yuan(visit.fund)), num(yuan(visit.self)), num(yuan(visit.cap_remaining)));
+  // Kept for a new scenario: an open trace is made again now, a closed one when next opened.
+  main.oeRefresh = () => {
+    if (!trace.hidden) fill(); else cell.replaceChildren();
+  };
   return [main, trace];
 }
 

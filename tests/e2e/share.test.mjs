@@ -127,11 +127,12 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
   await session.load();
   await switchLanguage(page, 'en');
   await session.load('#v1;p=atlantis;m=retiree');
+  // The page was open, so the broken link changes nothing: the estimate on screen stays.
   assert.equal(await ref(page, 'noticeText').textContent(),
-    'The estimate given could not be opened (fragment.p: no policy has the id "atlantis"); the example is shown instead.');
+    'The estimate given could not be opened (fragment.p: no policy has the id "atlantis"); your own estimate is still shown.');
   await switchLanguage(page, 'zh');
-  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（fragment.p：没有编号为“atlantis”的政策），下面显示的是示例。');
+  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（fragment.p：没有编号为“atlantis”的政策），下面仍是您原来的估算。');
   assert.equal(await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).policy, STORAGE_KEY),
-    await ref(page, 'policy').inputValue(), 'the example is what is remembered now');
+    await ref(page, 'policy').inputValue(), 'what is on screen is what is remembered');
   session.assertClean();
 });

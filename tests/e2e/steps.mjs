@@ -422,6 +422,7 @@ export async function pageCoreOutcome(page) {
     const bindings = await import('./pkg/estimator.js');
     await bindings.default(); // already loaded by the page: returns at once
     window.__e2eEstimator ??= new bindings.Estimator();
-    return window.__e2eEstimator.run(input);
+    const ran = window.__e2eEstimator.run(input);
+    return ran.outcome ?? ran; // run() gives { outcome, svg } (before, the outcome alone)
   }, scenario);
 }

@@ -1,0 +1,145 @@
+// The page's performance budgets (BENCHMARKS.md), measured in headless Chromium on 127.0.0.1
+// against the built page in dist/ (or OE_DIST). Prints each figure beside its budget and exits
+// non-zero when one is missed.
+//
+//   node scripts/bench-page.mjs            (make bench runs it after building dist/)
+//
+// 1. Load: navigation start to the first result drawn (the page's `oe-first-result` mark), for 10
+//    cold loads, each in a fresh browser context (empty cache); the median, and its ratio to the
+//    median load of a blank page (navigation start to the end of its load event) in the same run.
+// 2. Recalculation: the page opened on a link with 365 daily visits (and then 3,650: ten years),
+//    then `estimator.recalculate()` timed with the layout it causes (getBoundingClientRect forces
+//    style and layout); 10 warm-up runs, the median of 100.
+// 3. Memory: after a garbage collection, the JS heap (CDP Runtime.getHeapUsage) and the wasm
+//    memory, before and after 1,000 recalculations of the 365-visit year.
+
+import { launch } from '../tests/e2e/harness.mjs';
+
+const BUDGET = { loadMs: 150, recalc365Ms: 2, recalc3650Ms: 20 };
+const COLD_LOADS = 10;
+const WARM_UP = 10;
+const RUNS = 100;
+const MEMORY_RUNS = 1000;
+// JS heap growth tolerated as noise after a full garbage collection.
+const HEAP_SLACK_BYTES = 512 * 1024;
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value) => `${value.toFixed(2)} ms`;
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/** A link fragment with one visit a day from `start` for `days` days (amounts vary, tiers rotate). */
+function dailyLink(start, days) {
+  const visits = [];
+  const day = new Date(`${start}T00:00:00Z`);
+  for (let i = 0; i < days; i += 1) {
+    const date = day.toISOString().slice(0, 10);
+    visits.push(`${date}:${'pst'[i % 3]}:${60 + (i * 37) % 240}`);
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+  const end = new Date(day.getTime() - 86_400_000).toISOString().slice(0, 10);
+  return `#v1;p=qiannan-employee;m=retiree;d=${start}~${end};v=${visits.join(',')}`;
+}
+
+async function coldLoads(browser, url, ready) {
+  const times = [];
+  for (let i = 0; i < COLD_LOADS; i += 1) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    times.push(await page.evaluate(ready));
+    await context.close();
+  }
+  return median(times);
+}
+
+const firstResult = () => new Promise((resolve) => {
+  const look = () => {
+    const mark = performance.getEntriesByName('oe-first-result')[0];
+    if (mark) resolve(mark.startTime); else setTimeout(look, 5);
+  };
+  look();
+});
+
+const blankLoaded = () => new Promise((resolve) => {
+  const look = () => {
+    const entry = performance.getEntriesByType('navigation')[0];
+    if (entry?.loadEventEnd > 0) resolve(entry.loadEventEnd); else setTimeout(look, 5);
+  };
+  look();
+});
+
+async function openWith(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('oe-first-result').length > 0, null, { timeout: 30_000 });
+  return { context, page };
+}
+
+/** Median time of `estimator.recalculate()` plus the layout it causes, in the page. */
+function timeRecalculations(page, runs) {
+  return page.evaluate(([warmUp, count]) => {
+    const estimator = document.querySelector('[data-estimator]').estimator;
+    const once = () => {
+      const start = performance.now();
+      estimator.recalculate();
+      document.body.getBoundingClientRect();
+      return performance.now() - start;
+    };
+    for (let i = 0; i < warmUp; i += 1) once();
+    const times = Array.from({ length: count }, once).sort((a, b) => a - b);
+    const alert = document.querySelector('[data-ref="alert"]');
+    return { median: times[count >> 1], rows: document.querySelectorAll('[data-ref="resultRows"] > tr').length, error: alert.hidden ? null : alert.textContent };
+  }, [WARM_UP, runs]);
+}
+
+async function memoryUse(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(async () => (await (await import('./pkg/estimator.js')).default()).memory.buffer.byteLength);
+  return { heap: usedSize, wasm };
+}
+
+async function main() {
+  const site = await launch({ files: { 'blank.html': '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head><body></body></html>\n' } });
+  const results = [];
+  const report = (what, value, budget, ok) => {
+    results.push(ok);
+    console.log(`bench-page: ${what.padEnd(46)} ${value.padStart(22)}   budget ${budget.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
+  };
+  try {
+    const { browser, url } = site;
+    const load = await coldLoads(browser, url, firstResult);
+    const blank = await coldLoads(browser, `${url}blank.html`, blankLoaded);
+    report(`load to first result, median of ${COLD_LOADS} cold loads`, `${ms(load)} (${(load / blank).toFixed(1)}x blank ${ms(blank)})`, `${BUDGET.loadMs} ms`, load <= BUDGET.loadMs);
+
+    for (const [days, budget, label] of [[365, BUDGET.recalc365Ms, '365 visits'], [3650, BUDGET.recalc3650Ms, '3,650 visits (ten years)']]) {
+      const { context, page } = await openWith(browser, url + dailyLink('2023-01-01', days));
+      const { median: time, rows, error } = await timeRecalculations(page, RUNS);
+      if (error) throw new Error(`the ${label} scenario shows an error: ${error}`);
+      report(`recalculation, ${label}, median of ${RUNS}`, `${ms(time)} (${rows / 2} rows shown)`, `${budget} ms`, time <= budget);
+      if (days === 365) {
+        const cdp = await context.newCDPSession(page);
+        const before = await memoryUse(page, cdp);
+        await timeRecalculations(page, MEMORY_RUNS);
+        const after = await memoryUse(page, cdp);
+        const heapGrowth = after.heap - before.heap;
+        report(`JS heap after ${MEMORY_RUNS} recalculations`, `${kib(before.heap)} -> ${kib(after.heap)}`, 'flat', heapGrowth <= HEAP_SLACK_BYTES);
+        report(`wasm memory after ${MEMORY_RUNS} recalculations`, `${kib(before.wasm)} -> ${kib(after.wasm)}`, 'flat', after.wasm <= before.wasm);
+      }
+      await context.close();
+    }
+  } finally {
+    await site.close();
+  }
+  if (results.includes(false)) {
+    console.error('bench-page: a page budget was missed (see BENCHMARKS.md)');
+    process.exit(1);
+  }
+}
+
+await main();
