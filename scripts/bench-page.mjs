@@ -7,9 +7,9 @@
 // 1. Load: navigation start to the first result drawn (the page's `oe-first-result` mark), for 10
 //    cold loads, each in a fresh browser context (empty cache); the median, and its ratio to the
 //    median load of a blank page (navigation start to the end of its load event) in the same run.
-// 2. Recalculation: the page opened on a link with 365 daily visits (and then 3,650: ten years),
-//    then `estimator.recalculate()` timed with the layout it causes (getBoundingClientRect forces
-//    style and layout); 10 warm-up runs, the median of 100.
+// 2. Recalculation: the page opened on a link with 365 daily visits (and then 3,650: ten years);
+//    one visit's amount changed, then `estimator.recalculate()` timed with the layout it causes
+//    (getBoundingClientRect forces style and layout); 10 warm-up runs, the median of 100.
 // 3. Memory: after a garbage collection, the JS heap (CDP Runtime.getHeapUsage) and the wasm
 //    memory, before and after 1,000 recalculations of the 365-visit year.
 
@@ -80,11 +80,19 @@ async function openWith(browser, url) {
   return { context, page };
 }
 
-/** Median time of `estimator.recalculate()` plus the layout it causes, in the page. */
+/**
+ * Median time of `estimator.recalculate()` plus the layout it causes, in the page. Each run first
+ * changes the amount of the 11th visit, as an edit would, so that the numbers of that visit and of
+ * those after it change and the page has something to redraw.
+ */
 function timeRecalculations(page, runs) {
   return page.evaluate(([warmUp, count]) => {
     const estimator = document.querySelector('[data-estimator]').estimator;
+    const visit = estimator.state.visits[10];
+    const amounts = [visit.amount, '1500.00'];
+    let run = 0;
     const once = () => {
+      visit.amount = amounts[run++ % 2];
       const start = performance.now();
       estimator.recalculate();
       document.body.getBoundingClientRect();

@@ -55,7 +55,9 @@ export async function mountEstimator(root, options = {}) {
     estInstance = instance;
   };
   try {
-    wasmReady ??= init(wasm ? { module_or_path: wasm } : undefined);
+    // The wasm's place is given relative to this module, which stays right when the build bundles
+    // the modules into one file next to it (scripts/build.py).
+    wasmReady ??= init({ module_or_path: wasm ?? new URL('./pkg/estimator_bg.wasm', import.meta.url) });
     await wasmReady;
     startCore();
     performance.mark('oe-core-ready');
