@@ -51,14 +51,18 @@ impl Estimator {
         to_js(&labels(lang), lang)
     }
 
-    /// Adjudicates a scenario: `{ outcome, svg }`. The outcome is `estimate`'s, with each visit's
-    /// numbers, note codes and `marks` (the statuses to point out) but no texts: `explain` gives a
-    /// visit's notes and trace. The SVG is `estimate --svg`'s chart.
-    pub fn run(&self, scenario: JsValue) -> Result<JsValue, JsValue> {
+    /// Adjudicates a scenario: `{ outcome, svg, visits }`. The outcome is `estimate`'s, with each
+    /// visit's table numbers and `marks` (the statuses to point out) but no texts: `explain` gives a
+    /// visit's notes and trace. With `rows`, only the first `rows` visits are sent (a page shows
+    /// the first ones; sending all would cost more than adjudicating them); `visits` is how many
+    /// there are. The SVG is `estimate --svg`'s chart, of every visit.
+    pub fn run(&self, scenario: JsValue, rows: Option<usize>) -> Result<JsValue, JsValue> {
         let (tree, lang) = read_scenario(scenario)?;
-        let outcome = self.outcome(&tree).map_err(|e| js_error(&e, lang))?;
+        let mut outcome = self.outcome(&tree).map_err(|e| js_error(&e, lang))?;
         let svg = chart::render(&outcome, lang);
-        to_js(&Run { outcome, svg }, lang)
+        let visits = outcome.visits.len();
+        outcome.visits.truncate(rows.unwrap_or(visits));
+        to_js(&Run { outcome, svg, visits }, lang)
     }
 
     /// The visit at `index` (its position in `scenario.visits`) with its notes and trace, as
@@ -128,6 +132,7 @@ impl Estimator {
 struct Run {
     outcome: Outcome<VisitLine>,
     svg: String,
+    visits: usize,
 }
 
 impl Estimator {

@@ -95,7 +95,7 @@ export async function mountEstimator(root, options = {}) {
   const currentPolicy = () => policies().find((p) => p.id === state.policy);
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
-  let shown = null; // what the result area shows: { outcome, svg } of lastGood, for the downloads
+  let shownSvg = null; // the chart on screen (of lastGood), for the downloads
   let allRows = false; // the whole visit table, once asked for
   let firstResult = true;
   let frame = 0;
@@ -235,12 +235,14 @@ export async function mountEstimator(root, options = {}) {
 
   /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
   function renderResult(scenario) {
-    const { outcome, svg } = callCore('run', scenario);
+    // The table's first rows only, unless all were asked for: sending every visit would cost more
+    // than adjudicating them (BENCHMARKS.md).
+    const { outcome, svg, visits } = callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
     const explain = (index) => callCore('explain', scenario, index);
-    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, allRows });
-    const summary = outcome.visits.length ? summaryText(outcome, lang) : t(lang, 'noResult');
+    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
+    const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     refs.summary.textContent = summary;
-    shown = { outcome, svg };
+    shownSvg = svg;
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
@@ -330,9 +332,10 @@ export async function mountEstimator(root, options = {}) {
     linkError = null;
     renderNotice();
   });
-  refs.exportSvg.addEventListener('click', () => download(svgBlob(shown.svg), `${FILE_NAME}.svg`));
-  refs.exportPng.addEventListener('click', async () => download(await pngBlob(shown.svg), `${FILE_NAME}.png`));
-  refs.exportCsv.addEventListener('click', () => download(csvBlob(shown.outcome, lang), `${FILE_NAME}.csv`));
+  refs.exportSvg.addEventListener('click', () => download(svgBlob(shownSvg), `${FILE_NAME}.svg`));
+  refs.exportPng.addEventListener('click', async () => download(await pngBlob(shownSvg), `${FILE_NAME}.png`));
+  // Every visit, not only the rows on screen.
+  refs.exportCsv.addEventListener('click', () => download(csvBlob(callCore('run', lastGood).outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });
   // The link is made when the panel is opened (and kept up to date while it is open).
   refs.share.addEventListener('toggle', () => {

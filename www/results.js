@@ -23,16 +23,16 @@ export const ROW_LIMIT = 50;
 /**
  * `nameOf(key)` names a figure (the outcome's figures carry only their key); `explain(index)` gives
  * a visit's notes and trace (the core's `explain`, for the scenario this outcome came from);
- * `allRows` shows every row, not only the first ROW_LIMIT.
+ * `visits` is how many visits there are (the outcome may list only the first ROW_LIMIT).
  */
-export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, allRows }) {
+export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits }) {
   setText(refs.summary, summaryText(outcome, lang));
   update(refs.years, [lang, outcome.years], () => outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
   update(refs.totals, [lang, outcome.totals], () => totalsList(outcome.totals, lang));
-  const shown = allRows ? outcome.visits : outcome.visits.slice(0, ROW_LIMIT);
+  const shown = outcome.visits;
   renderRows(refs.resultRows, shown, { lang, idPrefix, nameOf, explain });
-  refs.moreRows.hidden = shown.length === outcome.visits.length;
-  setText(refs.moreRows, t(lang, 'showAllRows', { shown: shown.length, total: outcome.visits.length }));
+  refs.moreRows.hidden = shown.length === visits;
+  setText(refs.moreRows, t(lang, 'showAllRows', { shown: shown.length, total: visits }));
   const several = new Set(outcome.figures.map((f) => f.version)).size > 1;
   update(refs.usedFigures, [lang, outcome.figures], () => outcome.figures.map((f) => figureItem(f, lang, nameOf, several)));
 }
@@ -50,27 +50,21 @@ function update(box, key, build) {
 }
 
 /**
- * The rows of the visit table: a row whose visit reads the same is kept, others are made anew.
- * A kept row's trace was made for the previous scenario: it is made again (now if open, else when
- * next opened) with the `explain` of this one, which the rows read from `tbody.oeContext`.
+ * The rows of the visit table. Row i always shows visit i: it is made once and then only its texts
+ * change, and only those that differ (a table's layout is the costliest part of a redraw). A row's
+ * trace was made for the previous scenario: it is made again (now if open, else when next opened)
+ * with this scenario's `explain`, which the rows read from `tbody.oeContext`.
  */
 function renderRows(tbody, visits, context) {
   tbody.oeContext = context;
   const old = tbody.children;
   visits.forEach((visit, row) => {
-    const key = JSON.stringify([context.lang, visit]);
     const main = old[2 * row];
-    if (main?.oeKey === key) {
-      main.oeRefresh();
-      return;
-    }
-    const [fresh, trace] = visitRows(visit, row, tbody);
-    fresh.oeKey = key;
     if (main) {
-      old[2 * row + 1].remove();
-      main.replaceWith(fresh, trace);
+      main.oeShow(visit);
     } else {
-      tbody.append(fresh, trace);
+      tbody.append(...visitRows(row, tbody));
+      old[2 * row].oeShow(visit);
     }
   });
   while (old.length > 2 * visits.length) old[old.length - 1].remove();
@@ -156,19 +150,26 @@ function totalsList(totals, lang) {
   ];
 }
 
-/** A result row and its hidden trace row; the date button opens the trace, made when opened. */
-function visitRows(visit, row, tbody) {
-  const { lang, idPrefix } = tbody.oeContext;
-  const traceId = `${idPrefix}trace-${row}`;
-  const flagged = visit.marks.filter(isMarked);
+/**
+ * A result row and its hidden trace row, for the visit shown at position `row`; the date button
+ * opens the trace, made when opened. `main.oeShow(visit)` puts a visit's numbers in.
+ */
+function visitRows(row, tbody) {
+  const traceId = `${tbody.oeContext.idPrefix}trace-${row}`;
+  const date = h('span');
+  const label = h('span', { class: 'oe-sr' });
   const toggle = h('button', { type: 'button', class: 'oe-expand', 'aria-expanded': 'false', 'aria-controls': traceId },
-    h('span', { class: 'oe-chevron', 'aria-hidden': 'true' }),
-    h('span', { text: visit.date }),
-    h('span', { class: 'oe-sr', text: ` ${t(lang, 'showTrace', { n: visit.index + 1 })}` }));
+    h('span', { class: 'oe-chevron', 'aria-hidden': 'true' }), date, label);
+  const flags = h('span', { class: 'oe-flags' });
+  const cells = Array.from({ length: 7 }, (_, i) => h('td', { class: i ? 'oe-num' : null }));
+  const main = h('tr', {}, h('th', { scope: 'row' }, toggle, flags), ...cells);
   const cell = h('td', { colspan: 8 });
   const trace = h('tr', { class: 'oe-trace', id: traceId, hidden: true }, cell);
+
+  let shown = null; // the visit and language the row shows, as JSON
+  let visit = null;
   const fill = () => {
-    const { explain, nameOf } = tbody.oeContext;
+    const { explain, nameOf, lang } = tbody.oeContext;
     try {
       cell.replaceChildren(traceDetails(explain(visit.index), lang, nameOf));
     } catch (error) {
@@ -181,15 +182,26 @@ function visitRows(visit, row, tbody) {
     toggle.setAttribute('aria-expanded', String(open));
     trace.hidden = !open;
   });
-  const num = (text) => h('td', { class: 'oe-num', text });
-  const main = h('tr', { class: Number(visit.fund) === 0 ? 'oe-nofund' : null },
-    h('th', { scope: 'row' }, toggle, flagged.length ? h('span', { class: 'oe-flags' }, flagged.map((s) => badge(lang, s))) : null),
-    h('td', { text: t(lang, `facilityShort.${visit.facility}`) }),
-    num(yuan(visit.amount)), num(yuan(visit.deductible)), num(percent(visit.ratio)),
-    num(yuan(visit.fund)), num(yuan(visit.self)), num(yuan(visit.cap_remaining)));
-  // Kept for a new scenario: an open trace is made again now, a closed one when next opened.
-  main.oeRefresh = () => {
-    if (!trace.hidden) fill(); else cell.replaceChildren();
+  main.oeShow = (next) => {
+    visit = next;
+    const { lang } = tbody.oeContext;
+    const key = JSON.stringify([lang, next]);
+    if (key !== shown) {
+      shown = key;
+      setText(date, next.date);
+      setText(label, ` ${t(lang, 'showTrace', { n: next.index + 1 })}`);
+      const marks = next.marks.filter(isMarked);
+      if (flags.oeKey !== `${lang}${marks}`) {
+        flags.oeKey = `${lang}${marks}`;
+        flags.replaceChildren(...marks.map((status) => badge(lang, status)));
+      }
+      const texts = [t(lang, `facilityShort.${next.facility}`), yuan(next.amount), yuan(next.deductible), percent(next.ratio),
+        yuan(next.fund), yuan(next.self), yuan(next.cap_remaining)];
+      texts.forEach((text, i) => setText(cells[i], text));
+      main.classList.toggle('oe-nofund', Number(next.fund) === 0);
+    }
+    // The trace belongs to the scenario just run: again now if open, else when next opened.
+    if (!trace.hidden) fill(); else if (cell.firstChild) cell.replaceChildren();
   };
   return [main, trace];
 }
