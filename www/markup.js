@@ -88,6 +88,7 @@ function skeleton(level) {
         <tbody data-ref="visitRows"></tbody>
       </table>
     </div>
+    <button type="button" class="oe-button oe-quiet oe-small" data-ref="moreVisits" hidden></button>
     <p class="oe-hint" data-ref="noVisits" data-t="noVisits" hidden></p>
     <button type="button" class="oe-button" data-ref="addVisit" data-t="addVisit"></button>
   </fieldset>

@@ -9,7 +9,7 @@ import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import { renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
 import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
-import { bindVisitEditor, renderVisitEditor } from './visits.js';
+import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
 
 /** The core's message without its leading field path: the message is shown beside the field. */
 function errorText(error) {
@@ -132,6 +132,7 @@ export async function mountEstimator(root, options = {}) {
     return fallback ?? exampleState([], lang);
   }
   function replaceState(next) {
+    showAllVisits(refs, false);
     for (const key of Object.keys(state)) delete state[key];
     Object.assign(state, next);
     state.savedOverrides ??= {};
@@ -286,6 +287,12 @@ export async function mountEstimator(root, options = {}) {
     let field = error.field ?? '';
     if (needsFigure && !field.startsWith('overrides.')) field = `overrides.${field}`;
     let input = inputForField(field);
+    if (!input && /^visits\[\d+\]/.test(field)) {
+      // A visit further down than the editor shows: show them all, to put the message beside it.
+      showAllVisits(refs);
+      renderVisitEditor(refs, state.visits, lang, prefix);
+      input = inputForField(field);
+    }
     if (!input && needsFigure) {
       alwaysShow = new Set([...alwaysShow, field.slice('overrides.'.length)]);
       renderFigures();
@@ -421,6 +428,7 @@ export async function mountEstimator(root, options = {}) {
     }
     // Added visits go in date order among the old ones so the editor reads like a diary.
     state.visits = replace ? visits : [...state.visits, ...visits].sort((a, b) => a.date.localeCompare(b.date));
+    if (replace) showAllVisits(refs, false);
     renderVisitEditor(refs, state.visits, lang, prefix);
     changed();
   };

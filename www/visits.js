@@ -1,14 +1,27 @@
 // The visit editor: one table row per visit of the scenario, in the scenario's own order, so that
-// the core's "visits[3].amount" is row 3 here.
+// the core's "visits[3].amount" is row 3 here. A long list (a year of daily visits) shows its first
+// EDITOR_LIMIT rows until the user asks for all: thousands of inputs would slow every redraw.
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
 const FACILITIES = ['primary', 'secondary', 'tertiary', 'pharmacy'];
 
+export const EDITOR_LIMIT = 50;
+
+/** `all`: every row, from now on (until `showAll(refs, false)`); otherwise as before. */
 export function renderVisitEditor(refs, visits, lang, idPrefix) {
+  const all = refs.visitRows.oeAll || visits.length <= EDITOR_LIMIT;
+  const shown = all ? visits : visits.slice(0, EDITOR_LIMIT);
   refs.visitsCaption.textContent = t(lang, 'visitsCaption', { n: visits.length });
   refs.noVisits.hidden = visits.length > 0;
-  refs.visitRows.replaceChildren(...visits.map((visit, index) => visitRow(visit, index, lang, idPrefix)));
+  refs.visitRows.replaceChildren(...shown.map((visit, index) => visitRow(visit, index, lang, idPrefix)));
+  refs.moreVisits.hidden = all;
+  refs.moreVisits.textContent = t(lang, 'showAllVisits', { shown: shown.length, total: visits.length });
+}
+
+/** Whether the editor shows every row (true after "show all", an added visit, or an error further down). */
+export function showAllVisits(refs, all = true) {
+  refs.visitRows.oeAll = all;
 }
 
 function visitRow(visit, index, lang, idPrefix) {
@@ -66,6 +79,12 @@ export function bindVisitEditor(refs, state, { changed, rerender }) {
     changed();
   });
 
+  refs.moreVisits.addEventListener('click', () => {
+    showAllVisits(refs);
+    rerender();
+    refs.visitRows.children[EDITOR_LIMIT]?.querySelector('input')?.focus();
+  });
+
   refs.addVisit.addEventListener('click', () => {
     const last = state.visits[state.visits.length - 1];
     state.visits.push({
@@ -74,6 +93,7 @@ export function bindVisitEditor(refs, state, { changed, rerender }) {
       amount: last?.amount ?? '100.00',
       out_of_scope: '0.00',
     });
+    showAllVisits(refs); // the new row is the last one
     rerender();
     refs.visitRows.lastElementChild?.querySelector('input')?.focus();
     changed();

@@ -185,6 +185,9 @@ export async function readInputs(page) {
  * changed (non-empty and different from the policy's), the account when it is on, the language.
  */
 export async function scenarioOnScreen(page) {
+  // A long list shows its first rows only: show them all first, as a reader checking them would.
+  const more = ref(page, 'moreVisits');
+  if (await more.isVisible()) await more.click();
   return page.evaluate(() => {
     const value = (selector) => document.querySelector(selector).value;
     const visits = [...document.querySelectorAll('[data-ref="visitRows"] > tr')].map((tr) => {
