@@ -237,6 +237,22 @@ pub fn percent(ratio: Decimal) -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The integer formatting writes exactly what rust_decimal's own formatting wrote.
+        #[test]
+        fn integer_formatting_is_decimal_formatting(mantissa in proptest::num::i64::ANY, scale in 0u32..=12) {
+            let value = Decimal::new(mantissa, scale);
+            let mut money = round_fen(value);
+            money.rescale(2);
+            proptest::prop_assert_eq!(Yuan(value).to_string(), money.to_string());
+            let mut ratio = value.normalize();
+            if ratio.scale() < 2 {
+                ratio.rescale(2);
+            }
+            proptest::prop_assert_eq!(Ratio(value).to_string(), ratio.to_string());
+        }
+    }
+
     #[test]
     fn money_and_ratios_are_written_as_before() {
         let text = |d: &str| Yuan(d.parse().unwrap()).to_string();
