@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Build the page into dist/ and check its size budgets.
 
-Steps: wasm-pack (Rust -> wasm + JS bindings), wasm-opt (shrink the wasm), copy www/ and the
-bindings into dist/, write dist/offline.html (the page in one file), measure the gzip -9 sizes
-against the budgets. Settings: wasm-pack.toml.
+Steps: wasm-pack (Rust -> wasm + JS bindings), wasm-opt (shrink the wasm), esbuild (each entry
+module of www/ bundled and minified into one file in dist/, the bindings and the CSS minified), the
+HTML and the wasm copied, dist/offline.html (the page in one file, bundled by esbuild too), then the
+gzip -9 sizes against the budgets. Settings: wasm-pack.toml.
 Needs the tools scripts/setup.sh installs. Python 3.11 standard library only.
 """
 
@@ -11,20 +12,22 @@ import base64
 import fnmatch
 import gzip
 import hashlib
-import posixpath
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WASM_OPT = ROOT / "node_modules" / ".bin" / "wasm-opt"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 # Every setting in wasm-pack.toml, by table; load_settings refuses any missing or unknown key.
 SETTINGS = {
     "wasm-pack": {"target", "out_dir", "out_name", "cargo_args"},
     "wasm-opt": {"args"},
+    "esbuild": {"target", "minify", "entries"},
     "dist": {"www_dir", "out_dir", "not_first_load"},
     "budget": {"wasm_gzip_kb", "first_load_gzip_kb"},
 }
@@ -35,10 +38,10 @@ def fail(message):
     sys.exit(1)
 
 
-def run(command):
+def run(command, cwd=ROOT):
     print("build: $ " + " ".join(str(part) for part in command), flush=True)
     try:
-        result = subprocess.run(command, cwd=ROOT)
+        result = subprocess.run(command, cwd=cwd)
     except FileNotFoundError:
         fail("%s not found; run scripts/setup.sh build" % command[0])
     if result.returncode != 0:
@@ -59,7 +62,28 @@ def load_settings():
                  % (table, sorted(keys - found), sorted(found - keys)))
     if set(settings) != set(SETTINGS):
         fail("wasm-pack.toml: unknown tables %s" % sorted(set(settings) - set(SETTINGS)))
+    check_esbuild_settings(settings["esbuild"], ROOT / settings["dist"]["www_dir"])
     return settings
+
+
+def check_esbuild_settings(settings, www):
+    def bad(key, why):
+        fail("wasm-pack.toml [esbuild] %s: %s" % (key, why))
+
+    if not isinstance(settings["target"], str) or not re.fullmatch(r"[a-z0-9.]+(,[a-z0-9.]+)*", settings["target"]):
+        bad("target", 'must be esbuild targets as text, e.g. "es2022" or "chrome111,firefox115"')
+    if not isinstance(settings["minify"], bool):
+        bad("minify", "must be true or false")
+    entries = settings["entries"]
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+        bad("entries", "must be a list of file names")
+    for entry in entries:
+        # A bundle sits where its entry is. At the top of www/ its "./pkg/…" import and its
+        # import.meta.url neighbours (style.css, embed.html, widget.js) stay right.
+        if "/" in entry or not entry.endswith(".js") or not (www / entry).is_file():
+            bad("entries", "%r is not a .js file at the top of %s" % (entry, www.relative_to(ROOT)))
+    if len(set(entries)) != len(entries):
+        bad("entries", "names a file twice")
 
 
 def build_wasm(settings):
@@ -84,104 +108,62 @@ def optimize_wasm(wasm, args):
     print("build: wasm-opt: %d -> %d bytes" % (before, wasm.stat().st_size))
 
 
-def assemble_dist(settings, pkg_dir, out_name):
-    """Fresh dist/: the page from www/, the bindings and wasm in dist/pkg/."""
+def esbuild(stage, args):
+    """Runs esbuild in `stage` (a copy of www/ with the bindings in pkg/)."""
+    if not ESBUILD.exists():
+        fail("%s missing; run scripts/setup.sh build" % ESBUILD.relative_to(ROOT))
+    run([ESBUILD, *args], cwd=stage)
+
+
+def esbuild_options(settings):
+    """The options of every esbuild run, from wasm-pack.toml [esbuild]."""
+    # utf8: the page's Chinese text as it is, not as \uXXXX escapes (twice the bytes). Browsers read
+    # module scripts as UTF-8 whatever the server says, and the pages declare UTF-8 for the rest.
+    options = ["--target=" + settings["target"], "--charset=utf8", "--log-level=warning"]
+    return options + (["--minify"] if settings["minify"] else [])
+
+
+def assemble_dist(settings, esbuild_settings, pkg_dir, out_name):
+    """A fresh dist/: one bundle per entry of www/, the bindings and the wasm in dist/pkg/, the
+    stylesheets minified, the other files of www/ (HTML) as they are, and offline.html."""
     www = ROOT / settings["www_dir"]
     dist = ROOT / settings["out_dir"]
     if not (www / "index.html").is_file():
         fail("%s has no index.html" % www.relative_to(ROOT))
     shutil.rmtree(dist, ignore_errors=True)
-    shutil.copytree(www, dist)
-    (dist / "pkg").mkdir(exist_ok=True)
-    for name in [out_name + ".js", out_name + "_bg.wasm"]:
-        shutil.copy2(pkg_dir / name, dist / "pkg" / name)
+    dist.mkdir(parents=True)
+    bindings = "pkg/%s.js" % out_name
+    wasm_name = out_name + "_bg.wasm"
+    options = esbuild_options(esbuild_settings)
+
+    # esbuild reads a copy of www/ with the bindings where the modules import them from (./pkg/),
+    # as they are in dist/; its messages name the files by their names in www/.
+    with tempfile.TemporaryDirectory(prefix="oe-build-") as temp:
+        stage = Path(temp) / "www"
+        shutil.copytree(www, stage)
+        (stage / "pkg").mkdir(exist_ok=True)
+        for name in [out_name + ".js", wasm_name]:
+            shutil.copy2(pkg_dir / name, stage / "pkg" / name)
+
+        # Each entry and the modules it imports in one ES module. The bindings stay a module of
+        # their own (external), which every bundle imports: a page has one wasm-bindgen instance,
+        # the one a test or the benchmark reaches with import('./pkg/estimator.js'). esbuild leaves
+        # import.meta.url alone in ES module output, so it names the bundle's own place.
+        esbuild(stage, [*esbuild_settings["entries"], "--bundle", "--format=esm",
+                        "--external:./" + bindings, "--outdir=%s" % dist, *options])
+        # The bindings and the stylesheets, each minified on its own (nothing to bundle).
+        stylesheets = sorted(p.relative_to(www).as_posix() for p in www.rglob("*.css"))
+        esbuild(stage, [bindings, *stylesheets, "--outbase=.", "--outdir=%s" % dist, *options])
+        shutil.copy2(pkg_dir / wasm_name, dist / "pkg" / wasm_name)
+        # The rest of www/ (the HTML pages) as it is; the other modules are inside the bundles.
+        for path in sorted(www.rglob("*")):
+            if path.is_file() and path.suffix not in {".js", ".css"}:
+                target = dist / path.relative_to(www)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+        write_offline_page(stage, dist, wasm_name, options)
     return dist
-
-
-# ---- dist/offline.html: the page in one file --------------------------------------------------
-#
-# The ES modules are bundled into one inline module script: each module becomes a function that
-# returns its exports, called in dependency order, its imports read from the modules before it.
-# This understands the import and export forms www/ and wasm-bindgen's output use, and stops the
-# build on any other, rather than bundling something it does not understand.
-
-IMPORT = re.compile(r"^import\s+(?P<names>[^;]*?)\s+from\s+'(?P<path>[^']+)';[ \t]*$", re.M)
-EXPORT_DECLARATION = re.compile(r"^export\s+(?=(?:async\s+function|function|class|const|let)\s+(?P<name>[\w$]+))", re.M)
-EXPORT_LIST = re.compile(r"^export\s*\{(?P<names>[^}]*)\};?[ \t]*$", re.M)
-ANY_IMPORT_OR_EXPORT = re.compile(r"^(?:import|export)\b|\bimport\s*\(", re.M)
-OFFLINE_ENTRY = "page.js"  # its startPage({ wasm }) starts the page
-
-
-def import_bindings(names, module_var):
-    """`init, { a, b as c }` -> `const { default: init, a, b: c } = module_var;`"""
-    default, _, braced = names.partition("{")
-    default = default.strip().rstrip(",").strip()
-    parts = ["default: " + default] if default else []
-    for item in braced.rstrip("} \n").split(","):
-        if item.strip():
-            name, _, alias = item.strip().partition(" as ")
-            parts.append(name.strip() + (": " + alias.strip() if alias else ""))
-    if not parts or default.startswith("*"):
-        fail("offline.html: unsupported import of %r" % names)
-    return "const { %s } = %s;" % (", ".join(parts), module_var)
-
-
-def bundle_module(text, name, module_var, var_of):
-    """One module as `const module_var = (() => { ...; return { exports }; })();`."""
-    exports = []
-
-    def declaration(match):
-        exports.append(match.group("name"))
-        return ""
-
-    def export_list(match):
-        for item in match.group("names").split(","):
-            if item.strip():
-                local, _, exported = item.strip().partition(" as ")
-                exports.append("%s: %s" % (exported.strip(), local.strip()) if exported else local.strip())
-        return ""
-
-    body = IMPORT.sub(lambda m: import_bindings(m.group("names"), var_of(name, m.group("path"))), text)
-    body = EXPORT_DECLARATION.sub(declaration, body)
-    body = EXPORT_LIST.sub(export_list, body)
-    leftover = ANY_IMPORT_OR_EXPORT.search(body)
-    if leftover:
-        line = body[:leftover.start()].count("\n") + 1
-        fail("offline.html: %s line %d: an import or export the bundler does not handle" % (name, line))
-    return "const %s = (() => {\n%s\nreturn { %s };\n})();\n" % (module_var, body, ", ".join(exports))
-
-
-def bundle(dist, entry):
-    """The modules reachable from `entry` (a path relative to dist/) in one script; returns the
-    script and the variable holding the entry's exports."""
-    order, seen = [], set()
-
-    def resolve(importer, path):
-        if not path.startswith("."):
-            fail("offline.html: %s imports %r, which is not a file of the page" % (importer, path))
-        return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
-
-    def visit(name, trail):
-        if name in trail:
-            fail("offline.html: circular import through %s" % name)
-        if name in seen:
-            return
-        path = dist / name
-        if not path.is_file():
-            fail("offline.html: %s is missing from %s" % (name, dist.relative_to(ROOT)))
-        for match in IMPORT.finditer(path.read_text(encoding="utf-8")):
-            visit(resolve(name, match.group("path")), trail | {name})
-        seen.add(name)
-        order.append(name)
-
-    visit(entry, frozenset())
-    var = {name: "__module%d" % i for i, name in enumerate(order)}
-
-    def var_of(importer, path):
-        return var[resolve(importer, path)]
-
-    parts = [bundle_module((dist / name).read_text(encoding="utf-8"), name, var[name], var_of) for name in order]
-    return "".join(parts), var[entry]
 
 
 def csp_hash(text):
@@ -194,14 +176,27 @@ def replace_once(html, old, new):
     return html.replace(old, new)
 
 
-def write_offline_page(dist, wasm_name):
-    """dist/offline.html: index.html with the modules bundled into one inline module script, the
+# dist/offline.html: the page in one file.
+OFFLINE_PAGE = "page.js"  # its startPage({ wasm }) starts the page
+OFFLINE_ENTRY = "offline-entry.js"  # written into the copy of www/ only
+OFFLINE_BUNDLE = "offline-bundle.js"
+
+
+def write_offline_page(stage, dist, wasm_name, options):
+    """dist/offline.html: index.html with the page bundled into one inline module script, the
     stylesheet inlined and the wasm inlined as base64, so that it works opened from disk with no
     network. Its own CSP allows exactly its inline script and style (by hash) and data: images."""
-    modules, entry = bundle(dist, OFFLINE_ENTRY)
     wasm_base64 = base64.b64encode((dist / "pkg" / wasm_name).read_bytes()).decode("ascii")
-    script = (modules + "const wasm = Uint8Array.from(atob('%s'), (c) => c.charCodeAt(0));\n"
-              "%s.startPage({ wasm });\n" % (wasm_base64, entry))
+    if (stage / OFFLINE_ENTRY).exists():
+        fail("offline.html: www/ must not have a file named %s" % OFFLINE_ENTRY)
+    (stage / OFFLINE_ENTRY).write_text(
+        "import { startPage } from './%s';\n"
+        "startPage({ wasm: Uint8Array.from(atob('%s'), (c) => c.charCodeAt(0)) });\n"
+        % (OFFLINE_PAGE, wasm_base64), encoding="utf-8")
+    # An ES module, as the inline script is one: share.js reads import.meta.url, which is the
+    # file's own address there (an IIFE would have no import.meta).
+    esbuild(stage, [OFFLINE_ENTRY, "--bundle", "--format=esm", "--outfile=" + OFFLINE_BUNDLE, *options])
+    script = (stage / OFFLINE_BUNDLE).read_text(encoding="utf-8")
     style = (dist / "style.css").read_text(encoding="utf-8")
     for text, end_tag in [(script, "</script"), (style, "</style")]:
         if end_tag in text.lower() or "<!--" in text:
@@ -259,8 +254,7 @@ def main():
     wasm_name = out_name + "_bg.wasm"
     pkg_dir = build_wasm(settings["wasm-pack"])
     optimize_wasm(pkg_dir / wasm_name, settings["wasm-opt"]["args"])
-    dist = assemble_dist(settings["dist"], pkg_dir, out_name)
-    write_offline_page(dist, wasm_name)
+    dist = assemble_dist(settings["dist"], settings["esbuild"], pkg_dir, out_name)
     if not check_budgets(dist, wasm_name, settings):
         if enforce:
             fail("size budget exceeded (budgets in wasm-pack.toml)")

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, test } from 'node:test';
+import { t as text } from '../../www/i18n.js'; // the page's own texts (its modules are bundled in dist/)
 import { useBrowser } from './harness.mjs';
 import { addVisit, buildEstimate, buildYear, ref, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, waitForResultRows } from './steps.mjs';
 
@@ -48,10 +49,10 @@ for (const lang of ['zh', 'en']) {
     const header = await page.locator('.oe-result-table thead th').allTextContents();
     assert.equal(lines[0], header.join(','), 'the table\'s columns');
     const outcome = await runEstimate(scenario);
-    const facility = (key) => page.evaluate(([k, l]) => import('./i18n.js').then(({ t }) => t(l, `facilityShort.${k}`)), [key, lang]);
+    const facility = (key) => text(lang, `facilityShort.${key}`);
     const expected = [];
     for (const v of outcome.visits) {
-      expected.push([v.date, await facility(v.facility), v.amount, v.deductible, v.ratio, v.fund, v.self, v.cap_remaining].join(','));
+      expected.push([v.date, facility(v.facility), v.amount, v.deductible, v.ratio, v.fund, v.self, v.cap_remaining].join(','));
     }
     assert.deepEqual(lines.slice(1), expected, 'one row per visit, the core\'s figures');
     session.assertClean();

@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { toScenario } from '../../www/state.js'; // the page's own code (its modules are bundled in dist/)
 import { ROOT, settle } from './harness.mjs';
 
 export const STORAGE_KEY = 'outpatient-estimator';
@@ -220,10 +221,7 @@ export async function scenarioOnScreen(page) {
 
 /** The scenario the page has stored (localStorage), turned into the API's shape by the page's own code. */
 export async function storedScenario(page) {
-  return page.evaluate(async (key) => {
-    const { toScenario } = await import('./state.js');
-    return toScenario(JSON.parse(localStorage.getItem(key)));
-  }, STORAGE_KEY);
+  return toScenario(await storedState(page));
 }
 
 export async function storedState(page) {
