@@ -210,6 +210,10 @@ def write_offline_page(stage, dist, wasm_name, options):
     if csp not in html:
         fail("offline.html: index.html has no Content-Security-Policy meta element to replace")
     html = replace_once(html, '<link rel="stylesheet" href="style.css">', "<style>" + style + "</style>")
+    # The page's files are all inside it: nothing to preload (and nothing to fetch from disk).
+    html, preloads = re.subn(r'<!-- Fetched at once[^>]*-->\n<link rel="modulepreload"[^>]*>\n<link rel="preload"[^>]*>\n', "", html)
+    if preloads != 1:
+        fail("offline.html: index.html must have its preload links once, as written")
     html = replace_once(html, '<script type="module" src="app.js"></script>', "<script type=\"module\">" + script + "</script>")
     (dist / "offline.html").write_text(html, encoding="utf-8")
     print("build: offline.html: %d bytes" % len(html.encode("utf-8")))
