@@ -30,7 +30,7 @@ let instance = 0; // counts the fresh wasm instances started after a panic (see 
  * a short form), share (the "share and embed" panel; default: when `page`), wasm (what
  * wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
  * estimator.js).
- * Returns { state, recalculate, openFragment(text), panicForTest }, or null when the wasm cannot be
+ * Returns { state, scenario(), recalculate, openFragment(text), panicForTest }, or null when the wasm cannot be
  * loaded; the same object is also `root.estimator`, for scripts and the benchmarks. `recalculate()`
  * runs the scenario and redraws at once; panicForTest() makes the core panic, as a bug would, to
  * test the recovery.
@@ -477,6 +477,7 @@ export async function mountEstimator(root, options = {}) {
   renderAll();
   const api = {
     state,
+    scenario: () => toScenario(state), // the scenario on screen, as the core takes it
     recalculate: recalculateNow,
     openFragment,
     panicForTest() {
