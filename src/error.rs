@@ -49,6 +49,8 @@ pub enum ErrorKind {
     TooMany { max: usize },
     TooLarge { max_bytes: usize },
     TooLong { max_chars: usize },
+    /// A whole number beyond what any field takes (more than 19 digits).
+    NumberTooLarge,
     /// A link (URL fragment) in a format version this build does not read.
     LinkVersion { found: String },
     /// A part of a link that is not written the way its `form` says.
@@ -113,6 +115,7 @@ impl Error {
             TooMany { .. } => "too_many",
             TooLarge { .. } => "too_large",
             TooLong { .. } => "too_long",
+            NumberTooLarge => "number_too_large",
             LinkVersion { .. } => "link_version",
             NotInForm { .. } => "not_in_form",
             BadEscape => "bad_escape",
@@ -173,6 +176,7 @@ impl Error {
             TooMany { max } => bilingual!(zh: "数量过多（最多 {} 项）", en: "has too many entries (at most {})", max),
             TooLarge { max_bytes } => bilingual!(zh: "内容过大（最多 {} 字节）", en: "is too large (at most {} bytes)", max_bytes),
             TooLong { max_chars } => bilingual!(zh: "文字过长（最多 {} 个字符）", en: "is too long (at most {} characters)", max_chars),
+            NumberTooLarge => bilingual!(zh: "数字过大", en: "is too large"),
             LinkVersion { found } => bilingual!(zh: "链接格式“{}”无法识别（本页读取 {} 格式的链接）", en: "is a link format this page does not read (\"{}\"; it reads {})", found, crate::fragment::VERSION),
             NotInForm { form } => bilingual!(zh: "格式不对，应写成 {}", en: "is not written as {}", form),
             BadEscape => bilingual!(zh: "含有无效的 % 转义", en: "has a broken %-escape"),

@@ -482,6 +482,8 @@ mod tests {
         assert_error(&format!("{YEAR};g=monthly:p:180:32"), "fragment.g.day", "not_one_of");
         assert_error(&format!("{YEAR};g=monthly:p:1x:3"), "fragment.g.amount", "not_a_number");
         assert_error(&format!("{YEAR};g=chronic:seed"), "fragment.g.seed", "wrong_type");
+        assert_error(&format!("{YEAR};g=chronic:99999999999999999999"), "fragment.g.seed", "number_too_large");
+        assert_error(&format!("{YEAR};g=monthly:p:180:99999999999999999999"), "fragment.g.day", "number_too_large");
         assert_error(&format!("{YEAR};v=;g=chronic:1"), "fragment.g", "exclusive_with");
         assert_error("v1;p=qiannan-employee;m=retiree;d=1900~2023-01-01;g=chronic:1", "fragment.d.start", "not_a_date");
     }

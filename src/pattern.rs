@@ -184,6 +184,18 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_typed_as_text_are_read_and_too_large_ones_named() {
+        let read = |seed: &str| {
+            let text = format!(r#"{{"kind": "chronic", "start": "2023-01-01", "end": "2023-12-31", "seed": {seed}}}"#);
+            generate_from(&crate::scenario::read_json(&text, "").unwrap()).map_err(|e| e.code())
+        };
+        assert_eq!(read(r#"" 42 ""#).map(|v| v.len()), read("42").map(|v| v.len()));
+        assert_eq!(read(r#""99999999999999999999""#).unwrap_err(), "number_too_large");
+        assert_eq!(read(r#""-5""#).unwrap_err(), "negative");
+        assert_eq!(read(r#""4x""#).unwrap_err(), "wrong_type");
+    }
+
+    #[test]
     fn monthly_visits_fall_on_the_day_or_the_months_last_day() {
         let p = Pattern::Monthly { facility: Facility::Primary, amount: Decimal::new(180, 0), out_of_scope: Decimal::ZERO, day: 31 };
         let visits = generate(&p, day("2023-01-01"), day("2023-12-31"));

@@ -130,6 +130,12 @@ impl<'de> Visitor<'de> for TreeSeed {
     }
 }
 
+/// Digits, with an optional sign in front.
+fn is_whole_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Joins a field path: `join("visits[3]", "amount") == "visits[3].amount"`.
 pub fn join(prefix: &str, field: &str) -> String {
     match (prefix.is_empty(), field.is_empty()) {
@@ -198,9 +204,12 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A whole number: a JSON integer, or one written as text (a form field sends what was typed),
+    /// which is then "too large" rather than "not a whole number" beyond the range of `i64`.
     pub fn integer(&self) -> Result<i64> {
         match self.tree {
             Tree::Int(i) => Ok(*i),
+            Tree::Str(s) if is_whole_number(s.trim()) => s.trim().parse().map_err(|_| self.error(ErrorKind::NumberTooLarge)),
             _ => Err(self.wrong(Expected::Integer)),
         }
     }

@@ -132,7 +132,9 @@ export async function mountEstimator(root, options = {}) {
     return fallback ?? exampleState([], lang);
   }
   function replaceState(next) {
+    // Another scenario: both lists start short again.
     showAllVisits(refs, false);
+    allRows = false;
     for (const key of Object.keys(state)) delete state[key];
     Object.assign(state, next);
     state.savedOverrides ??= {};

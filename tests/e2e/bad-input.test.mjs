@@ -57,10 +57,6 @@ const SAYS = {
 // The alert above the kept result (www/i18n.js: fixField, needFigure).
 const ALERT = { error: { zh: '请修改：', en: 'Please correct: ' }, needed: { zh: '还缺一个数字：', en: 'One figure is still needed: ' } };
 
-// Known bugs, one reason each (reported with the fixes proposed).
-const TODO = {
-  hugeWholeNumber: 'a whole number beyond 2^53 goes to the core as text (www/state.js toPattern()), and src/tree.rs integer() calls any text "not a whole number"',
-};
 
 // ---- the bad values, by what a field holds ----------------------------------------------------------
 // typed: what goes in; says: the message (a key of SAYS), or policy: an empty figure is no what-if,
@@ -124,12 +120,12 @@ const DAY = [
   { typed: '0', says: 'dayRange' },
   { typed: '32', says: 'dayRange' },
   { typed: '-5', says: 'dayRange' },
-  { typed: HUGE, says: 'dayRange', todo: TODO.hugeWholeNumber },
+  { typed: HUGE, says: 'tooLarge' },
 ];
 const SEED = [
   ...['', 'abc', '1.5', SCRIPT].map((typed) => ({ typed, says: 'integer' })),
   { typed: '-5', says: 'negative' },
-  { typed: HUGE, says: 'tooLarge', todo: TODO.hugeWholeNumber },
+  { typed: HUGE, says: 'tooLarge' },
 ];
 
 // ---- running a table ------------------------------------------------------------------------------
