@@ -25,7 +25,8 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 
 /// The outcome of a scenario. `V` is how each visit is given: [`VisitOutcome`] (numbers, notes and
-/// trace: `estimate`'s JSON) or [`VisitLine`] (numbers and codes only: the page's recalculation).
+/// trace: `estimate`'s JSON) or [`VisitLine`] (the table's numbers and marks: the page's
+/// recalculation).
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome<V = VisitOutcome> {
     pub policy: PolicyRef,
@@ -78,7 +79,7 @@ pub struct VisitNumbers {
     /// Start date of the policy version applied, or null before the policy is in force.
     #[serde(serialize_with = "serialize_opt_date")]
     pub version: Option<NaiveDate>,
-    /// The notes as codes (for the chart's markers); shown as `notes` by the two forms below.
+    /// The notes as codes, for the chart's markers; [`VisitOutcome`] shows them as `notes`.
     #[serde(skip)]
     pub codes: Notes,
 }

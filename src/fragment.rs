@@ -247,14 +247,14 @@ fn read_visit(item: &str, field: &str) -> Result<Tree> {
 /// The visits of a pattern part (`monthly:p:400:15`) across the link's period.
 fn generate(text: &str, period: &Tree, field: &str) -> Result<Tree> {
     let fields = text.split(':').map(|f| unescape(f, field)).collect::<Result<Vec<String>>>()?;
-    let whole = |text: &str| text.parse::<i64>().map_or_else(|_| Tree::Str(text.to_owned()), Tree::Int);
+    // Day, weekday and seed stay text: the pattern reads a whole number written as text.
     let mut entries = vec![("kind".to_owned(), Tree::Str(fields[0].clone()))];
     match (fields[0].as_str(), fields.len()) {
-        ("chronic", 2) => entries.push(("seed".into(), whole(&fields[1]))),
+        ("chronic", 2) => entries.push(("seed".into(), Tree::Str(fields[1].clone()))),
         (kind @ ("monthly" | "weekly"), 4 | 5) => {
             entries.push(("facility".into(), Tree::Str(facility_key(&fields[1]))));
             entries.push(("amount".into(), Tree::Str(fields[2].clone())));
-            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), whole(&fields[3])));
+            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), Tree::Str(fields[3].clone())));
             if let Some(out_of_scope) = fields.get(4) {
                 entries.push(("out_of_scope".into(), Tree::Str(out_of_scope.clone())));
             }

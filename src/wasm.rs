@@ -6,14 +6,13 @@
 //! same serde_json code as `estimate`'s. Built without the `toml` feature: the bundled policies
 //! are embedded as JSON (build.rs), and a policy given to `checkPolicy`/`addPolicy` is that form.
 
+use crate::adjudicate::{adjudicate_lines, explain_visit, Outcome, VisitLine};
 use crate::error::{Error, ErrorKind};
 use crate::i18n::Lang;
 use crate::library::Library;
 use crate::policy::labels;
-use crate::scenario::Scenario;
-use crate::scenario::read_json;
+use crate::scenario::{read_json, Scenario};
 use crate::tree::Tree;
-use crate::adjudicate::{adjudicate_lines, explain_visit, Outcome, VisitLine};
 use crate::{chart, fragment, pattern};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

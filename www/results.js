@@ -190,11 +190,8 @@ function visitRows(row, tbody) {
       shown = key;
       setText(date, next.date);
       setText(label, ` ${t(lang, 'showTrace', { n: next.index + 1 })}`);
-      const marks = next.marks.filter(isMarked);
-      if (flags.oeKey !== `${lang}${marks}`) {
-        flags.oeKey = `${lang}${marks}`;
-        flags.replaceChildren(...marks.map((status) => badge(lang, status)));
-      }
+      // The core gives only the statuses that need pointing out.
+      update(flags, [lang, next.marks], () => next.marks.map((status) => badge(lang, status)));
       const texts = [t(lang, `facilityShort.${next.facility}`), yuan(next.amount), yuan(next.deductible), percent(next.ratio),
         yuan(next.fund), yuan(next.self), yuan(next.cap_remaining)];
       texts.forEach((text, i) => setText(cells[i], text));

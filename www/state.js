@@ -83,13 +83,12 @@ export function toScenario(state) {
 /** The pattern object `Estimator.generate` takes; the range is the period. */
 export function toPattern(state) {
   const p = state.pattern;
-  // A whole number goes as a number, sign and all, so that the core says what is wrong with it
-  // (out of range, negative) rather than that it is not a whole number, as it does for a link.
-  const whole = (raw) => (/^\s*[-+]?\d+\s*$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw);
+  // Day, weekday and seed go as typed: the core reads a whole number written as text, and says
+  // what is wrong with anything else (tree.rs `integer`).
   const range = { start: state.period.start, end: state.period.end };
-  if (p.kind === 'chronic') return { kind: 'chronic', ...range, seed: whole(p.seed) };
+  if (p.kind === 'chronic') return { kind: 'chronic', ...range, seed: p.seed };
   const common = { kind: p.kind, ...range, facility: p.facility, amount: p.amount, out_of_scope: p.out_of_scope };
-  return p.kind === 'monthly' ? { ...common, day: whole(p.day) } : { ...common, weekday: whole(p.weekday) };
+  return p.kind === 'monthly' ? { ...common, day: p.day } : { ...common, weekday: p.weekday };
 }
 
 export function loadState(storageKey) {

@@ -8,7 +8,7 @@ const FACILITIES = ['primary', 'secondary', 'tertiary', 'pharmacy'];
 
 export const EDITOR_LIMIT = 50;
 
-/** `all`: every row, from now on (until `showAll(refs, false)`); otherwise as before. */
+/** The editor's rows: every visit's, or the first EDITOR_LIMIT until `showAllVisits`. */
 export function renderVisitEditor(refs, visits, lang, idPrefix) {
   const all = refs.visitRows.oeAll || visits.length <= EDITOR_LIMIT;
   const shown = all ? visits : visits.slice(0, EDITOR_LIMIT);
