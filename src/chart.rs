@@ -151,13 +151,23 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
         }
         let (mut fund, mut member) = (0, 0);
         let (mut fund_path, mut member_path) = (format!("M{x0},{}", y(0)), format!("M{x0},{}", y(0)));
+        let (mut fund_y, mut member_y) = (y(0), y(0));
+        // A step only where a line moves: after the cap is used up (or below the deductible) most
+        // visits add nothing to the fund's line, and a ten-year diary would otherwise give the
+        // page thousands of points that draw nothing.
+        let step = |path: &mut String, last: &mut Px, px: Px, now: Px| {
+            if now != *last {
+                let _ = write!(path, " H{px} V{now}");
+                *last = now;
+            }
+        };
         let mut markers = String::new();
         for v in in_order.iter().map(|&i| outcome.visits[i].as_ref()).filter(|v| v.date.year() == year.year) {
             let px = x(v.date);
             fund += fen(v.fund.0);
             member += fen(v.member.0);
-            let _ = write!(fund_path, " H{px} V{}", y(fund));
-            let _ = write!(member_path, " H{px} V{}", y(member));
+            step(&mut fund_path, &mut fund_y, px, y(fund));
+            step(&mut member_path, &mut member_y, px, y(member));
             for code in v.codes.iter() {
                 let (circle, class, at, cy) = match code {
                     NoteCode::DeductibleMet => (true, "oe-deductible-met", v.date, y(0)),
@@ -292,4 +302,46 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adjudicate::adjudicate_lines;
+    use crate::{Library, Scenario};
+
+    /// The value of attribute `name` of the first element with `class`.
+    fn attribute<'a>(svg: &'a str, class: &str, name: &str) -> &'a str {
+        let at = svg.find(&format!(r#"class="{class}""#)).expect("the element");
+        let element = &svg[svg[..at].rfind('<').expect("its tag")..];
+        let start = element.find(&format!(r#" {name}=""#)).expect("the attribute") + name.len() + 3;
+        &element[start..start + element[start..].find('"').expect("its end")]
+    }
+
+    #[test]
+    fn a_line_steps_only_where_it_moves_and_the_fund_ends_on_the_cap() {
+        // Sixty days of 300 yuan at primary care for a Qiannan retiree: the fund's 2,000 cap is
+        // used up within days, and every visit after it adds to the member's line only.
+        let library = Library::bundled().unwrap();
+        let visits: Vec<String> = (1..=60)
+            .map(|day| format!(r#"{{"date": "2023-{:02}-{:02}", "facility": "primary", "amount": "300"}}"#, (day - 1) / 28 + 1, (day - 1) % 28 + 1))
+            .collect();
+        let json = format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(","));
+        let scenario = Scenario::from_json(&json, &library).unwrap();
+        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
+        let svg = render(&outcome, Lang::En);
+
+        let moves = |pick: fn(&VisitNumbers) -> Decimal| outcome.visits.iter().filter(|v| pick(v.as_ref()) > Decimal::ZERO).count();
+        let fund_path = attribute(&svg, "oe-fund", "d");
+        let member_path = attribute(&svg, "oe-member", "d");
+        let fund_steps = moves(|v| v.fund.0);
+        assert!(fund_steps > 0 && fund_steps < 20, "the cap is reached early: {fund_steps} visits paid by the fund");
+        assert_eq!(fund_path.matches(" V").count(), fund_steps, "{fund_path}");
+        assert_eq!(member_path.matches(" V").count(), moves(|v| v.member.0), "{member_path}");
+        // The fund's line ends at the height of the cap's line.
+        let cap_height = attribute(&svg, "oe-cap", "y1");
+        let last_step = fund_path.rsplit(" V").next().unwrap().split(' ').next().unwrap();
+        assert_eq!(last_step, cap_height);
+        assert_eq!(outcome.years[0].fund.0, Decimal::from(2000));
+    }
 }

@@ -4,6 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::MAX_AMOUNT_YUAN;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 
 /// Rounds to the fen, half up (四舍五入): 0.005 becomes 0.01. Amounts here are never negative,
 /// where "away from zero" and "up" agree.
@@ -17,16 +18,23 @@ pub fn round_fen(value: Decimal) -> Decimal {
 /// is false.
 pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decimal> {
     let not_a_number = || Error::new(field, ErrorKind::NotANumber);
-    let normal: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            '－' => '-',
-            other => other,
-        })
-        .collect();
+    let trimmed = text.trim();
+    // What the page sends is plain ASCII, read without copying; full-width text is made ASCII first.
+    let normal: Cow<str> = if trimmed.is_ascii() {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .map(|c| match c {
+                    '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                    '．' => '.',
+                    '－' => '-',
+                    other => other,
+                })
+                .collect(),
+        )
+    };
     let unsigned = normal.strip_prefix(['¥', '￥']).unwrap_or(&normal).trim_start();
     let (negative, digits) = match unsigned.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -44,7 +52,7 @@ pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decim
     }
     // Built from the digits directly: rust_decimal's own parser (exponents and all) is large in
     // the wasm. The digits fit: at most 28, and rust_decimal's mantissa holds 28 nines.
-    let mantissa: i128 = format!("{whole}{fraction}").parse().map_err(|_| not_a_number())?;
+    let mantissa = whole.bytes().chain(fraction.bytes()).fold(0i128, |m, b| m * 10 + i128::from(b - b'0'));
     let value = Decimal::try_from_i128_with_scale(mantissa, fraction.len() as u32).map_err(|_| not_a_number())?;
     match negative && !value.is_zero() {
         true if !negative_ok => Err(Error::new(field, ErrorKind::Negative)),
@@ -54,15 +62,15 @@ pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decim
 }
 
 /// Removes thousands separators when they group the whole part by threes ("1,200,000.5").
-fn without_grouping(text: &str) -> Option<String> {
+fn without_grouping(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains(',') {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let whole = text.split('.').next().unwrap_or("");
     let mut groups = whole.split(',');
     let first = groups.next().unwrap_or("");
     let grouped = (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3);
-    grouped.then(|| text.replace(',', ""))
+    grouped.then(|| Cow::Owned(text.replace(',', "")))
 }
 
 /// An amount of money in yuan: not negative, at most two decimals, at most the limit.
@@ -250,6 +258,20 @@ mod tests {
                 ratio.rescale(2);
             }
             proptest::prop_assert_eq!(Ratio(value).to_string(), ratio.to_string());
+        }
+
+        /// Reading digits gives the decimal rust_decimal writes, as typed and in full-width digits.
+        #[test]
+        fn reads_what_decimal_writes(mantissa in proptest::num::i64::ANY, scale in 0u32..=12) {
+            let value = Decimal::new(mantissa, scale);
+            let text = value.to_string();
+            proptest::prop_assert_eq!(parse_decimal(&text, "f", true).unwrap(), value);
+            let wide: String = text.chars().map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+                '.' => '．',
+                c => c,
+            }).collect();
+            proptest::prop_assert_eq!(parse_decimal(&wide, "f", true).unwrap(), value);
         }
     }
 

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind, Expected, Result};
 use crate::limits::MAX_FIELD_CHARS;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Deepest nesting accepted; the formats here need five levels, and a bound keeps hostile input
@@ -137,13 +138,15 @@ fn is_whole_number(text: &str) -> bool {
 }
 
 /// Joins a field path: `join("visits[3]", "amount") == "visits[3].amount"`.
+/// Built by hand, not with `format!`: reading a scenario joins a path for every field it reads.
 pub fn join(prefix: &str, field: &str) -> String {
-    match (prefix.is_empty(), field.is_empty()) {
-        (true, _) => field.to_owned(),
-        (_, true) => prefix.to_owned(),
-        _ if field.starts_with('[') => format!("{prefix}{field}"),
-        _ => format!("{prefix}.{field}"),
+    let mut path = String::with_capacity(prefix.len() + 1 + field.len());
+    path.push_str(prefix);
+    if !prefix.is_empty() && !field.is_empty() && !field.starts_with('[') {
+        path.push('.');
     }
+    path.push_str(field);
+    path
 }
 
 /// A value in the tree together with its path.
@@ -189,10 +192,10 @@ impl<'a> Node<'a> {
     }
 
     /// A decimal written as a string, or a whole number (exact either way).
-    pub fn decimal_text(&self) -> Result<String> {
+    pub fn decimal_text(&self) -> Result<Cow<'a, str>> {
         match self.tree {
-            Tree::Int(i) => Ok(i.to_string()),
-            Tree::Str(_) => self.text().map(str::to_owned),
+            Tree::Int(i) => Ok(Cow::Owned(i.to_string())),
+            Tree::Str(_) => self.text().map(Cow::Borrowed),
             _ => Err(self.wrong(Expected::DecimalText)),
         }
     }

@@ -120,7 +120,7 @@ function yearCard(year, lang, headingTag) {
   const capLeft = minusYuan(year.cap, year.cap_used);
   return h('section', { class: 'oe-year' },
     h(headingTag, { text: t(lang, 'yearHeading', { year: year.year }) }),
-    meter(t(lang, 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
+    meter(t(lang, paidBeyond(year) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
       deductibleFill(year),
       year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on })),
     meter(t(lang, 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(capLeft) }),
@@ -129,6 +129,12 @@ function yearCard(year, lang, headingTag) {
     Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0
       ? h('p', { class: 'oe-hint', text: t(lang, 'accountEnd', { balance: yuan(year.account_balance_end), credit: yuan(year.account_credit) }) })
       : null);
+}
+
+// A mid-year change that lowers the deductible leaves more paid toward it than the new figure.
+function paidBeyond(year) {
+  const over = minusYuan(year.deductible_paid, year.deductible);
+  return over != null && !over.startsWith('-') && over !== '0.00';
 }
 
 // An unknown deductible shows an empty bar; a zero deductible is met from the start.

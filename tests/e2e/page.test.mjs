@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern,
-  runEstimate, scenarioOnScreen, storedScenario, waitForResultRows,
+  runEstimate, scenarioOnScreen, storedScenario, switchLanguage, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -105,5 +105,26 @@ test('the chart marks the deductible, the cap and the 1 January reset; the new y
   await waitForResultRows(page, 12);
   assert.equal(await chart.locator('.oe-reset').count(), 0, 'no reset inside one year');
   assert.equal((await readResult(page)).years.length, 1);
+  session.assertClean();
+});
+
+test('a deductible lowered mid-year: the meter says more was paid than the new figure, in both languages', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // Jiangxi's employee scheme lowers the deductible from 600 to 300 on 1 July 2023: the 400 paid
+  // toward it in March then meets it.
+  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;v=2023-03-10:s:400,2023-08-10:s:200');
+  await waitForResultRows(page, 2);
+  const outcome = await runEstimate(await scenarioOnScreen(page));
+  const [year] = outcome.years;
+  assert.deepEqual([year.deductible_paid, year.deductible], ['400.00', '300.00'], 'the core counts 400 toward a deductible now 300');
+  assert.equal(year.deductible_met_on, '2023-07-01');
+  const shown = await readResult(page);
+  assertShows(shown, outcome);
+  assert.equal(shown.years[0].deductible.label, '起付标准：本年已累计¥400.00，超过调整后的¥300.00 · 2023-07-01达到');
+
+  await switchLanguage(page, 'en');
+  const english = await readResult(page);
+  assert.equal(english.years[0].deductible.label, 'Deductible: ¥400.00 paid this year, more than the ¥300.00 it was changed to · met on 2023-07-01');
   session.assertClean();
 });
