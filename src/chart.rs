@@ -66,6 +66,71 @@ impl fmt::Display for Px {
     }
 }
 
+/// The estimated width of `text` at `size` pixels. The reader's fonts are unknown, so it errs wide:
+/// 0.6 em for ASCII, 1.05 em for other characters (Chinese is 1 em).
+fn text_width(text: &str, size: i64) -> Px {
+    Px(text.chars().map(|c| if c.is_ascii() { 6 * size } else { 105 * size / 10 }).sum())
+}
+
+/// The chart's labels so far, as boxes: a new label goes where it overlaps none of them, or is left
+/// out (a ten-year chart has more dates than room).
+#[derive(Default)]
+struct Labels(Vec<[Px; 4]>);
+
+impl Labels {
+    /// The first of `baselines` where text `width` wide from `from`, in `size`-pixel type, overlaps
+    /// no label so far (with a small margin); that place is then taken.
+    fn place(&mut self, from: Px, width: Px, size: i64, baselines: &[Px]) -> Option<Px> {
+        let margin = Px::whole(3);
+        baselines.iter().copied().find(|&y| {
+            let [left, right, top, bottom] = [from - margin, from + width + margin, y - Px::whole(size), y + Px(size * 3)];
+            let free = self.0.iter().all(|b| right <= b[0] || left >= b[1] || bottom <= b[2] || top >= b[3]);
+            if free {
+                self.0.push([left, right, top, bottom]);
+            }
+            free
+        })
+    }
+}
+
+/// A cumulative line as SVG path data: from its start, a step up to each new height. Only where
+/// the line moves (after the cap is used up most visits add nothing to the fund's line), and at
+/// most one step per whole pixel: a ten-year diary puts several visits on one pixel, whose steps
+/// would draw as one, and thousands of points would only slow the page down.
+struct Steps {
+    data: String,
+    height: Px,
+    /// The last point, kept until a point on another pixel shows it is the pixel's last.
+    pending: Option<(Px, Px)>,
+}
+
+impl Steps {
+    fn new(x: Px, y: Px) -> Steps {
+        Steps { data: format!("M{x},{y}"), height: y, pending: None }
+    }
+
+    fn to(&mut self, x: Px, y: Px) {
+        if self.pending.is_some_and(|(px, _)| px.0 / 10 != x.0 / 10) {
+            self.flush();
+        }
+        self.pending = Some((x, y));
+    }
+
+    fn flush(&mut self) {
+        if let Some((x, y)) = self.pending.take().filter(|&(_, y)| y != self.height) {
+            let _ = write!(self.data, " H{x} V{y}");
+            self.height = y;
+        }
+    }
+
+    /// The path data, the line drawn level to `x` at the end.
+    fn end(mut self, x: Px) -> String {
+        self.flush();
+        let _ = write!(self.data, " H{x}");
+        self.data
+    }
+}
+
 /// `part / whole` of `length`, rounded half up to the tenth of a pixel (`whole` > 0).
 fn scale(part: i64, whole: i64, length: Px) -> Px {
     let scaled = i128::from(part) * i128::from(length.0) * 2 / i128::from(whole);
@@ -119,25 +184,63 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
     }
     let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), TOP - Px::whole(14), escape(&tr!(lang, zh: "元", en: "yuan")));
 
-    // Month ticks along the bottom, with the year under each January (and under the first month).
+    // Month ticks along the bottom, every month or, when months are too narrow for their names,
+    // every 2, 3, 6 or 12; the year under each January (and under the first month).
+    let widest_month = (1..=12).map(|m| text_width(&month_label(m, lang), 11)).max().unwrap_or(Px(0));
+    let month_width = scale(365, 12 * span, plot_width);
+    let every = [1, 2, 3, 6].into_iter().find(|n| Px(month_width.0 * n) >= widest_month + Px::whole(6)).unwrap_or(12);
+    let mut labels = Labels::default();
     let mut month = start.with_day(1).unwrap_or(start);
     let first_month = month;
     while month <= end {
-        if month >= start {
-            let _ = write!(svg, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0}" y="{3}" text-anchor="middle" fill="{TEXT}" font-size="11">{4}</text>"#,
-                x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + Px::whole(5), HEIGHT - BOTTOM + Px::whole(18), escape(&month_label(month.month(), lang)));
+        if month >= start && i64::from(month.month0()) % every == 0 {
+            let label = month_label(month.month(), lang);
+            let width = text_width(&label, 11);
+            if let Some(ly) = labels.place(x(month) - Px(width.0 / 2), width, 11, &[HEIGHT - BOTTOM + Px::whole(18)]) {
+                let _ = write!(svg, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11">{3}</text>"#,
+                    x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + Px::whole(5), escape(&label));
+            }
         }
+        let year_label = tr!(lang, zh: "{}年", en: "{}", month.year());
+        let (at, width) = (x(month.max(start)), text_width(&year_label, 11));
         if month.month() == 1 || month == first_month {
-            let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#,
-                x(month.max(start)), HEIGHT - BOTTOM + Px::whole(33), escape(&tr!(lang, zh: "{}年", en: "{}", month.year())));
+            if let Some(ly) = labels.place(at - Px(width.0 / 2), width, 11, &[HEIGHT - BOTTOM + Px::whole(33)]) {
+                let _ = write!(svg, r#"<text x="{at}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#, escape(&year_label));
+            }
         }
         month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
+    }
+
+    // Each 1 January inside the period: the reset, said in words (on the left of the line when
+    // the line is near the right edge).
+    // Where there is no room for the words (several years), the line alone, its words a tooltip.
+    // Placed before the lines and markers, so that the first reset always has its words; drawn
+    // after them, on top.
+    let mut resets = String::new();
+    let reset_detail = tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost");
+    for year in start.year() + 1..=end.year() {
+        let rx = x(new_year(year));
+        let title = tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year);
+        let width = text_width(&title, 12).max(text_width(&reset_detail, 11));
+        let (tx, anchor, from) = match rx.0 * 10 > WIDTH.0 * 6 {
+            true => (rx - Px::whole(5), "end", rx - Px::whole(5) - width),
+            false => (rx + Px::whole(5), "start", rx + Px::whole(5)),
+        };
+        // Both lines as one box: 26 px of type from the title's top to the detail's baseline.
+        let words = match labels.place(from, width, 26, &[TOP + Px::whole(12)]).is_some() {
+            true => format!(r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                TOP - Px::whole(2), escape(&title), TOP + Px::whole(12), escape(&reset_detail)),
+            false => format!("<title>{}：{}</title>", escape(&title), escape(&reset_detail)),
+        };
+        let _ = write!(resets, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/>{words}</g>"#,
+            TOP - Px::whole(14), HEIGHT - BOTTOM);
     }
 
     let in_order = dates_in_order(&outcome.visits.iter().map(|v| v.as_ref().date).collect::<Vec<_>>());
     // Each year: the cap as a dashed ceiling (a step where a new version changes it), then the
     // fund's and the member's cumulative payments, then the markers.
-    let mut label_row = 0;
+    // Labels are written where they do not overlap others (a ten-year chart has more dates than
+    // room); a marker left without one keeps its words as a tooltip, and every date is in the table.
     for year in &outcome.years {
         let from = start.max(new_year(year.year));
         let to = end.min(crate::date::year_end(year.year));
@@ -145,29 +248,23 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
         for (i, cap_step) in year.cap_steps.iter().enumerate() {
             let Some(cap) = cap_step.cap else { continue };
             let seg_end = year.cap_steps.get(i + 1).map_or(x1, |next| x(next.from));
-            let _ = write!(svg, r#"<line x1="{0}" x2="{seg_end}" y1="{1}" y2="{1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/><text x="{2}" y="{3}" fill="{CAP}" font-size="12">{4}</text>"#,
-                x(cap_step.from), yd(cap.0), x(cap_step.from) + Px::whole(4), yd(cap.0) - Px::whole(6),
-                escape(&tr!(lang, zh: "限额 {} 元", en: "cap {}", cap)));
+            let _ = write!(svg, r#"<line x1="{0}" x2="{seg_end}" y1="{1}" y2="{1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/>"#,
+                x(cap_step.from), yd(cap.0));
+            let label = tr!(lang, zh: "限额 {} 元", en: "cap {}", cap);
+            let lx = x(cap_step.from) + Px::whole(4);
+            if let Some(ly) = labels.place(lx, text_width(&label, 12), 12, &[yd(cap.0) - Px::whole(6)]) {
+                let _ = write!(svg, r#"<text x="{lx}" y="{ly}" fill="{CAP}" font-size="12">{}</text>"#, escape(&label));
+            }
         }
         let (mut fund, mut member) = (0, 0);
-        let (mut fund_path, mut member_path) = (format!("M{x0},{}", y(0)), format!("M{x0},{}", y(0)));
-        let (mut fund_y, mut member_y) = (y(0), y(0));
-        // A step only where a line moves: after the cap is used up (or below the deductible) most
-        // visits add nothing to the fund's line, and a ten-year diary would otherwise give the
-        // page thousands of points that draw nothing.
-        let step = |path: &mut String, last: &mut Px, px: Px, now: Px| {
-            if now != *last {
-                let _ = write!(path, " H{px} V{now}");
-                *last = now;
-            }
-        };
+        let (mut fund_line, mut member_line) = (Steps::new(x0, y(0)), Steps::new(x0, y(0)));
         let mut markers = String::new();
         for v in in_order.iter().map(|&i| outcome.visits[i].as_ref()).filter(|v| v.date.year() == year.year) {
             let px = x(v.date);
             fund += fen(v.fund.0);
             member += fen(v.member.0);
-            step(&mut fund_path, &mut fund_y, px, y(fund));
-            step(&mut member_path, &mut member_y, px, y(member));
+            fund_line.to(px, y(fund));
+            member_line.to(px, y(member));
             for code in v.codes.iter() {
                 let (circle, class, at, cy) = match code {
                     NoteCode::DeductibleMet => (true, "oe-deductible-met", v.date, y(0)),
@@ -183,29 +280,29 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
                     (format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
                      tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)))
                 };
-                // Labels alternate between two heights so that neighbours do not overlap.
-                let row = Px::whole(16 * (label_row % 2));
-                let ly = if circle { cy - Px::whole(12) - row } else { cy + Px::whole(22) + row };
-                label_row += 1;
-                let anchor = if cx > WIDTH - Px::whole(160) { "end" } else { "start" };
-                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}<text x="{}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
-                    if anchor == "end" { cx + Px::whole(4) } else { cx - Px::whole(4) }, escape(&label));
+                // The label at the first free height: above a circle (on the axis); below a
+                // triangle (on the cap), else above it. Near the right edge it ends at its marker.
+                let width = text_width(&label, 12);
+                let (lx, anchor, from) = match cx > WIDTH - Px::whole(160) {
+                    true => (cx + Px::whole(4), "end", cx + Px::whole(4) - width),
+                    false => (cx - Px::whole(4), "start", cx - Px::whole(4)),
+                };
+                let heights: Vec<Px> = match circle {
+                    true => [12, 28, 44].map(|up| cy - Px::whole(up)).to_vec(),
+                    false => [cy + Px::whole(22), cy + Px::whole(38), cy - Px::whole(14), cy - Px::whole(30)].to_vec(),
+                };
+                let text = match labels.place(from, width, 12, &heights) {
+                    Some(ly) => format!(r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#, escape(&label)),
+                    None => format!("<title>{}</title>", escape(&label)),
+                };
+                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}{text}</g>"#);
             }
         }
-        let _ = write!(fund_path, " H{x1}");
-        let _ = write!(member_path, " H{x1}");
+        let (fund_path, member_path) = (fund_line.end(x1), member_line.end(x1));
         let _ = write!(svg, r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#);
     }
 
-    // Each 1 January inside the period: the reset, said in words (on the left of the line when
-    // the line is near the right edge).
-    for year in start.year() + 1..=end.year() {
-        let rx = x(new_year(year));
-        let (tx, anchor) = if rx.0 * 10 > WIDTH.0 * 6 { (rx - Px::whole(5), "end") } else { (rx + Px::whole(5), "start") };
-        let _ = write!(svg, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text></g>"#,
-            TOP - Px::whole(14), HEIGHT - BOTTOM, TOP - Px::whole(2), escape(&tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year)),
-            TOP + Px::whole(12), escape(&tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost")));
-    }
+    svg.push_str(&resets);
 
     // Legend: line styles and marker shapes with words.
     let legend = [
@@ -216,7 +313,7 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
     // Items wrap onto a second row when the first is full (text widths estimated per character).
     let (mut lx, mut ly) = (LEFT, Px::whole(18));
     for (mark, label) in legend {
-        let width = Px::whole(36) + Px(label.chars().map(|c| if c.is_ascii() { 74 } else { 135 }).sum());
+        let width = Px::whole(36) + text_width(&label, 13);
         if lx + width > WIDTH - RIGHT && lx > LEFT {
             (lx, ly) = (LEFT, ly + Px::whole(20));
         }
@@ -310,12 +407,16 @@ mod tests {
     use crate::adjudicate::adjudicate_lines;
     use crate::{Library, Scenario};
 
-    /// The value of attribute `name` of the first element with `class`.
-    fn attribute<'a>(svg: &'a str, class: &str, name: &str) -> &'a str {
-        let at = svg.find(&format!(r#"class="{class}""#)).expect("the element");
-        let element = &svg[svg[..at].rfind('<').expect("its tag")..];
-        let start = element.find(&format!(r#" {name}=""#)).expect("the attribute") + name.len() + 3;
-        &element[start..start + element[start..].find('"').expect("its end")]
+    /// The tags (`<path … />`) of the elements with `class`, in order.
+    fn tags<'a>(svg: &'a str, class: &str) -> Vec<&'a str> {
+        let marker = format!(r#"class="{class}""#);
+        svg.split('<').filter(|tag| tag.contains(&marker)).collect()
+    }
+
+    /// The value of attribute `name` in a tag.
+    fn attribute<'a>(tag: &'a str, name: &str) -> &'a str {
+        let start = tag.find(&format!(r#" {name}=""#)).expect("the attribute") + name.len() + 3;
+        &tag[start..start + tag[start..].find('"').expect("its end")]
     }
 
     #[test]
@@ -332,16 +433,74 @@ mod tests {
         let svg = render(&outcome, Lang::En);
 
         let moves = |pick: fn(&VisitNumbers) -> Decimal| outcome.visits.iter().filter(|v| pick(v.as_ref()) > Decimal::ZERO).count();
-        let fund_path = attribute(&svg, "oe-fund", "d");
-        let member_path = attribute(&svg, "oe-member", "d");
+        let fund_path = attribute(tags(&svg, "oe-fund")[0], "d");
+        let member_path = attribute(tags(&svg, "oe-member")[0], "d");
         let fund_steps = moves(|v| v.fund.0);
         assert!(fund_steps > 0 && fund_steps < 20, "the cap is reached early: {fund_steps} visits paid by the fund");
         assert_eq!(fund_path.matches(" V").count(), fund_steps, "{fund_path}");
         assert_eq!(member_path.matches(" V").count(), moves(|v| v.member.0), "{member_path}");
         // The fund's line ends at the height of the cap's line.
-        let cap_height = attribute(&svg, "oe-cap", "y1");
+        let cap_height = attribute(tags(&svg, "oe-cap")[0], "y1");
         let last_step = fund_path.rsplit(" V").next().unwrap().split(' ').next().unwrap();
         assert_eq!(last_step, cap_height);
         assert_eq!(outcome.years[0].fund.0, Decimal::from(2000));
+    }
+
+    #[test]
+    fn a_ten_year_diary_draws_at_most_one_step_per_pixel() {
+        let library = Library::bundled().unwrap();
+        let first = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+        let visits: Vec<String> = (0..3650)
+            .map(|day| format!(r#"{{"date": "{}", "facility": "primary", "amount": "{}"}}"#, iso(first + chrono::Days::new(day)), 20 + day % 50))
+            .collect();
+        let json = format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(","));
+        let scenario = Scenario::from_json(&json, &library).unwrap();
+        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
+        let svg = render(&outcome, Lang::En);
+        let lines = tags(&svg, "oe-member");
+        assert_eq!(lines.len(), 10, "a member line for each year");
+        let mut steps = 0;
+        for (year, line) in lines.into_iter().map(|tag| attribute(tag, "d")).enumerate() {
+            // " H{x} V{y}" steps, then the closing " H{x}".
+            let xs: Vec<f64> = line.split(" H").skip(1).map(|step| step.split(' ').next().unwrap().parse().unwrap()).collect();
+            let pixels: Vec<i64> = xs[..xs.len() - 1].iter().map(|x| x.floor() as i64).collect();
+            assert!(pixels.windows(2).all(|w| w[0] < w[1]), "year {year}: one step per pixel, left to right: {pixels:?}");
+            steps += pixels.len();
+        }
+        assert!(steps < 3650 / 2, "far fewer steps ({steps}) than visits");
+
+        // Ten years leave no room for every month, nor for every reset's and marker's words: fewer
+        // are written, the others kept as tooltips, and the first reset always has its words.
+        let months = svg.matches(r#"font-size="11">"#).count();
+        assert!((10..=40).contains(&months), "{months} month labels for 120 months");
+        let resets: Vec<&str> = svg.split(r#"<g class="oe-reset">"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
+        assert_eq!(resets.len(), 9);
+        assert!(resets[0].contains("<text") && resets[0].contains("1 Jan 2024: all starts again"));
+        assert!(resets.iter().all(|g| g.contains("<text") != g.contains("<title>")), "words or a tooltip: {resets:?}");
+        assert!(resets.iter().any(|g| g.contains("<title>1 Jan 2025: all starts again")), "too close to the first to be written out");
+        let markers: Vec<&str> = svg.split(r#"<g class="oe-marker"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
+        assert_eq!(markers.len(), 20, "deductible met and cap reached in each year");
+        assert!(markers.iter().all(|g| g.contains("<text") != g.contains("<title>")));
+        assert!(markers.iter().any(|g| g.contains("<title>")) && markers.iter().any(|g| g.contains("<text")));
+    }
+
+    #[test]
+    fn short_periods_have_their_months_and_every_label() {
+        let library = Library::bundled().unwrap();
+        let json = r#"{"policy": "qiannan-employee", "member": "retiree", "period": {"start": "2023-01-01", "end": "2024-12-31"},
+            "visits": [{"date": "2023-03-01", "facility": "primary", "amount": "5000"}, {"date": "2024-05-01", "facility": "primary", "amount": "5000"}]}"#;
+        let scenario = Scenario::from_json(json, &library).unwrap();
+        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
+        let svg = render(&outcome, Lang::Zh);
+        assert_eq!(svg.matches(r#"font-size="11">"#).count(), 12, "two years: every other month");
+        assert_eq!(svg.matches("<title>").count(), 0, "no label left as a tooltip");
+        assert!(svg.contains("2024年1月1日 重新开始"));
+        assert_eq!(svg.matches("达到起付线 ").count(), 2);
+        assert_eq!(svg.matches("限额用完 ").count(), 2);
+
+        let one_year = json.replace("2024-12-31", "2023-12-31").replace(r#", {"date": "2024-05-01", "facility": "primary", "amount": "5000"}"#, "");
+        let scenario = Scenario::from_json(&one_year, &library).unwrap();
+        let svg = render(&adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap(), Lang::Zh);
+        assert_eq!(svg.matches(r#"font-size="11">"#).count(), 12, "one year: every month");
     }
 }

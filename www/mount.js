@@ -89,9 +89,9 @@ export async function mountEstimator(root, options = {}) {
     }
   }
   const fromCore = {}; // per language: the policy summaries and the labels of every choice
-  const core = () => (fromCore[state.lang] ??= { policies: callCore('policies', state.lang), labels: callCore('labels', state.lang) });
-  const policies = () => core().policies;
-  const choices = (kind) => core().labels[kind].map(({ key, label }) => h('option', { value: key, text: asName(label) }));
+  const coreIn = (inLang) => (fromCore[inLang] ??= { policies: callCore('policies', inLang), labels: callCore('labels', inLang) });
+  const policies = () => coreIn(state.lang).policies;
+  const choices = (kind) => coreIn(state.lang).labels[kind].map(({ key, label }) => h('option', { value: key, text: asName(label) }));
   const currentPolicy = () => policies().find((p) => p.id === state.policy);
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
@@ -121,7 +121,7 @@ export async function mountEstimator(root, options = {}) {
   // The built-in example: the first bundled policy that can run it without a missing figure.
   function makeExample() {
     if (home) return stateFromScenario(home, lang);
-    const list = callCore('policies', lang);
+    const list = coreIn(lang).policies;
     let fallback = null;
     for (const policy of list) {
       const example = exampleState([policy], lang);

@@ -103,9 +103,10 @@ function prefixIds(svg, prefix) {
       const value = node.getAttribute(name);
       if (value) node.setAttribute(name, value.split(/\s+/).map((id) => (ids.has(id) ? prefix + id : id)).join(' '));
     }
+    // Path data, the longest attribute by far, never refers to anything.
     for (const attr of [...node.attributes]) {
       if (/(^|:)href$/.test(attr.name) && attr.value.startsWith('#')) attr.value = `#${prefix}${attr.value.slice(1)}`;
-      else if (attr.value.includes('url(#')) attr.value = attr.value.replace(/url\(#/g, `url(#${prefix}`);
+      else if (attr.name !== 'd' && attr.value.includes('url(#')) attr.value = attr.value.replace(/url\(#/g, `url(#${prefix}`);
     }
   }
 }
