@@ -140,6 +140,7 @@ function skeleton(level) {
     <p class="oe-table-title" id="results-caption" data-t="resultsCaption" data-full-only></p>
     <div class="oe-scroll" role="region" tabindex="0" aria-labelledby="results-caption" data-full-only>
       <table class="oe-table oe-result-table" aria-labelledby="results-caption">
+        <colgroup><col><col><col><col><col><col><col><col></colgroup>
         <thead><tr>
           <th scope="col" data-t="col.date"></th><th scope="col" data-t="col.facility"></th>
           <th scope="col" class="oe-num" data-t="col.amount"></th><th scope="col" class="oe-num" data-t="col.deductible"></th>

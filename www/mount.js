@@ -6,7 +6,7 @@ import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
-import { renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
+import { fitColumns, renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
 import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
@@ -249,6 +249,7 @@ export async function mountEstimator(root, options = {}) {
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
+    fitColumns(refs.resultRows.parentElement, lang);
   }
 
   // ---- errors: one home for finding an error's input and showing the message next to it ----------

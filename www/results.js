@@ -71,6 +71,43 @@ function renderRows(tbody, visits, context) {
 }
 
 /**
+ * A table with automatic column widths measures every cell whenever one changes, a good part of a
+ * recalculation (BENCHMARKS.md). So the widths the browser chose are kept (`table-layout: fixed`,
+ * a width on each <col>), and measured again only when they may no longer be right: a cell that
+ * no longer fits, another language or number of rows (another scenario), another width of the box.
+ * Called once everything else is drawn: it reads the layout, which is then done once, not twice.
+ */
+export function fitColumns(table, lang) {
+  const box = table.parentElement;
+  const shape = `${lang} ${table.tBodies[0].rows.length}`;
+  if (table.oeShape === shape && table.oeBoxWidth === box.clientWidth && !cellOverflows(table)) return;
+  const cols = [...table.querySelectorAll('col')];
+  table.classList.remove('oe-fixed');
+  for (const col of cols) col.style.removeProperty('width');
+  const widths = [...table.tHead.rows[0].cells].map((cell) => cell.getBoundingClientRect().width);
+  table.oeShape = null;
+  if (!widths[0]) return; // not shown (a compact widget, a closed panel): measured once it is
+  cols.forEach((col, i) => col.style.setProperty('width', `${widths[i]}px`)); // CSSOM, allowed by the CSP
+  table.classList.add('oe-fixed');
+  Object.assign(table, { oeShape: shape, oeBoxWidth: box.clientWidth, oeLang: lang });
+  // A turned phone or a resized window is handled at once, not at the next recalculation.
+  table.oeResize ??= new ResizeObserver(() => {
+    if (table.oeShape && table.oeBoxWidth !== box.clientWidth) fitColumns(table, table.oeLang);
+  });
+  table.oeResize.observe(box);
+}
+
+/** Whether a visit row's cell is wider than its column (an opened calculation wraps in its own row). */
+function cellOverflows(table) {
+  for (const row of table.tBodies[0].rows) {
+    if (row.classList.contains('oe-trace')) continue;
+    // Both are whole pixels, rounded: a cell that fits exactly can read one pixel over.
+    for (const cell of row.cells) if (cell.scrollWidth > cell.clientWidth + 1) return true;
+  }
+  return false;
+}
+
+/**
  * Insert the core's chart. The SVG is parsed as XML, so nothing in it can run as HTML. Its ids are
  * prefixed so that several estimators on one page never share one; without a label of its own the
  * chart gets `label`.

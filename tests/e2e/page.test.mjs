@@ -128,3 +128,42 @@ test('a deductible lowered mid-year: the meter says more was paid than the new f
   assert.equal(english.years[0].deductible.label, 'Deductible: ¥400.00 paid this year, more than the ¥300.00 it was changed to · met on 2023-07-01');
   session.assertClean();
 });
+
+/** Result cells wider than their column, as "row,column: text". */
+function overflowingCells(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[data-ref="resultRows"] > tr:not(.oe-trace) > *')]
+    .filter((cell) => cell.scrollWidth > cell.clientWidth + 1)
+    .map((cell) => `${cell.parentElement.rowIndex},${cell.cellIndex}: ${cell.textContent}`));
+}
+
+test('the result table keeps its column widths, and measures them again when a figure no longer fits or the width changes', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildYear(page);
+  const table = page.locator('.oe-result-table');
+  assert.match(await table.getAttribute('class'), /oe-fixed/, 'widths kept after the first result');
+  const widths = () => table.locator('col').evaluateAll((cols) => cols.map((col) => col.style.width));
+  const before = await widths();
+  assert.ok(before.every((w) => /px$/.test(w)), `a width on every column: ${before}`);
+
+  // A visit far larger than the others: its figures are longer than the columns kept.
+  await addVisit(page, { date: '2023-10-09', facility: 'tertiary', amount: '1234567.89' });
+  await waitForResultRows(page, 13);
+  assert.deepEqual(await overflowingCells(page), [], 'every figure fits its column');
+  assert.notDeepEqual(await widths(), before, 'measured again for the longer figures');
+  const outcome = await runEstimate(await scenarioOnScreen(page));
+  assertShows(await readResult(page), outcome);
+
+  // Narrower, as a turned phone: the columns follow at once, without a recalculation.
+  const wide = await widths();
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('.oe-result-table col')].map((c) => c.style.width)) !== old, JSON.stringify(wide));
+  assert.deepEqual(await overflowingCells(page), [], 'every figure fits at the new width');
+  assert.match(await table.getAttribute('class'), /oe-fixed/);
+
+  // In English the words are longer: measured again too.
+  await switchLanguage(page, 'en');
+  assert.deepEqual(await overflowingCells(page), []);
+  session.assertClean();
+});
