@@ -174,7 +174,7 @@ pub struct Figure {
     pub same_as: Option<String>,
     pub status: Status,
     pub source: String,
-    pub source_title: String,
+    pub source_title: Text,
     pub note: Text,
 }
 
@@ -188,7 +188,9 @@ pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(value: &Option<Decimal
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Source {
     pub id: String,
-    pub title: String,
+    /// `title` as published (`en` here: the sources bundled are English translations), and the
+    /// Chinese title when the file gives one (`title_zh`).
+    pub title: Text,
     pub publisher: String,
     pub published: String,
     pub reference: String,
@@ -238,7 +240,7 @@ pub struct OutOfAreaRule {
 const POLICY_KEYS: &[&str] = &["id", "scheme", "members", "name", "region", "sources", "out_of_area", "versions"];
 const VERSION_KEYS: &[&str] = &["start", "deductible", "deductible_exempt", "ratio", "adjustment", "cap", "account_credit"];
 const FIGURE_KEYS: &[&str] = &["value", "same_as", "status", "source", "note", "note_zh"];
-const SOURCE_KEYS: &[&str] = &["title", "publisher", "published", "reference"];
+const SOURCE_KEYS: &[&str] = &["title", "title_zh", "publisher", "published", "reference"];
 const RULE_KEYS: &[&str] = &["id", "kind", "name", "sources", "figures"];
 
 /// Parses TOML text into a tree, refusing oversized files first. `file` names the file in errors.
@@ -383,7 +385,7 @@ fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
             let opt = |key| source.read_opt(key, |n| n.prose().map(str::to_owned)).map(Option::unwrap_or_default);
             Ok(Source {
                 id: id.to_owned(),
-                title: source.read("title", |n| n.prose().map(str::to_owned))?,
+                title: Text { zh: opt("title_zh")?, en: source.read("title", |n| n.prose().map(str::to_owned))? },
                 publisher: opt("publisher")?,
                 published: opt("published")?,
                 reference: opt("reference")?,
@@ -462,13 +464,23 @@ fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: &str) -> Resu
     Ok(())
 }
 
-fn read_source_id(node: Node<'_>, sources: &[Source]) -> Result<(String, String)> {
+fn read_source_id(node: Node<'_>, sources: &[Source]) -> Result<(String, Text)> {
     let id = node.text()?;
     let source = sources
         .iter()
         .find(|s| s.id == id)
         .ok_or_else(|| node.error(ErrorKind::UnknownSource { id: id.to_owned() }))?;
     Ok((source.id.clone(), source.title.clone()))
+}
+
+/// A source's title in `lang`; without one, the title in the other language, saying which it is
+/// (the page in Chinese would otherwise show an English title unexplained).
+fn source_title(title: &Text, lang: Lang) -> String {
+    match (lang, title.zh.is_empty(), title.en.is_empty()) {
+        (Lang::Zh, true, false) => format!("{}（英文）", title.en),
+        (Lang::En, false, true) => format!("{} (in Chinese)", title.zh),
+        _ => title.get(lang).to_owned(),
+    }
 }
 
 fn read_note(table: &Table<'_>) -> Result<Text> {
@@ -604,7 +616,7 @@ impl FigureUse<'_> {
             policy_status: figure.status,
             policy_value: figure.value,
             source: figure.source.clone(),
-            source_title: figure.source_title.clone(),
+            source_title: source_title(&figure.source_title, lang),
             note: figure.note.get(lang).to_owned(),
             overridden: self.overridden,
         }
@@ -724,7 +736,7 @@ impl Policy {
             same_as: f.same_as.clone(),
             status: f.status,
             source: f.source.clone(),
-            source_title: f.source_title.clone(),
+            source_title: source_title(&f.source_title, lang),
             note: f.note.get(lang).to_owned(),
         };
         let (known, total) = self.completeness();
@@ -766,4 +778,34 @@ pub fn labels(lang: Lang) -> BTreeMap<&'static str, Vec<Labelled>> {
         ("settlement", all(Settlement::ALL, Settlement::key, |s| s.label(lang))),
         ("status", all(Status::ALL, Status::key, |s| s.label(lang))),
     ])
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod tests {
+    use crate::{Lang, Library};
+
+    /// Every source title of a policy's figures, as the summary gives them in `lang`.
+    fn titles(policy: &crate::policy::Policy, lang: Lang) -> Vec<String> {
+        policy.summary(lang).versions.iter().flat_map(|v| v.figures.iter().map(|f| f.source_title.clone())).collect()
+    }
+
+    #[test]
+    fn a_source_title_is_in_the_pages_language_or_says_which_language_it_is_in() {
+        let library = Library::bundled().unwrap();
+        let qiannan = library.get("qiannan-employee").unwrap();
+        let english = "From September 1st, the personal account of the medical insurance of Qiannan Prefecture can be used by spouses and children";
+        let en = titles(qiannan, Lang::En);
+        assert!(en.iter().any(|t| t == english) && en.iter().all(|t| t.is_ascii()), "{en:?}");
+        let marked: Vec<String> = en.iter().map(|t| format!("{t}（英文）")).collect();
+        assert_eq!(titles(qiannan, Lang::Zh), marked, "the English titles, marked as English");
+
+        let (_, text) = Library::bundled_files().find(|(name, _)| name.contains("qiannan")).unwrap();
+        let chinese = "黔南州职工医保个人账户9月1日起可用于配偶子女";
+        let with_chinese = text.replacen("[sources.seed-001]\n", &format!("[sources.seed-001]\ntitle_zh = \"{chinese}\"\n"), 1);
+        assert_ne!(with_chinese, text, "the title was added");
+        let policy = library.check(&with_chinese, "qiannan.toml").unwrap();
+        assert_eq!(titles(&policy, Lang::En), en);
+        let expected: Vec<String> = en.iter().zip(&marked).map(|(t, m)| if t == english { chinese.to_owned() } else { m.clone() }).collect();
+        assert_eq!(titles(&policy, Lang::Zh), expected, "the Chinese title where the file gives one");
+    }
 }
