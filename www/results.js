@@ -128,7 +128,31 @@ export function renderChart(box, svgText, label, idPrefix) {
   chart.setAttribute('role', 'img');
   if (!chart.hasAttribute('aria-labelledby')) chart.setAttribute('aria-label', label);
   chart.setAttribute('focusable', 'false');
-  box.replaceChildren(chart);
+  const shown = box.firstElementChild;
+  // A recalculation mostly moves the lines and markers of the same chart: changing only what
+  // differs lets the browser lay out only that, instead of a whole new chart.
+  if (shown && sameShape(shown, chart)) copyInto(shown, chart);
+  else box.replaceChildren(chart);
+}
+
+/** Whether two elements have the same names all the way down (text aside). */
+function sameShape(a, b) {
+  if (a.localName !== b.localName || a.childElementCount !== b.childElementCount) return false;
+  for (let x = a.firstElementChild, y = b.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) {
+    if (!sameShape(x, y)) return false;
+  }
+  return true;
+}
+
+/** Makes `target` (of the same shape) carry the attributes and texts of `source`. */
+function copyInto(target, source) {
+  for (const { name } of [...target.attributes]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+  for (const { name, value } of source.attributes) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+  if (!source.firstElementChild) {
+    if (target.textContent !== source.textContent) target.textContent = source.textContent;
+    return;
+  }
+  for (let x = target.firstElementChild, y = source.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) copyInto(x, y);
 }
 
 function prefixIds(svg, prefix) {
