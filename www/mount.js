@@ -118,10 +118,12 @@ export async function mountEstimator(root, options = {}) {
   function generateOrNothing(pattern, inLang) {
     try { return callCore('generate', pattern, inLang); } catch { return []; }
   }
-  // The built-in example: the first bundled policy that can run it without a missing figure.
+  // The built-in example: the bundled policy whose sources give the largest share of its figures,
+  // or the next one if that one cannot run the example without a figure the user must give.
   function makeExample() {
     if (home) return stateFromScenario(home, lang);
-    const list = coreIn(lang).policies;
+    const given = (policy) => (policy.total ? policy.known / policy.total : 0);
+    const list = [...coreIn(lang).policies].sort((a, b) => given(b) - given(a));
     let fallback = null;
     for (const policy of list) {
       const example = exampleState([policy], lang);
