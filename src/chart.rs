@@ -201,9 +201,9 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
                     x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + Px::whole(5), escape(&label));
             }
         }
-        let year_label = tr!(lang, zh: "{}年", en: "{}", month.year());
-        let (at, width) = (x(month.max(start)), text_width(&year_label, 11));
         if month.month() == 1 || month == first_month {
+            let year_label = tr!(lang, zh: "{}年", en: "{}", month.year());
+            let (at, width) = (x(month.max(start)), text_width(&year_label, 11));
             if let Some(ly) = labels.place(at - Px(width.0 / 2), width, 11, &[HEIGHT - BOTTOM + Px::whole(33)]) {
                 let _ = write!(svg, r#"<text x="{at}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#, escape(&year_label));
             }
@@ -212,10 +212,9 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
     }
 
     // Each 1 January inside the period: the reset, said in words (on the left of the line when
-    // the line is near the right edge).
-    // Where there is no room for the words (several years), the line alone, its words a tooltip.
-    // Placed before the lines and markers, so that the first reset always has its words; drawn
-    // after them, on top.
+    // the line is near the right edge), or where there is no room for them (several years) the
+    // line alone, its words a tooltip. Placed before the lines and markers, so that the first
+    // reset always has its words; drawn after them, on top.
     let mut resets = String::new();
     let reset_detail = tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost");
     for year in start.year() + 1..=end.year() {

@@ -188,8 +188,7 @@ pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(value: &Option<Decimal
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Source {
     pub id: String,
-    /// `title` as published (`en` here: the sources bundled are English translations), and the
-    /// Chinese title when the file gives one (`title_zh`).
+    /// The title in Chinese and in English, as far as the file gives them (see `read_sources`).
     pub title: Text,
     pub publisher: String,
     pub published: String,
@@ -385,7 +384,7 @@ fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
             let opt = |key| source.read_opt(key, |n| n.prose().map(str::to_owned)).map(Option::unwrap_or_default);
             Ok(Source {
                 id: id.to_owned(),
-                title: Text { zh: opt("title_zh")?, en: source.read("title", |n| n.prose().map(str::to_owned))? },
+                title: source_title_text(source.read("title", |n| n.prose().map(str::to_owned))?, opt("title_zh")?),
                 publisher: opt("publisher")?,
                 published: opt("published")?,
                 reference: opt("reference")?,
@@ -471,6 +470,18 @@ fn read_source_id(node: Node<'_>, sources: &[Source]) -> Result<(String, Text)> 
         .find(|s| s.id == id)
         .ok_or_else(|| node.error(ErrorKind::UnknownSource { id: id.to_owned() }))?;
     Ok((source.id.clone(), source.title.clone()))
+}
+
+/// A source's titles: `title` as published (Chinese for most sources a bureau cites, English for
+/// the translations bundled here) and `title_zh`, the Chinese title of a source published in
+/// another language.
+fn source_title_text(title: String, title_zh: String) -> Text {
+    let chinese = title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    match (chinese, title_zh.is_empty()) {
+        (true, true) => Text { zh: title, en: String::new() },
+        (true, false) => Text { zh: title_zh, en: String::new() },
+        (false, _) => Text { zh: title_zh, en: title },
+    }
 }
 
 /// A source's title in `lang`; without one, the title in the other language, saying which it is
@@ -807,5 +818,13 @@ mod tests {
         assert_eq!(titles(&policy, Lang::En), en);
         let expected: Vec<String> = en.iter().zip(&marked).map(|(t, m)| if t == english { chinese.to_owned() } else { m.clone() }).collect();
         assert_eq!(titles(&policy, Lang::Zh), expected, "the Chinese title where the file gives one");
+
+        // A bureau's own file cites Chinese sources by their Chinese titles: shown as they are.
+        let chinese_source = text.replacen(&format!("title = \"{english}\""), &format!("title = \"{chinese}\""), 1);
+        assert_ne!(chinese_source, text);
+        let policy = library.check(&chinese_source, "qiannan.toml").unwrap();
+        let zh = titles(&policy, Lang::Zh);
+        assert!(zh.iter().any(|t| t == chinese) && zh.iter().all(|t| t == chinese || t.ends_with("（英文）")), "{zh:?}");
+        assert!(titles(&policy, Lang::En).iter().any(|t| *t == format!("{chinese} (in Chinese)")));
     }
 }

@@ -90,10 +90,11 @@ export function fitColumns(table, lang) {
   cols.forEach((col, i) => col.style.setProperty('width', `${widths[i]}px`)); // CSSOM, allowed by the CSP
   table.classList.add('oe-fixed');
   Object.assign(table, { oeShape: shape, oeBoxWidth: box.clientWidth, oeLang: lang });
-  // A turned phone or a resized window is handled at once, not at the next recalculation.
-  table.oeResize ??= new ResizeObserver(() => {
+  // A turned phone or a resized window is handled at once, not at the next recalculation: in the
+  // next frame, as a change of size made inside the observer's own callback would be an error.
+  table.oeResize ??= new ResizeObserver(() => requestAnimationFrame(() => {
     if (table.oeShape && table.oeBoxWidth !== box.clientWidth) fitColumns(table, table.oeLang);
-  });
+  }));
   table.oeResize.observe(box);
 }
 
