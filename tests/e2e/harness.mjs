@@ -98,9 +98,10 @@ export function useBrowser(options = {}) {
 /**
  * A fresh browser context and page for one test, closed when the test ends.
  * options: viewport ({ width, height }), initScripts (extra `addInitScript` arguments, e.g. { path }),
- * origin (the one origin requests may go to; default the server's, "null" for a file:// page).
+ * origin (the one origin requests may go to; default the server's, "null" for a file:// page),
+ * otherOrigins (more origins requests may go to: a site embedding the widget from the server).
  */
-export async function openSession(shared, t, { viewport = DESKTOP, initScripts = [], origin = shared.origin } = {}) {
+export async function openSession(shared, t, { viewport = DESKTOP, initScripts = [], origin = shared.origin, otherOrigins = [] } = {}) {
   const { browser, url } = shared;
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   t.after(() => context.close());
@@ -134,7 +135,7 @@ export async function openSession(shared, t, { viewport = DESKTOP, initScripts =
   context.on('request', (request) => {
     let requestOrigin;
     try { requestOrigin = new URL(request.url()).origin; } catch { requestOrigin = null; }
-    if (requestOrigin !== origin) problems.foreignRequests.push(request.url());
+    if (requestOrigin !== origin && !otherOrigins.includes(requestOrigin)) problems.foreignRequests.push(request.url());
   });
   context.on('requestfailed', (request) => {
     problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);

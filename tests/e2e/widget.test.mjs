@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { before, test } from 'node:test';
 import { AXE, SCREENSHOTS, settle, useBrowser, waitForEstimator } from './harness.mjs';
 import { assertShows, buildEstimate, readResult, runEstimate, runGenerate, STORAGE_KEY } from './steps.mjs';
@@ -215,5 +216,34 @@ test('the iframe embed shows the scenario of its fragment, compact', { timeout: 
   assert.equal(await frame.locator('[data-ref="share"]').isHidden(), true);
   assert.equal(await frame.evaluate(() => location.hash), `#${FRAGMENT}`, 'the embed page keeps its fragment');
   assert.deepEqual(await frame.evaluate((key) => localStorage.getItem(key), STORAGE_KEY), null, 'and remembers nothing');
+  session.assertClean();
+});
+
+test('a widget loaded from another origin works under the site\'s own CSP, as the README describes', { timeout: 60_000 }, async (t) => {
+  // The story is on a site of its own (another port: another origin); the widget, its style sheet
+  // and the wasm come from the estimator's server. The site's CSP lets in what the README lists.
+  const estimator = browser.origin;
+  const csp = `default-src 'self'; script-src 'self' ${estimator} 'wasm-unsafe-eval'; style-src 'self' ${estimator}; connect-src ${estimator}; img-src 'self' data:`;
+  const story = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title><link rel="icon" href="data:,">
+<script type="module" src="${estimator}/widget.js"></script></head>
+<body><main><h1>A story</h1><outpatient-estimator id="w" ${WIDGETS.b.attributes}></outpatient-estimator></main></body></html>`;
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
+    response.end(story);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
+  const site = `http://127.0.0.1:${server.address().port}`;
+
+  const session = await browser.open(t, { origin: site, otherOrigins: [estimator] });
+  const { page } = session;
+  const fetched = [];
+  page.on('request', (request) => fetched.push(request.url()));
+  await page.goto(`${site}/story.html`);
+  await waitForEstimator(page, '#w');
+
+  assertShows(await readResult(page, '#w'), await expectedOutcome(WIDGETS.b));
+  const fromEstimator = fetched.filter((url) => url.startsWith(estimator)).map((url) => url.slice(estimator.length)).sort();
+  assert.deepEqual(fromEstimator, ['/pkg/estimator.js', '/pkg/estimator_bg.wasm', '/style.css', '/widget.js']);
   session.assertClean();
 });
