@@ -4,7 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{MAX_DATE, MIN_DATE};
 use chrono::{Datelike, NaiveDate};
 
-pub fn parse_date(text: &str, field: &str) -> Result<NaiveDate> {
+pub fn parse_date(text: &str, field: impl Into<String> + Copy) -> Result<NaiveDate> {
     let not_a_date = || Error::new(field, ErrorKind::NotADate);
     let mut parts = text.trim().split('-');
     let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {

@@ -16,7 +16,7 @@ pub fn round_fen(value: Decimal) -> Decimal {
 /// a leading ¥ and thousands separators (1,200.50) are accepted; exponents and signs other than
 /// a leading minus are not. A minus sign is reported as [`ErrorKind::Negative`] when `negative_ok`
 /// is false.
-pub fn parse_decimal(text: &str, field: &str, negative_ok: bool) -> Result<Decimal> {
+pub fn parse_decimal(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
     let not_a_number = || Error::new(field, ErrorKind::NotANumber);
     let trimmed = text.trim();
     // What the page sends is plain ASCII, read without copying; full-width text is made ASCII first.
@@ -74,7 +74,7 @@ fn without_grouping(text: &str) -> Option<Cow<'_, str>> {
 }
 
 /// An amount of money in yuan: not negative, at most two decimals, at most the limit.
-pub fn parse_amount(text: &str, field: &str) -> Result<Decimal> {
+pub fn parse_amount(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
     let value = parse_decimal(text, field, false)?;
     if value.normalize().scale() > 2 {
         return Err(Error::new(field, ErrorKind::TooManyDecimals));
@@ -86,7 +86,7 @@ pub fn parse_amount(text: &str, field: &str) -> Result<Decimal> {
 }
 
 /// A ratio between 0 and 1, written as a fraction ("0.70") or a percentage ("70%").
-pub fn parse_ratio(text: &str, field: &str) -> Result<Decimal> {
+pub fn parse_ratio(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
     let value = parse_fraction_or_percent(text, field, false)?;
     if value > Decimal::ONE {
         return Err(Error::new(field, ErrorKind::RatioOutOfRange));
@@ -95,7 +95,7 @@ pub fn parse_ratio(text: &str, field: &str) -> Result<Decimal> {
 }
 
 /// An adjustment in percentage points, as a fraction ("0.05") or in points ("5%"); -1 to 1.
-pub fn parse_points(text: &str, field: &str) -> Result<Decimal> {
+pub fn parse_points(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
     let value = parse_fraction_or_percent(text, field, true)?;
     if value.abs() > Decimal::ONE {
         return Err(Error::new(field, ErrorKind::PointsOutOfRange));
@@ -103,7 +103,7 @@ pub fn parse_points(text: &str, field: &str) -> Result<Decimal> {
     Ok(value)
 }
 
-fn parse_fraction_or_percent(text: &str, field: &str, negative_ok: bool) -> Result<Decimal> {
+fn parse_fraction_or_percent(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
     let trimmed = text.trim();
     match trimmed.strip_suffix(['%', '％']) {
         Some(number) => Ok(parse_decimal(number, field, negative_ok)? / Decimal::ONE_HUNDRED),

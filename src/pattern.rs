@@ -27,7 +27,7 @@ const KEYS: &[&str] = &["kind", "start", "end", "facility", "amount", "out_of_sc
 
 /// Reads a pattern (`{"kind": "monthly", "start": …, "end": …, …}`) and generates its visits.
 pub fn generate_from(tree: &Tree) -> Result<Vec<Visit>> {
-    let table = Table::open(tree, "", KEYS)?;
+    let table = Table::open(tree, "".into(), KEYS)?;
     let start = table.read("start", |n| parse_date(n.text()?, n.path()))?;
     let end = table.read("end", |n| parse_date(n.text()?, n.path()))?;
     if end < start {

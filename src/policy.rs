@@ -9,7 +9,7 @@ use crate::i18n::{Lang, Text};
 #[cfg(feature = "toml")]
 use crate::limits::MAX_POLICY_BYTES;
 use crate::money::{parse_amount, parse_decimal, parse_points, parse_ratio};
-use crate::tree::{each, join, Node, Table, Tree};
+use crate::tree::{each, Node, Path, Table, Tree};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -132,7 +132,7 @@ impl FigureKind {
         }
     }
 
-    pub fn parse(self, text: &str, field: &str) -> Result<Decimal> {
+    pub fn parse(self, text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
         match self {
             FigureKind::Amount => parse_amount(text, field),
             FigureKind::Ratio => parse_ratio(text, field),
@@ -262,12 +262,12 @@ fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
 impl OutOfAreaRule {
     /// Reads and validates a shared rule from its tree (a TOML file, or its JSON form).
     pub fn read(tree: &Tree, file: &str) -> Result<OutOfAreaRule> {
-        let root = Table::open(tree, file, RULE_KEYS)?;
+        let root = Table::open(tree, file.into(), RULE_KEYS)?;
         let id = root.read("id", read_id)?;
         root.read_opt("kind", |n| expect_word(n, "out_of_area"))?;
         let name = root.read("name", read_text)?;
         let sources = read_sources(&root)?;
-        let figures = read_out_of_area(root.require("figures")?, &root.field_path("figures"), &sources)?;
+        let figures = read_out_of_area(root.require("figures")?, root.field_path("figures"), &sources)?;
         Ok(OutOfAreaRule { id, name, figures })
     }
 }
@@ -276,14 +276,14 @@ impl Policy {
     /// Reads and validates a policy from its tree (a TOML file, or its JSON form); `file` is the
     /// start of every field path in errors. `rules` are the shared rules it may name.
     pub fn read(tree: &Tree, file: &str, rules: &[OutOfAreaRule]) -> Result<Policy> {
-        let root = Table::open(tree, file, POLICY_KEYS)?;
+        let root = Table::open(tree, file.into(), POLICY_KEYS)?;
         let id = root.read("id", read_id)?;
         let scheme = root.read("scheme", Scheme::read)?;
         let members = match root.get("members") {
             Some(list) => {
                 let path = root.field_path("members");
-                let items = list.node(&path).list()?;
-                each(items, &path, |_, n| Member::read(n))?
+                let items = list.node(path).list()?;
+                each(items, path, |_, n| Member::read(n))?
             }
             None => default_members(scheme).to_vec(),
         };
@@ -301,17 +301,17 @@ impl Policy {
                 })?;
                 (Some(rule.id.clone()), rule.figures.clone())
             }
-            inline => (None, read_out_of_area(inline, &root.field_path("out_of_area"), &sources)?),
+            inline => (None, read_out_of_area(inline, root.field_path("out_of_area"), &sources)?),
         };
 
         let versions_path = root.field_path("versions");
-        let items = root.require("versions")?.node(&versions_path).list()?;
+        let items = root.require("versions")?.node(versions_path).list()?;
         if items.is_empty() {
             return Err(Error::new(versions_path, ErrorKind::NoVersions));
         }
-        let versions = each(items, &versions_path, |_, node| read_version(node, &members, &sources))?;
+        let versions = each(items, versions_path, |_, node| read_version(node, &members, &sources))?;
         for (i, pair) in versions.windows(2).enumerate() {
-            let field = format!("{versions_path}[{}].start", i + 1);
+            let field = String::from(Path::Key(&Path::Index(&versions_path, i + 1), "start"));
             if pair[1].start == pair[0].start {
                 return Err(Error::new(field, ErrorKind::DuplicateVersion));
             }
@@ -377,10 +377,10 @@ fn read_text(node: Node<'_>) -> Result<Text> {
 
 fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
     let path = root.field_path("sources");
-    let map = Table::open_map(root.require("sources")?, &path)?;
+    let map = Table::open_map(root.require("sources")?, path)?;
     map.entries()
         .map(|(id, tree)| {
-            let source = Table::open(tree, &join(&path, id), SOURCE_KEYS)?;
+            let source = Table::open(tree, Path::Key(&path, id), SOURCE_KEYS)?;
             let opt = |key| source.read_opt(key, |n| n.prose().map(str::to_owned)).map(Option::unwrap_or_default);
             Ok(Source {
                 id: id.to_owned(),
@@ -393,13 +393,13 @@ fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
         .collect()
 }
 
-fn read_out_of_area(tree: &Tree, path: &str, sources: &[Source]) -> Result<BTreeMap<String, Figure>> {
+fn read_out_of_area(tree: &Tree, path: Path<'_>, sources: &[Source]) -> Result<BTreeMap<String, Figure>> {
     let table = Table::open(tree, path, &OUT_OF_AREA_KEYS)?;
     OUT_OF_AREA_KEYS
         .iter()
         .map(|name| {
             let key = format!("out_of_area.{name}");
-            let figure = read_figure(table.require(name)?, &table.field_path(name), &key, sources)?;
+            let figure = read_figure(table.require(name)?, table.field_path(name), &key, sources)?;
             Ok((key, figure))
         })
         .collect()
@@ -408,26 +408,26 @@ fn read_out_of_area(tree: &Tree, path: &str, sources: &[Source]) -> Result<BTree
 fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Result<Version> {
     let version = Table::open(node.tree, node.path(), VERSION_KEYS)?;
     let start_path = version.field_path("start");
-    let start = Table::open(version.require("start")?, &start_path, &["date", "status", "source", "note", "note_zh"])?;
+    let start = Table::open(version.require("start")?, start_path, &["date", "status", "source", "note", "note_zh"])?;
     let start_date = start.read("date", |n| parse_date(n.text()?, n.path()))?;
     let start_status = start.read("status", Status::read)?;
     let start_source = start.read("source", |n| read_source_id(n, sources))?.0;
     let start_note = read_note(&start)?;
 
     let mut figures = BTreeMap::new();
-    let mut add = |tree: &Tree, path: String, key: String| -> Result<()> {
-        let figure = read_figure(tree, &path, &key, sources)?;
+    let mut add = |tree: &Tree, path: Path<'_>, key: String| -> Result<()> {
+        let figure = read_figure(tree, path, &key, sources)?;
         figures.insert(key, figure);
         Ok(())
     };
     add(version.require("deductible")?, version.field_path("deductible"), "deductible".into())?;
-    let ratio = Table::open(version.require("ratio")?, &version.field_path("ratio"), Facility::KEYS)?;
+    let ratio = Table::open(version.require("ratio")?, version.field_path("ratio"), Facility::KEYS)?;
     for facility in Facility::ALL {
         add(ratio.require(facility.key())?, ratio.field_path(facility.key()), format!("ratio.{}", facility.key()))?;
     }
     for group in ["adjustment", "cap", "account_credit"] {
         let member_keys: Vec<&'static str> = members.iter().map(|m| m.key()).collect();
-        let table = Table::open(version.require(group)?, &version.field_path(group), &member_keys)?;
+        let table = Table::open(version.require(group)?, version.field_path(group), &member_keys)?;
         for member in members {
             add(table.require(member.key())?, table.field_path(member.key()), format!("{group}.{}", member.key()))?;
         }
@@ -437,7 +437,7 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
     let deductible_exempt = match version.get("deductible_exempt") {
         Some(list) => {
             let path = version.field_path("deductible_exempt");
-            each(list.node(&path).list()?, &path, |_, n| Facility::read(n))?
+            each(list.node(path).list()?, path, |_, n| Facility::read(n))?
         }
         None => Vec::new(),
     };
@@ -445,10 +445,10 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
 }
 
 /// A `same_as` must name another figure of the same kind in the same version.
-fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: &str) -> Result<()> {
+fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: Path<'_>) -> Result<()> {
     for figure in figures.values() {
         let Some(target) = &figure.same_as else { continue };
-        let field = join(version_path, &format!("{}.same_as", figure.key));
+        let field = String::from(Path::Key(&version_path, &format!("{}.same_as", figure.key)));
         if target == &figure.key {
             return Err(Error::new(field, ErrorKind::SameAsItself));
         }
@@ -500,7 +500,7 @@ fn read_note(table: &Table<'_>) -> Result<Text> {
     Ok(Text { zh, en })
 }
 
-fn read_figure(tree: &Tree, path: &str, key: &str, sources: &[Source]) -> Result<Figure> {
+fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Result<Figure> {
     let table = Table::open(tree, path, FIGURE_KEYS)?;
     let status = table.read("status", Status::read)?;
     if status == Status::User {
@@ -532,26 +532,26 @@ impl Overrides {
     /// Reads `key` or `key@YYYY-MM-DD` → value pairs, checking each against the policy.
     pub fn read(table: &Table<'_>, policy: &Policy) -> Result<Overrides> {
         if table.len() > crate::limits::MAX_OVERRIDES {
-            return Err(Error::new(&table.path, ErrorKind::TooMany { max: crate::limits::MAX_OVERRIDES }));
+            return Err(Error::new(table.path, ErrorKind::TooMany { max: crate::limits::MAX_OVERRIDES }));
         }
         let mut values = BTreeMap::new();
         for (name, tree) in table.entries() {
             let field = table.field_path(name);
             let (key, scope) = match name.split_once('@') {
-                Some((key, date)) => (key, Some(parse_date(date, &field)?)),
+                Some((key, date)) => (key, Some(parse_date(date, field)?)),
                 None => (name, None),
             };
             let known = policy.versions.iter().any(|v| policy.figure(v, key).is_some());
             if !known {
-                return Err(Error::new(&field, ErrorKind::UnknownOverride { key: key.to_owned() }));
+                return Err(Error::new(field, ErrorKind::UnknownOverride { key: key.to_owned() }));
             }
             if let Some(start) = scope {
                 if policy.version_starting(start).is_none() {
                     let allowed = policy.versions.iter().map(|v| iso(v.start)).collect();
-                    return Err(Error::new(&field, ErrorKind::NotOneOf { value: iso(start), allowed }));
+                    return Err(Error::new(field, ErrorKind::NotOneOf { value: iso(start), allowed }));
                 }
             }
-            let value = FigureKind::of(key).parse(&tree.node(&field).decimal_text()?, &field)?;
+            let value = FigureKind::of(key).parse(&tree.node(field).decimal_text()?, field)?;
             values.insert((key.to_owned(), scope), value);
         }
         Ok(Overrides { values })

@@ -72,7 +72,7 @@ impl Scenario {
 
     /// Reads and checks a scenario against the library; the first problem found is the error.
     pub fn read(tree: &Tree, library: &Library) -> Result<Scenario> {
-        let root = Table::open(tree, "", SCENARIO_KEYS)?;
+        let root = Table::open(tree, "".into(), SCENARIO_KEYS)?;
         let lang = root
             .read_opt("lang", |n| {
                 let text = n.text()?;
@@ -90,7 +90,7 @@ impl Scenario {
         let period = root.read_opt("period", read_period)?;
         let visits = root.read_opt("visits", |n| read_visits(n, period))?.unwrap_or_default();
         let overrides = match root.get("overrides") {
-            Some(tree) => Overrides::read(&Table::open_map(tree, "overrides")?, policy)?,
+            Some(tree) => Overrides::read(&Table::open_map(tree, "overrides".into())?, policy)?,
             None => Overrides::default(),
         };
         let account = root.read_opt("account", read_account)?;

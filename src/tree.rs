@@ -34,8 +34,8 @@ impl Tree {
         TreeSeed { depth: 0 }.deserialize(input)
     }
 
-    /// The root of a tree as a node at `path` (usually empty, or a file name).
-    pub fn node<'a>(&'a self, path: &'a str) -> Node<'a> {
+    /// The tree as a node at `path`.
+    pub fn node<'a>(&'a self, path: Path<'a>) -> Node<'a> {
         Node { tree: self, path }
     }
 }
@@ -137,27 +137,66 @@ fn is_whole_number(text: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Joins a field path: `join("visits[3]", "amount") == "visits[3].amount"`.
-/// Built by hand, not with `format!`: reading a scenario joins a path for every field it reads.
-pub fn join(prefix: &str, field: &str) -> String {
-    let mut path = String::with_capacity(prefix.len() + 1 + field.len());
-    path.push_str(prefix);
-    if !prefix.is_empty() && !field.is_empty() && !field.starts_with('[') {
-        path.push('.');
+/// Where a node is in its input, for errors (`visits[3].amount`): references to its parent's path,
+/// so that reading builds no text; the text is made only when an error names the node.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The input itself, named by text: a file name, a link's part, or nothing.
+    Root(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `visits[3]` and `amount` make `visits[3].amount`; an empty root adds nothing.
+    fn write_to(&self, out: &mut String) {
+        match self {
+            Path::Root(text) => out.push_str(text),
+            Path::Key(parent, key) => {
+                parent.write_to(out);
+                if !out.is_empty() && !key.is_empty() && !key.starts_with('[') {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, index) => {
+                parent.write_to(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
     }
-    path.push_str(field);
-    path
+}
+
+impl<'a> From<&'a str> for Path<'a> {
+    fn from(text: &'a str) -> Path<'a> {
+        Path::Root(text)
+    }
+}
+
+impl From<Path<'_>> for String {
+    fn from(path: Path<'_>) -> String {
+        let mut text = String::new();
+        path.write_to(&mut text);
+        text
+    }
+}
+
+/// Joins a field path: `join("visits[3]", "amount") == "visits[3].amount"`.
+pub fn join(prefix: &str, field: &str) -> String {
+    Path::Key(&Path::Root(prefix), field).into()
 }
 
 /// A value in the tree together with its path.
 #[derive(Clone, Copy, Debug)]
 pub struct Node<'a> {
     pub tree: &'a Tree,
-    path: &'a str,
+    path: Path<'a>,
 }
 
 impl<'a> Node<'a> {
-    pub fn path(&self) -> &str {
+    pub fn path(&self) -> Path<'a> {
         self.path
     }
 
@@ -235,35 +274,35 @@ impl<'a> Node<'a> {
 /// A table checked for unknown keys, whose fields are looked up by name.
 pub struct Table<'a> {
     entries: &'a [(String, Tree)],
-    pub path: String,
+    pub path: Path<'a>,
 }
 
 impl<'a> Table<'a> {
     /// Opens `tree` as a table at `path` and refuses any key not in `allowed`.
-    pub fn open(tree: &'a Tree, path: &str, allowed: &[&'static str]) -> Result<Table<'a>> {
+    pub fn open(tree: &'a Tree, path: Path<'a>, allowed: &[&'static str]) -> Result<Table<'a>> {
         let entries = as_table(tree, path)?;
         for (key, _) in entries {
             if !allowed.contains(&key.as_str()) {
-                return Err(Error::new(join(path, key), ErrorKind::UnknownKey { allowed: allowed.to_vec() }));
+                return Err(Error::new(Path::Key(&path, key), ErrorKind::UnknownKey { allowed: allowed.to_vec() }));
             }
         }
         Table::open_map(tree, path)
     }
 
     /// Opens `tree` as a table whose keys are free (a map such as `[sources]`).
-    pub fn open_map(tree: &'a Tree, path: &str) -> Result<Table<'a>> {
+    pub fn open_map(tree: &'a Tree, path: Path<'a>) -> Result<Table<'a>> {
         let entries = as_table(tree, path)?;
         // JSON allows a key twice and would let one silently win; refuse instead.
         for (i, (key, _)) in entries.iter().enumerate() {
             if entries[..i].iter().any(|(k, _)| k == key) {
-                return Err(Error::new(join(path, key), ErrorKind::DuplicateKey));
+                return Err(Error::new(Path::Key(&path, key), ErrorKind::DuplicateKey));
             }
         }
-        Ok(Table { entries, path: path.to_owned() })
+        Ok(Table { entries, path })
     }
 
-    pub fn field_path(&self, key: &str) -> String {
-        join(&self.path, key)
+    pub fn field_path<'k>(&'k self, key: &'k str) -> Path<'k> {
+        Path::Key(&self.path, key)
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Tree> {
@@ -288,18 +327,16 @@ impl<'a> Table<'a> {
 
     /// Reads a required field with `read(node)`, the node carrying the field's path.
     pub fn read<T>(&self, key: &str, read: impl FnOnce(Node<'_>) -> Result<T>) -> Result<T> {
-        let path = self.field_path(key);
-        read(Node { tree: self.require(key)?, path: &path })
+        read(Node { tree: self.require(key)?, path: self.field_path(key) })
     }
 
     /// Reads an optional field; absent or null gives `None`.
     pub fn read_opt<T>(&self, key: &str, read: impl FnOnce(Node<'_>) -> Result<T>) -> Result<Option<T>> {
-        let path = self.field_path(key);
-        self.get(key).map(|tree| read(Node { tree, path: &path })).transpose()
+        self.get(key).map(|tree| read(Node { tree, path: self.field_path(key) })).transpose()
     }
 }
 
-fn as_table<'a>(tree: &'a Tree, path: &str) -> Result<&'a [(String, Tree)]> {
+fn as_table<'a>(tree: &'a Tree, path: Path<'_>) -> Result<&'a [(String, Tree)]> {
     match tree {
         Tree::Table(entries) => Ok(entries),
         _ => Err(Error::new(path, ErrorKind::WrongType { expected: Expected::Table })),
@@ -307,13 +344,6 @@ fn as_table<'a>(tree: &'a Tree, path: &str) -> Result<&'a [(String, Tree)]> {
 }
 
 /// Calls `read(index, node)` for each item of a list, each node carrying `path[index]`.
-pub fn each<T>(items: &[Tree], path: &str, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, tree)| {
-            let item_path = format!("{path}[{i}]");
-            read(i, Node { tree, path: &item_path })
-        })
-        .collect()
+pub fn each<T>(items: &[Tree], path: Path<'_>, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
+    items.iter().enumerate().map(|(i, tree)| read(i, Node { tree, path: Path::Index(&path, i) })).collect()
 }
