@@ -311,7 +311,8 @@ impl Policy {
         }
         let versions = each(items, versions_path, |_, node| read_version(node, &members, &sources))?;
         for (i, pair) in versions.windows(2).enumerate() {
-            let field = String::from(Path::Key(&Path::Index(&versions_path, i + 1), "start"));
+            let later = Path::Index(&versions_path, i + 1);
+            let field = Path::Key(&later, "start");
             if pair[1].start == pair[0].start {
                 return Err(Error::new(field, ErrorKind::DuplicateVersion));
             }
@@ -448,7 +449,8 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
 fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: Path<'_>) -> Result<()> {
     for figure in figures.values() {
         let Some(target) = &figure.same_as else { continue };
-        let field = String::from(Path::Key(&version_path, &format!("{}.same_as", figure.key)));
+        let figure_path = Path::Key(&version_path, &figure.key);
+        let field = Path::Key(&figure_path, "same_as");
         if target == &figure.key {
             return Err(Error::new(field, ErrorKind::SameAsItself));
         }
