@@ -232,10 +232,15 @@ export async function mountEstimator(root, options = {}) {
       firstResult = false;
       performance.mark('oe-first-result'); // read by the load-time benchmark (scripts/bench-page.mjs)
     }
-    if (share && refs.share.open) renderShare(refs, callCore('encodeFragment', scenario), lang);
+    renderShareLink();
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
+  }
+
+  /** The share panel's link, of the scenario on screen; made only while the panel is open. */
+  function renderShareLink() {
+    if (share && refs.share.open && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
   }
 
   /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
@@ -350,9 +355,7 @@ export async function mountEstimator(root, options = {}) {
   refs.exportCsv.addEventListener('click', () => download(csvBlob(callCore('run', lastGood).outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });
   // The link is made when the panel is opened (and kept up to date while it is open).
-  refs.share.addEventListener('toggle', () => {
-    if (refs.share.open && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
-  });
+  refs.share.addEventListener('toggle', renderShareLink);
   refs.share.hidden = !share;
 
   refs.langButton.addEventListener('click', () => {
