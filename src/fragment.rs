@@ -32,6 +32,7 @@ use crate::pattern;
 use crate::policy::{Facility, Settlement};
 use crate::scenario::Scenario;
 use crate::tree::Tree;
+use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 /// The format this build writes and reads; a later format gets a new version.
@@ -109,17 +110,17 @@ pub fn encode(scenario: &Scenario) -> String {
 /// Reads a link and checks the scenario it gives against the library. Returns the scenario in its
 /// JSON form (what `Scenario::read` and the wasm API take), with `lang` set to `lang` when the
 /// link gives none.
-pub fn read(text: &str, library: &Library, lang: Lang) -> Result<Tree> {
+pub fn read(text: &str, library: &Library, lang: Lang) -> Result<Tree<'static>> {
     let mut tree = decode(text)?;
     Scenario::read(&tree, library).map_err(in_link)?;
     if let (None, Tree::Table(entries)) = (Scenario::lang_in(&tree), &mut tree) {
-        entries.push(("lang".into(), Tree::Str(lang.key().into())));
+        entries.push(("lang".into(), Tree::text(lang.key())));
     }
     Ok(tree)
 }
 
 /// The scenario tree of a link, its form checked but not its values (`read` checks those).
-pub fn decode(text: &str) -> Result<Tree> {
+pub fn decode(text: &str) -> Result<Tree<'static>> {
     if text.is_empty() {
         return Err(Error::new(FIELD, ErrorKind::Missing));
     }
@@ -135,7 +136,7 @@ pub fn decode(text: &str) -> Result<Tree> {
         return Err(Error::new(FIELD, ErrorKind::LinkVersion { found: version.chars().take(16).collect() }));
     }
 
-    let mut entries: Vec<(String, Tree)> = Vec::new();
+    let mut entries: Vec<(Cow<'static, str>, Tree<'static>)> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let mut pattern_text = None;
     for (index, part) in parts.enumerate() {
@@ -160,9 +161,9 @@ pub fn decode(text: &str) -> Result<Tree> {
                 pattern_text = Some(value);
                 continue;
             }
-            _ => Tree::Str(unescape(value, &field)?),
+            _ => Tree::text(unescape(value, &field)?),
         };
-        entries.push((name.to_owned(), tree));
+        entries.push((name.into(), tree));
     }
 
     if let Some(text) = pattern_text {
@@ -192,24 +193,24 @@ fn in_link(mut error: Error) -> Error {
     error
 }
 
-fn read_period(value: &str, field: &str) -> Result<Tree> {
+fn read_period(value: &str, field: &str) -> Result<Tree<'static>> {
     let (start, end) = match value.split_once('~') {
         Some((start, end)) => (unescape(start, field)?, unescape(end, field)?),
         None if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) => (format!("{value}-01-01"), format!("{value}-12-31")),
         None => return Err(Error::new(field, ErrorKind::NotInForm { form: PERIOD_FORM })),
     };
-    Ok(table([("start", Tree::Str(start)), ("end", Tree::Str(end))]))
+    Ok(table([("start", Tree::text(start)), ("end", Tree::text(end))]))
 }
 
-fn read_overrides(value: &str, field: &str) -> Result<Tree> {
+fn read_overrides(value: &str, field: &str) -> Result<Tree<'static>> {
     let entries = each(value, field, |item, item_field| {
         let (key, value) = item.split_once(':').ok_or_else(|| Error::new(item_field, ErrorKind::NotInForm { form: OVERRIDE_FORM }))?;
-        Ok((unescape(key, item_field)?, Tree::Str(unescape(value, item_field)?)))
+        Ok((unescape(key, item_field)?.into(), Tree::text(unescape(value, item_field)?)))
     })?;
     Ok(Tree::Table(entries))
 }
 
-fn read_account(value: &str, field: &str) -> Result<Tree> {
+fn read_account(value: &str, field: &str) -> Result<Tree<'static>> {
     let fields: Vec<&str> = value.split(':').collect();
     if fields.len() > 3 {
         return Err(Error::new(field, ErrorKind::NotInForm { form: ACCOUNT_FORM }));
@@ -220,13 +221,13 @@ fn read_account(value: &str, field: &str) -> Result<Tree> {
         Some(other) => Err(Error::new(format!("{field}.{name}"), ErrorKind::NotOneOf { value: other.into(), allowed: vec!["y".into(), "n".into()] })),
     };
     Ok(table([
-        ("balance", Tree::Str(unescape(fields[0], field)?)),
+        ("balance", Tree::text(unescape(fields[0], field)?)),
         ("yearly_credit", Tree::Bool(flag(1, "yearly_credit")?)),
         ("pays_member_share", Tree::Bool(flag(2, "pays_member_share")?)),
     ]))
 }
 
-fn read_visit(item: &str, field: &str) -> Result<Tree> {
+fn read_visit(item: &str, field: &str) -> Result<Tree<'static>> {
     let fields: Vec<&str> = item.split(':').collect();
     let (date, facility, amount, out_of_scope) = match fields[..] {
         [date, facility, amount] => (date, facility, amount, None),
@@ -234,29 +235,29 @@ fn read_visit(item: &str, field: &str) -> Result<Tree> {
         _ => return Err(Error::new(field, ErrorKind::NotInForm { form: VISIT_FORM })),
     };
     let mut entries = vec![
-        ("date".to_owned(), Tree::Str(unescape(date, field)?)),
-        ("facility".to_owned(), Tree::Str(facility_key(&unescape(facility, field)?))),
-        ("amount".to_owned(), Tree::Str(unescape(amount, field)?)),
+        ("date".into(), Tree::text(unescape(date, field)?)),
+        ("facility".into(), Tree::text(facility_key(&unescape(facility, field)?))),
+        ("amount".into(), Tree::text(unescape(amount, field)?)),
     ];
     if let Some(out_of_scope) = out_of_scope {
-        entries.push(("out_of_scope".to_owned(), Tree::Str(unescape(out_of_scope, field)?)));
+        entries.push(("out_of_scope".into(), Tree::text(unescape(out_of_scope, field)?)));
     }
     Ok(Tree::Table(entries))
 }
 
 /// The visits of a pattern part (`monthly:p:400:15`) across the link's period.
-fn generate(text: &str, period: &Tree, field: &str) -> Result<Tree> {
+fn generate(text: &str, period: &Tree<'_>, field: &str) -> Result<Tree<'static>> {
     let fields = text.split(':').map(|f| unescape(f, field)).collect::<Result<Vec<String>>>()?;
     // Day, weekday and seed stay text: the pattern reads a whole number written as text.
-    let mut entries = vec![("kind".to_owned(), Tree::Str(fields[0].clone()))];
+    let mut entries = vec![("kind".into(), Tree::text(fields[0].clone()))];
     match (fields[0].as_str(), fields.len()) {
-        ("chronic", 2) => entries.push(("seed".into(), Tree::Str(fields[1].clone()))),
+        ("chronic", 2) => entries.push(("seed".into(), Tree::text(fields[1].clone()))),
         (kind @ ("monthly" | "weekly"), 4 | 5) => {
-            entries.push(("facility".into(), Tree::Str(facility_key(&fields[1]))));
-            entries.push(("amount".into(), Tree::Str(fields[2].clone())));
-            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), Tree::Str(fields[3].clone())));
+            entries.push(("facility".into(), Tree::text(facility_key(&fields[1]))));
+            entries.push(("amount".into(), Tree::text(fields[2].clone())));
+            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), Tree::text(fields[3].clone())));
             if let Some(out_of_scope) = fields.get(4) {
-                entries.push(("out_of_scope".into(), Tree::Str(out_of_scope.clone())));
+                entries.push(("out_of_scope".into(), Tree::text(out_of_scope.clone())));
             }
         }
         _ => return Err(Error::new(field, ErrorKind::NotInForm { form: PATTERN_FORM })),
@@ -277,10 +278,10 @@ fn generate(text: &str, period: &Tree, field: &str) -> Result<Tree> {
             .iter()
             .map(|visit| {
                 table([
-                    ("date", Tree::Str(iso(visit.date))),
-                    ("facility", Tree::Str(visit.facility.key().into())),
-                    ("amount", Tree::Str(number(visit.amount))),
-                    ("out_of_scope", Tree::Str(number(visit.out_of_scope))),
+                    ("date", Tree::text(iso(visit.date))),
+                    ("facility", Tree::text(visit.facility.key())),
+                    ("amount", Tree::text(number(visit.amount))),
+                    ("out_of_scope", Tree::text(number(visit.out_of_scope))),
                 ])
             })
             .collect(),
@@ -301,8 +302,8 @@ fn facility_key(text: &str) -> String {
     FACILITY_CODES.iter().find(|(code, _)| *code == text).map_or(text, |(_, facility)| facility.key()).to_owned()
 }
 
-fn table<const N: usize>(entries: [(&str, Tree); N]) -> Tree {
-    Tree::Table(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
+fn table<const N: usize>(entries: [(&'static str, Tree<'static>); N]) -> Tree<'static> {
+    Tree::Table(entries.into_iter().map(|(key, value)| (key.into(), value)).collect())
 }
 
 /// A decimal in its shortest exact form: `400.00` is written `400`, `0.70` is `0.7`.
@@ -355,7 +356,7 @@ mod tests {
         Library::bundled().expect("bundled policies load")
     }
 
-    fn scenario_of(tree: &Tree) -> Scenario {
+    fn scenario_of(tree: &Tree<'_>) -> Scenario {
         Scenario::read(tree, &library()).unwrap_or_else(|e| panic!("{e}"))
     }
 

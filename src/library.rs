@@ -23,7 +23,7 @@ impl Library {
     /// The bundled policies, read from the JSON build.rs made of each file. An error here means a
     /// bundled file is broken (a test guards this).
     pub fn bundled() -> Result<Library> {
-        let read = |file: &str, json: &str| read_json(json, file);
+        let read = |file: &str, json: &'static str| read_json(json, file);
         let rules = bundled::RULES_JSON.iter().map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file)).collect::<Result<_>>()?;
         let mut library = Library { rules, policies: Vec::new() };
         for (file, json) in bundled::POLICIES_JSON {
@@ -43,12 +43,12 @@ impl Library {
     }
 
     /// Validates a policy (its tree) without adding it; `file` starts every field path in errors.
-    pub fn check_tree(&self, tree: &Tree, file: &str) -> Result<Policy> {
+    pub fn check_tree(&self, tree: &Tree<'_>, file: &str) -> Result<Policy> {
         Policy::read(tree, file, &self.rules)
     }
 
     /// Validates a policy (its tree) and adds it, replacing a policy of the same id.
-    pub fn add_tree(&mut self, tree: &Tree, file: &str) -> Result<&Policy> {
+    pub fn add_tree(&mut self, tree: &Tree<'_>, file: &str) -> Result<&Policy> {
         let policy = self.check_tree(tree, file)?;
         let index = match self.policies.iter().position(|p| p.id == policy.id) {
             Some(i) => {

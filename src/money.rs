@@ -17,6 +17,32 @@ pub fn round_fen(value: Decimal) -> Decimal {
 /// a leading minus are not. A minus sign is reported as [`ErrorKind::Negative`] when `negative_ok`
 /// is false.
 pub fn parse_decimal(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
+    match plain_decimal(text) {
+        Some(value) => Ok(value),
+        None => parse_written_decimal(text, field, negative_ok),
+    }
+}
+
+/// What the page sends, read in one pass: ASCII digits with at most one point, and at most 18
+/// digits (an i64). Anything else (spaces, a sign, grouping, full-width digits, an error) is left
+/// to `parse_written_decimal`, which gives the same value for what both read.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let (mut mantissa, mut digits, mut scale, mut point) = (0i64, 0, 0, false);
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' if digits < 18 => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                digits += 1;
+                scale += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    (digits > 0).then(|| Decimal::new(mantissa, scale))
+}
+
+fn parse_written_decimal(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
     let not_a_number = || Error::new(field, ErrorKind::NotANumber);
     let trimmed = text.trim();
     // What the page sends is plain ASCII, read without copying; full-width text is made ASCII first.
@@ -76,7 +102,8 @@ fn without_grouping(text: &str) -> Option<Cow<'_, str>> {
 /// An amount of money in yuan: not negative, at most two decimals, at most the limit.
 pub fn parse_amount(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
     let value = parse_decimal(text, field, false)?;
-    if value.normalize().scale() > 2 {
+    // "12.300" has two decimals; checked only when written with more, as normalizing divides.
+    if value.scale() > 2 && value.normalize().scale() > 2 {
         return Err(Error::new(field, ErrorKind::TooManyDecimals));
     }
     if value > Decimal::from(MAX_AMOUNT_YUAN) {
@@ -272,6 +299,19 @@ mod tests {
                 c => c,
             }).collect();
             proptest::prop_assert_eq!(parse_decimal(&wide, "f", true).unwrap(), value);
+        }
+
+        /// The one-pass reading of plain digits gives what the general reading gives, scale and all.
+        #[test]
+        fn plain_digits_read_as_written(text in "[0-9.]{0,24}") {
+            if let Some(value) = plain_decimal(&text) {
+                let written = parse_written_decimal(&text, "f", false).unwrap();
+                proptest::prop_assert_eq!((value.mantissa(), value.scale()), (written.mantissa(), written.scale()));
+            } else {
+                let dots = text.matches('.').count();
+                let digits = text.len() - dots;
+                proptest::prop_assert!(dots > 1 || digits == 0 || digits > 18, "{text:?} is plain");
+            }
         }
     }
 

@@ -244,7 +244,7 @@ const RULE_KEYS: &[&str] = &["id", "kind", "name", "sources", "figures"];
 
 /// Parses TOML text into a tree, refusing oversized files first. `file` names the file in errors.
 #[cfg(feature = "toml")]
-pub fn read_toml(text: &str, file: &str) -> Result<Tree> {
+pub fn read_toml<'s>(text: &'s str, file: &str) -> Result<Tree<'s>> {
     if text.len() > MAX_POLICY_BYTES {
         return Err(Error::new(file, ErrorKind::TooLarge { max_bytes: MAX_POLICY_BYTES }));
     }
@@ -297,7 +297,7 @@ impl Policy {
         let (out_of_area_rule, out_of_area) = match root.require("out_of_area")? {
             Tree::Str(rule_id) => {
                 let rule = rules.iter().find(|r| &r.id == rule_id).ok_or_else(|| {
-                    Error::new(root.field_path("out_of_area"), ErrorKind::UnknownRule { id: rule_id.clone() })
+                    Error::new(root.field_path("out_of_area"), ErrorKind::UnknownRule { id: rule_id.to_string() })
                 })?;
                 (Some(rule.id.clone()), rule.figures.clone())
             }

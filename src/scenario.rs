@@ -113,7 +113,7 @@ impl Scenario {
 
 /// Reads JSON text (a scenario or a pattern) into a tree, refusing oversized text first; `field`
 /// names the input in errors (a file name, or empty).
-pub fn read_json(text: &str, field: &str) -> Result<Tree> {
+pub fn read_json<'s>(text: &'s str, field: &str) -> Result<Tree<'s>> {
     if text.len() > MAX_SCENARIO_BYTES {
         return Err(Error::new(field, ErrorKind::TooLarge { max_bytes: MAX_SCENARIO_BYTES }));
     }

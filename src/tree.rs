@@ -15,34 +15,43 @@ use std::fmt;
 /// (or a cyclic JS object) from exhausting the stack.
 pub const MAX_DEPTH: usize = 16;
 
+/// Texts borrow from the input where they can (JSON text without escapes): reading a scenario
+/// then makes one allocation per object instead of one per key and value as well.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Tree {
+pub enum Tree<'s> {
     Null,
     Bool(bool),
     Int(i64),
     /// A number with a fraction or beyond i64; never used as a value, only reported.
     Float,
-    Str(String),
-    List(Vec<Tree>),
-    Table(Vec<(String, Tree)>),
+    Str(Cow<'s, str>),
+    List(Vec<Tree<'s>>),
+    Table(Vec<(Cow<'s, str>, Tree<'s>)>),
 }
 
-impl Tree {
-    /// Reads any self-describing serde input (serde_json, toml). The page's JS values are read
-    /// by `wasm.rs` directly, to the same trees.
-    pub fn read<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Tree, D::Error> {
+impl<'s> Tree<'s> {
+    /// Reads any self-describing serde input (serde_json, toml).
+    pub fn read<D: Deserializer<'s>>(input: D) -> std::result::Result<Tree<'s>, D::Error> {
         TreeSeed { depth: 0 }.deserialize(input)
     }
 
+    /// A text value, borrowed or owned.
+    pub fn text(text: impl Into<Cow<'s, str>>) -> Tree<'s> {
+        Tree::Str(text.into())
+    }
+
     /// The tree as a node at `path`.
-    pub fn node<'a>(&'a self, path: Path<'a>) -> Node<'a> {
+    pub fn node<'a>(&'a self, path: Path<'a>) -> Node<'a>
+    where
+        's: 'a,
+    {
         Node { tree: self, path }
     }
 }
 
 /// Written back out as the value it was read from (a scenario decoded from a link goes to the page
 /// this way); `Float` never leaves the core and is written as null.
-impl Serialize for Tree {
+impl Serialize for Tree<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Tree::Null | Tree::Float => serializer.serialize_unit(),
@@ -69,8 +78,8 @@ struct TreeSeed {
 const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
 impl<'de> DeserializeSeed<'de> for TreeSeed {
-    type Value = Tree;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree, D::Error> {
+    type Value = Tree<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree<'de>, D::Error> {
         if self.depth > MAX_DEPTH {
             return Err(de::Error::custom("nested too deeply"));
         }
@@ -79,48 +88,51 @@ impl<'de> DeserializeSeed<'de> for TreeSeed {
 }
 
 impl<'de> Visitor<'de> for TreeSeed {
-    type Value = Tree;
+    type Value = Tree<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a value")
     }
-    fn visit_bool<E>(self, v: bool) -> std::result::Result<Tree, E> {
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Tree<'de>, E> {
         Ok(Tree::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> std::result::Result<Tree, E> {
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Tree<'de>, E> {
         Ok(Tree::Int(v))
     }
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<Tree, E> {
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Tree<'de>, E> {
         Ok(i64::try_from(v).map_or(Tree::Float, Tree::Int))
     }
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<Tree, E> {
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Tree<'de>, E> {
         Ok(Tree::Float)
     }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Tree, E> {
-        Ok(Tree::Str(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Tree<'de>, E> {
+        Ok(Tree::text(v))
     }
-    fn visit_string<E>(self, v: String) -> std::result::Result<Tree, E> {
-        Ok(Tree::Str(v))
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Tree<'de>, E> {
+        Ok(Tree::text(v.to_owned()))
     }
-    fn visit_none<E>(self) -> std::result::Result<Tree, E> {
+    fn visit_string<E>(self, v: String) -> std::result::Result<Tree<'de>, E> {
+        Ok(Tree::text(v))
+    }
+    fn visit_none<E>(self) -> std::result::Result<Tree<'de>, E> {
         Ok(Tree::Null)
     }
-    fn visit_unit<E>(self) -> std::result::Result<Tree, E> {
+    fn visit_unit<E>(self) -> std::result::Result<Tree<'de>, E> {
         Ok(Tree::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Tree<'de>, D::Error> {
         self.deserialize(d)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Tree, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Tree<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(TreeSeed { depth: self.depth + 1 })? {
             items.push(item);
         }
         Ok(Tree::List(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Tree, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Tree<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             let value = map.next_value_seed(TreeSeed { depth: self.depth + 1 })?;
             if key == TOML_DATETIME_KEY {
                 return Ok(value);
@@ -128,6 +140,32 @@ impl<'de> Visitor<'de> for TreeSeed {
             entries.push((key, value));
         }
         Ok(Tree::Table(entries))
+    }
+}
+
+/// A key, borrowed from the input where it can be.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -191,7 +229,7 @@ pub fn join(prefix: &str, field: &str) -> String {
 /// A value in the tree together with its path.
 #[derive(Clone, Copy, Debug)]
 pub struct Node<'a> {
-    pub tree: &'a Tree,
+    pub tree: &'a Tree<'a>,
     path: Path<'a>,
 }
 
@@ -214,7 +252,8 @@ impl<'a> Node<'a> {
 
     pub fn text(&self) -> Result<&'a str> {
         match self.tree {
-            Tree::Str(s) if s.chars().count() > MAX_FIELD_CHARS => {
+            // Counting characters only when the bytes could be too many.
+            Tree::Str(s) if s.len() > MAX_FIELD_CHARS && s.chars().count() > MAX_FIELD_CHARS => {
                 Err(self.error(ErrorKind::TooLong { max_chars: MAX_FIELD_CHARS }))
             }
             Tree::Str(s) => Ok(s),
@@ -256,14 +295,14 @@ impl<'a> Node<'a> {
         }
     }
 
-    pub fn list(&self) -> Result<&'a [Tree]> {
+    pub fn list(&self) -> Result<&'a [Tree<'a>]> {
         match self.tree {
             Tree::List(items) => Ok(items),
             _ => Err(self.wrong(Expected::List)),
         }
     }
 
-    pub fn table(&self) -> Result<&'a [(String, Tree)]> {
+    pub fn table(&self) -> Result<&'a [(Cow<'a, str>, Tree<'a>)]> {
         match self.tree {
             Tree::Table(entries) => Ok(entries),
             _ => Err(self.wrong(Expected::Table)),
@@ -273,16 +312,16 @@ impl<'a> Node<'a> {
 
 /// A table checked for unknown keys, whose fields are looked up by name.
 pub struct Table<'a> {
-    entries: &'a [(String, Tree)],
+    entries: &'a [(Cow<'a, str>, Tree<'a>)],
     pub path: Path<'a>,
 }
 
 impl<'a> Table<'a> {
     /// Opens `tree` as a table at `path` and refuses any key not in `allowed`.
-    pub fn open(tree: &'a Tree, path: Path<'a>, allowed: &[&'static str]) -> Result<Table<'a>> {
+    pub fn open(tree: &'a Tree<'a>, path: Path<'a>, allowed: &[&'static str]) -> Result<Table<'a>> {
         let entries = as_table(tree, path)?;
         for (key, _) in entries {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key.as_ref()) {
                 return Err(Error::new(Path::Key(&path, key), ErrorKind::UnknownKey { allowed: allowed.to_vec() }));
             }
         }
@@ -290,7 +329,7 @@ impl<'a> Table<'a> {
     }
 
     /// Opens `tree` as a table whose keys are free (a map such as `[sources]`).
-    pub fn open_map(tree: &'a Tree, path: Path<'a>) -> Result<Table<'a>> {
+    pub fn open_map(tree: &'a Tree<'a>, path: Path<'a>) -> Result<Table<'a>> {
         let entries = as_table(tree, path)?;
         // JSON allows a key twice and would let one silently win; refuse instead.
         for (i, (key, _)) in entries.iter().enumerate() {
@@ -305,16 +344,16 @@ impl<'a> Table<'a> {
         Path::Key(&self.path, key)
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Tree> {
+    pub fn get(&self, key: &str) -> Option<&'a Tree<'a>> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Tree::Null))
     }
 
-    pub fn require(&self, key: &str) -> Result<&'a Tree> {
+    pub fn require(&self, key: &str) -> Result<&'a Tree<'a>> {
         self.get(key).ok_or_else(|| Error::new(self.field_path(key), ErrorKind::Missing))
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Tree)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Tree<'a>)> {
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     pub fn len(&self) -> usize {
@@ -336,7 +375,7 @@ impl<'a> Table<'a> {
     }
 }
 
-fn as_table<'a>(tree: &'a Tree, path: Path<'_>) -> Result<&'a [(String, Tree)]> {
+fn as_table<'a>(tree: &'a Tree<'a>, path: Path<'_>) -> Result<&'a [(Cow<'a, str>, Tree<'a>)]> {
     match tree {
         Tree::Table(entries) => Ok(entries),
         _ => Err(Error::new(path, ErrorKind::WrongType { expected: Expected::Table })),
@@ -344,6 +383,6 @@ fn as_table<'a>(tree: &'a Tree, path: Path<'_>) -> Result<&'a [(String, Tree)]> 
 }
 
 /// Calls `read(index, node)` for each item of a list, each node carrying `path[index]`.
-pub fn each<T>(items: &[Tree], path: Path<'_>, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
+pub fn each<T>(items: &[Tree<'_>], path: Path<'_>, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
     items.iter().enumerate().map(|(i, tree)| read(i, Node { tree, path: Path::Index(&path, i) })).collect()
 }

@@ -56,22 +56,24 @@ impl Estimator {
     /// the first ones; sending all would cost more than adjudicating them); `visits` is how many
     /// there are. The SVG is `estimate --svg`'s chart, of every visit.
     pub fn run(&self, scenario: JsValue, rows: Option<usize>) -> Result<JsValue, JsValue> {
-        let (tree, lang) = read_scenario(scenario)?;
-        let mut outcome = self.outcome(&tree).map_err(|e| js_error(&e, lang))?;
-        let svg = chart::render(&outcome, lang);
-        let visits = outcome.visits.len();
-        outcome.visits.truncate(rows.unwrap_or(visits));
-        to_js(&Run { outcome, svg, visits }, lang)
+        with_scenario(&scenario, |tree, lang| {
+            let mut outcome = self.outcome(tree).map_err(|e| js_error(&e, lang))?;
+            let svg = chart::render(&outcome, lang);
+            let visits = outcome.visits.len();
+            outcome.visits.truncate(rows.unwrap_or(visits));
+            to_js(&Run { outcome, svg, visits }, lang)
+        })
     }
 
     /// The visit at `index` (its position in `scenario.visits`) with its notes and trace, as
     /// `estimate` gives it.
     pub fn explain(&self, scenario: JsValue, index: usize) -> Result<JsValue, JsValue> {
-        let (tree, lang) = read_scenario(scenario)?;
-        let visit = Scenario::read(&tree, &self.library)
-            .and_then(|s| explain_visit(&s, s.policy(&self.library)?, index))
-            .map_err(|e| js_error(&e, lang))?;
-        to_js(&visit, lang)
+        with_scenario(&scenario, |tree, lang| {
+            let visit = Scenario::read(tree, &self.library)
+                .and_then(|s| explain_visit(&s, s.policy(&self.library)?, index))
+                .map_err(|e| js_error(&e, lang))?;
+            to_js(&visit, lang)
+        })
     }
 
     /// Test-only: panics, as a bug would, so that the tests can check the page recovers.
@@ -83,18 +85,20 @@ impl Estimator {
     /// Visits generated from a pattern, in the scenario's visit form.
     pub fn generate(&self, pattern: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = pick_lang(lang);
-        let tree = read_tree(pattern).map_err(|e| js_error(&e, lang))?;
-        let visits = pattern::generate_from(&tree).map_err(|e| js_error(&e, lang))?;
-        to_js(&pattern::visits_json(&visits), lang)
+        with_tree(&pattern, lang, |tree| {
+            let visits = pattern::generate_from(tree).map_err(|e| js_error(&e, lang))?;
+            to_js(&pattern::visits_json(&visits), lang)
+        })
     }
 
     /// The link fragment (`v1;p=…`, without the `#`) of a scenario; throws if the scenario is not
     /// valid, so a link always opens.
     #[wasm_bindgen(js_name = encodeFragment)]
     pub fn encode_fragment(&self, scenario: JsValue) -> Result<String, JsValue> {
-        let (tree, lang) = read_scenario(scenario)?;
-        let scenario = Scenario::read(&tree, &self.library).map_err(|e| js_error(&e, lang))?;
-        Ok(fragment::encode(&scenario))
+        with_scenario(&scenario, |tree, lang| {
+            let scenario = Scenario::read(tree, &self.library).map_err(|e| js_error(&e, lang))?;
+            Ok(fragment::encode(&scenario))
+        })
     }
 
     /// The scenario of a link fragment, checked; `lang` is the language of its errors and of the
@@ -112,18 +116,20 @@ impl Estimator {
     #[wasm_bindgen(js_name = checkPolicy)]
     pub fn check_policy(&self, policy: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = pick_lang(lang);
-        let tree = read_tree(policy).map_err(|e| js_error(&e, lang))?;
-        let policy = self.library.check_tree(&tree, "policy").map_err(|e| js_error(&e, lang))?;
-        to_js(&policy.summary(lang), lang)
+        with_tree(&policy, lang, |tree| {
+            let policy = self.library.check_tree(tree, "policy").map_err(|e| js_error(&e, lang))?;
+            to_js(&policy.summary(lang), lang)
+        })
     }
 
     /// Validates and adds a policy (as `checkPolicy`); a bundled policy with the same id is replaced.
     #[wasm_bindgen(js_name = addPolicy)]
     pub fn add_policy(&mut self, policy: JsValue, lang: Option<String>) -> Result<JsValue, JsValue> {
         let lang = pick_lang(lang);
-        let tree = read_tree(policy).map_err(|e| js_error(&e, lang))?;
-        let policy = self.library.add_tree(&tree, "policy").map_err(|e| js_error(&e, lang))?;
-        to_js(&policy.summary(lang), lang)
+        with_tree(&policy, lang, |tree| {
+            let policy = self.library.add_tree(tree, "policy").map_err(|e| js_error(&e, lang))?;
+            to_js(&policy.summary(lang), lang)
+        })
     }
 }
 
@@ -135,7 +141,7 @@ struct Run {
 }
 
 impl Estimator {
-    fn outcome(&self, tree: &Tree) -> crate::Result<Outcome<VisitLine>> {
+    fn outcome(&self, tree: &Tree<'_>) -> crate::Result<Outcome<VisitLine>> {
         let scenario = Scenario::read(tree, &self.library)?;
         adjudicate_lines(&scenario, scenario.policy(&self.library)?)
     }
@@ -149,17 +155,18 @@ fn pick_lang(lang: Option<String>) -> Lang {
 /// `JSON.stringify` and read by `scenario::read_json`, so the page and `estimate` share one reader
 /// and its limits. Crossing into the wasm once as text is also far faster than reading every
 /// property through a call (BENCHMARKS.md). What JSON cannot hold (a BigInt, a cycle, a lone
-/// function) is a syntax error; a number with a fraction is refused where it is used.
-fn read_tree(value: JsValue) -> crate::Result<Tree> {
-    let text = js_sys::JSON::stringify(&value).ok().and_then(|text| text.as_string());
-    let text = text.ok_or_else(|| Error::new("", ErrorKind::Syntax { detail: "not a value JSON can hold".to_owned() }))?;
-    read_json(&text, "")
+/// function) is a syntax error; a number with a fraction is refused where it is used. The tree
+/// borrows its texts from the JSON text, which lives for this call: hence `then`.
+fn with_tree<T>(value: &JsValue, lang: Lang, then: impl FnOnce(&Tree<'_>) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    let text = js_sys::JSON::stringify(value).ok().and_then(|text| text.as_string());
+    let text = text.ok_or_else(|| Error::new("", ErrorKind::Syntax { detail: "not a value JSON can hold".to_owned() }));
+    let text = text.map_err(|e| js_error(&e, lang))?;
+    then(&read_json(&text, "").map_err(|e| js_error(&e, lang))?)
 }
 
-fn read_scenario(value: JsValue) -> Result<(Tree, Lang), JsValue> {
-    let tree = read_tree(value).map_err(|e| js_error(&e, Lang::default()))?;
-    let lang = Scenario::lang_in(&tree).unwrap_or_default();
-    Ok((tree, lang))
+/// A scenario's tree and its language (errors before the language is known are in the default).
+fn with_scenario<T>(value: &JsValue, then: impl FnOnce(&Tree<'_>, Lang) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    with_tree(value, Lang::default(), |tree| then(tree, Scenario::lang_in(tree).unwrap_or_default()))
 }
 
 /// The value as a plain JS object, by way of JSON text and the browser's `JSON.parse`: one string

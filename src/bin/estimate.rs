@@ -128,12 +128,14 @@ fn run(args: Args) -> Result<String, Error> {
                 policy.id, policy.name.get(lang), policy.versions.len()))
         }
         Command::ToJson(path) => {
-            let tree = outpatient_estimator::policy::read_toml(&read_input(&path)?, &path)?;
+            let text = read_input(&path)?;
+            let tree = outpatient_estimator::policy::read_toml(&text, &path)?;
             library.check_tree(&tree, &path)?;
             Ok(to_json(&tree))
         }
         Command::Generate(path) => {
-            let tree = read_json(&read_input(&path)?, &path)?;
+            let text = read_input(&path)?;
+            let tree = read_json(&text, &path)?;
             let visits = pattern::generate_from(&tree)?;
             Ok(to_json(&pattern::visits_json(&visits)))
         }
