@@ -138,7 +138,7 @@ function skeleton(level) {
     <div class="oe-years" data-ref="years"></div>
     <dl class="oe-totals" data-ref="totals"></dl>
     <p class="oe-table-title" id="results-caption" data-t="resultsCaption" data-full-only></p>
-    <div class="oe-scroll" role="region" tabindex="0" aria-labelledby="results-caption" data-full-only>
+    <div class="oe-scroll oe-result-box" role="region" tabindex="0" aria-labelledby="results-caption" data-full-only>
       <table class="oe-table oe-result-table" aria-labelledby="results-caption">
         <colgroup><col><col><col><col><col><col><col><col></colgroup>
         <thead><tr>

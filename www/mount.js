@@ -8,7 +8,7 @@ import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import { fitColumns, renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
 import { bindShare, renderShare } from './share.js';
-import { calendarYear, exampleState, loadState, saveState, stateFromScenario, toPattern, toScenario } from './state.js';
+import { calendarYear, exampleState, loadState, stateFromScenario, stateSaver, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
 
 /** The core's message without its leading field path: the message is shown beside the field. */
@@ -46,6 +46,7 @@ export async function mountEstimator(root, options = {}) {
 
   const saved = storageKey ? loadState(storageKey) : null;
   const state = {};
+  const saveSoon = storageKey ? stateSaver(storageKey, state) : () => {};
   let lang = saved?.lang ?? options.lang ?? 'zh';
   applyTexts(root, (key) => t(lang, key));
 
@@ -214,7 +215,7 @@ export async function mountEstimator(root, options = {}) {
   function recalculateNow() {
     cancelAnimationFrame(frame);
     frame = 0;
-    if (storageKey) saveState(storageKey, state);
+    saveSoon();
     clearMessages();
     const scenario = toScenario(state);
     try {
@@ -418,7 +419,7 @@ export async function mountEstimator(root, options = {}) {
     state.pattern[input.dataset.pattern] = input.value;
     renderPatternKind();
     clearMessages(patternBox);
-    if (storageKey) saveState(storageKey, state);
+    saveSoon();
   };
   patternBox.addEventListener('input', onPatternEdit);
   patternBox.addEventListener('change', onPatternEdit);

@@ -27,7 +27,7 @@ export const ROW_LIMIT = 50;
  */
 export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits }) {
   setText(refs.summary, summaryText(outcome, lang));
-  update(refs.years, [lang, outcome.years], () => outcome.years.map((year) => yearCard(year, lang, `h${headingLevel + 2}`)));
+  updateEach(refs.years, outcome.years, (year) => [lang, year], (year) => yearCard(year, lang, `h${headingLevel + 2}`));
   update(refs.totals, [lang, outcome.totals], () => totalsList(outcome.totals, lang));
   const shown = outcome.visits;
   renderRows(refs.resultRows, shown, { lang, idPrefix, nameOf, explain });
@@ -47,6 +47,22 @@ function update(box, key, build) {
   if (box.oeKey === text) return;
   box.oeKey = text;
   box.replaceChildren(...build());
+}
+
+/**
+ * One child of `box` per item, each rebuilt with `build(item)` only when `keyOf(item)` (JSON-able)
+ * changed: an edit changes one year of a ten-year scenario, and the other nine stay as they are.
+ */
+function updateEach(box, items, keyOf, build) {
+  items.forEach((item, i) => {
+    const key = JSON.stringify(keyOf(item));
+    const shown = box.children[i];
+    if (shown?.oeKey === key) return;
+    const made = build(item);
+    made.oeKey = key;
+    if (shown) shown.replaceWith(made); else box.append(made);
+  });
+  while (box.children.length > items.length) box.lastElementChild.remove();
 }
 
 /**
@@ -73,14 +89,23 @@ function renderRows(tbody, visits, context) {
 /**
  * A table with automatic column widths measures every cell whenever one changes, a good part of a
  * recalculation (BENCHMARKS.md). So the widths the browser chose are kept (`table-layout: fixed`,
- * a width on each <col>), and measured again only when they may no longer be right: a cell that
- * no longer fits, another language or number of rows (another scenario), another width of the box.
- * Called once everything else is drawn: it reads the layout, which is then done once, not twice.
+ * a width on each <col>), and measured again only when they may no longer be right: another
+ * language or number of rows (another scenario), another width of the box (seen by a
+ * ResizeObserver), or a cell that may no longer fit. That a cell may not fit is told from the texts,
+ * without asking the browser for a layout: a number longer than any its column has held (digits are
+ * all one width), or a word the column has not held. Only then is the layout read, to see.
+ * Called once everything else is drawn.
  */
 export function fitColumns(table, lang) {
-  const box = table.parentElement;
   const shape = `${lang} ${table.tBodies[0].rows.length}`;
-  if (table.oeShape === shape && table.oeBoxWidth === box.clientWidth && !cellOverflows(table)) return;
+  const texts = columnTexts(table);
+  if (table.oeShape === shape) {
+    if (!holdsMore(texts, table.oeTexts)) return;
+    if (!cellOverflows(table)) {
+      table.oeTexts = texts.map((column, i) => joinTexts(column, table.oeTexts[i]));
+      return;
+    }
+  }
   const cols = [...table.querySelectorAll('col')];
   table.classList.remove('oe-fixed');
   for (const col of cols) col.style.removeProperty('width');
@@ -89,14 +114,52 @@ export function fitColumns(table, lang) {
   if (!widths[0]) return; // not shown (a compact widget, a closed panel): measured once it is
   cols.forEach((col, i) => col.style.setProperty('width', `${widths[i]}px`)); // CSSOM, allowed by the CSP
   table.classList.add('oe-fixed');
-  Object.assign(table, { oeShape: shape, oeBoxWidth: box.clientWidth, oeLang: lang });
+  Object.assign(table, { oeShape: shape, oeTexts: texts, oeLang: lang });
   // A turned phone or a resized window is handled at once, not at the next recalculation: in the
   // next frame, as a change of size made inside the observer's own callback would be an error.
-  table.oeResize ??= new ResizeObserver(() => requestAnimationFrame(() => {
-    if (table.oeShape && table.oeBoxWidth !== box.clientWidth) fitColumns(table, table.oeLang);
-  }));
-  table.oeResize.observe(box);
+  if (!table.oeResize) {
+    let width = null;
+    table.oeResize = new ResizeObserver(([entry]) => {
+      const before = width;
+      width = entry.contentRect.width;
+      if (before !== null && before !== width) {
+        requestAnimationFrame(() => {
+          if (!table.oeShape) return;
+          table.oeShape = null;
+          fitColumns(table, table.oeLang);
+        });
+      }
+    });
+    table.oeResize.observe(table.parentElement);
+  }
 }
+
+/**
+ * What each column's cells hold: the length of the longest number, or the set of words. The first
+ * column is left out: its dates are all one length, and its badges wrap below them.
+ */
+function columnTexts(table) {
+  const columns = [];
+  for (const row of table.tBodies[0].rows) {
+    if (row.classList.contains('oe-trace')) continue;
+    for (let i = 1; i < row.cells.length; i += 1) {
+      const cell = row.cells[i];
+      const column = (columns[i] ??= cell.classList.contains('oe-num') ? { longest: 0 } : { words: new Set() });
+      if (column.words) column.words.add(cell.textContent);
+      else column.longest = Math.max(column.longest, cell.textContent.length);
+    }
+  }
+  return columns;
+}
+
+/** Whether `now` holds a longer number or another word than `before`, in any column. */
+function holdsMore(now, before) {
+  return now.some((column, i) => !before[i] || (column.words
+    ? [...column.words].some((word) => !before[i].words.has(word))
+    : column.longest > before[i].longest));
+}
+
+const joinTexts = (a, b) => (a.words ? { words: new Set([...a.words, ...b.words]) } : { longest: Math.max(a.longest, b.longest) });
 
 /** Whether a visit row's cell is wider than its column (an opened calculation wraps in its own row). */
 function cellOverflows(table) {
@@ -124,16 +187,15 @@ export function renderChart(box, svgText, label, idPrefix) {
     return;
   }
   for (const script of svg.querySelectorAll('script, foreignObject')) script.remove();
-  const chart = box.ownerDocument.importNode(svg, true);
-  prefixIds(chart, `${idPrefix}chart-`);
-  chart.setAttribute('role', 'img');
-  if (!chart.hasAttribute('aria-labelledby')) chart.setAttribute('aria-label', label);
-  chart.setAttribute('focusable', 'false');
+  prefixIds(svg, `${idPrefix}chart-`);
+  svg.setAttribute('role', 'img');
+  if (!svg.hasAttribute('aria-labelledby')) svg.setAttribute('aria-label', label);
+  svg.setAttribute('focusable', 'false');
   const shown = box.firstElementChild;
   // A recalculation mostly moves the lines and markers of the same chart: changing only what
   // differs lets the browser lay out only that, instead of a whole new chart.
-  if (shown && sameShape(shown, chart)) copyInto(shown, chart);
-  else box.replaceChildren(chart);
+  if (shown && sameShape(shown, svg)) copyInto(shown, svg);
+  else box.replaceChildren(box.ownerDocument.importNode(svg, true));
 }
 
 /** Whether two elements have the same names all the way down (text aside). */
@@ -147,8 +209,15 @@ function sameShape(a, b) {
 
 /** Makes `target` (of the same shape) carry the attributes and texts of `source`. */
 function copyInto(target, source) {
-  for (const { name } of [...target.attributes]) if (!source.hasAttribute(name)) target.removeAttribute(name);
-  for (const { name, value } of source.attributes) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+  const from = source.attributes;
+  const to = target.attributes;
+  if (sameNames(from, to)) {
+    // The usual case, an element of the same chart: only values change (by position, no lookups).
+    for (let i = 0; i < from.length; i += 1) if (to[i].value !== from[i].value) to[i].value = from[i].value;
+  } else {
+    for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+    for (const { name, value } of from) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+  }
   if (!source.firstElementChild) {
     if (target.textContent !== source.textContent) target.textContent = source.textContent;
     return;
@@ -156,19 +225,31 @@ function copyInto(target, source) {
   for (let x = target.firstElementChild, y = source.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) copyInto(x, y);
 }
 
+function sameNames(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i].name !== b[i].name) return false;
+  return true;
+}
+
+// Where an SVG may refer to an id: by name, or as url(#…) in a presentation attribute or a style.
+const REFERENCES = ['[aria-labelledby]', '[aria-describedby]', '[href]', '[*|href]',
+  ...['fill', 'stroke', 'clip-path', 'mask', 'filter', 'marker-start', 'marker-mid', 'marker-end', 'cursor', 'style']
+    .map((name) => `[${name}*="url(#"]`)].join(', ');
+
 function prefixIds(svg, prefix) {
-  const ids = new Set([...svg.querySelectorAll('[id]')].map((node) => node.id));
-  if (ids.size === 0) return;
-  for (const node of [svg, ...svg.querySelectorAll('*')]) {
-    if (node.id) node.id = prefix + node.id;
-    for (const name of ['aria-labelledby', 'aria-describedby']) {
-      const value = node.getAttribute(name);
-      if (value) node.setAttribute(name, value.split(/\s+/).map((id) => (ids.has(id) ? prefix + id : id)).join(' '));
-    }
-    // Path data, the longest attribute by far, never refers to anything.
+  const named = [svg, ...svg.querySelectorAll('[id]')].filter((node) => node.id);
+  if (named.length === 0) return;
+  const ids = new Set(named.map((node) => node.id));
+  for (const node of named) node.id = prefix + node.id;
+  for (const node of [svg, ...svg.querySelectorAll(REFERENCES)]) {
     for (const attr of [...node.attributes]) {
-      if (/(^|:)href$/.test(attr.name) && attr.value.startsWith('#')) attr.value = `#${prefix}${attr.value.slice(1)}`;
-      else if (attr.name !== 'd' && attr.value.includes('url(#')) attr.value = attr.value.replace(/url\(#/g, `url(#${prefix}`);
+      if (attr.name === 'aria-labelledby' || attr.name === 'aria-describedby') {
+        attr.value = attr.value.split(/\s+/).map((id) => (ids.has(id) ? prefix + id : id)).join(' ');
+      } else if (/(^|:)href$/.test(attr.name) && attr.value.startsWith('#')) {
+        attr.value = `#${prefix}${attr.value.slice(1)}`;
+      } else if (attr.name !== 'd' && attr.value.includes('url(#')) { // path data never refers to anything
+        attr.value = attr.value.replace(/url\(#/g, `url(#${prefix}`);
+      }
     }
   }
 }

@@ -100,12 +100,29 @@ export function loadState(storageKey) {
   }
 }
 
-export function saveState(storageKey, state) {
-  try {
-    localStorage.setItem(storageKey, JSON.stringify(state));
-  } catch {
-    // storage full or unavailable: the page still works, it just won't remember
-  }
+export const SAVE_DELAY_MS = 400;
+
+/**
+ * Returns `saveSoon()`, which remembers `state` under `storageKey` within SAVE_DELAY_MS. Writing a
+ * ten-year scenario takes milliseconds, too long for every keystroke; so it is written at most once
+ * every SAVE_DELAY_MS, and at once when the page is hidden or left (a closed tab, a reload, another app on a
+ * phone), so that nothing typed is lost.
+ */
+export function stateSaver(storageKey, state) {
+  let timer = 0;
+  const saveNow = () => {
+    clearTimeout(timer);
+    timer = 0;
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(state));
+    } catch {
+      // storage full or unavailable: the page still works, it just won't remember
+    }
+  };
+  const saveIfPending = () => { if (timer) saveNow(); };
+  addEventListener('pagehide', saveIfPending);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') saveIfPending(); });
+  return () => { timer ||= setTimeout(saveNow, SAVE_DELAY_MS); };
 }
 
 // A saved state from another version of the page, or edited by hand, is dropped rather than trusted.

@@ -4,10 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { useBrowser } from './harness.mjs';
+import { settle, useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern,
-  field, runEstimate, scenarioOnScreen, storedScenario, switchLanguage, waitForResultRows,
+  field, runEstimate, scenarioOnScreen, storedScenario, switchLanguage, visitField, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -147,7 +147,13 @@ test('the result table keeps its column widths, and measures them again when a f
   const before = await widths();
   assert.ok(before.every((w) => /px$/.test(w)), `a width on every column: ${before}`);
 
-  // A visit far larger than the others: its figures are longer than the columns kept.
+  // The same rows, one figure far longer: told from its text, and measured again.
+  await field(page, 'visits[3].amount').fill('1234567.89');
+  await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('.oe-result-table col')].map((c) => c.style.width)) !== old, JSON.stringify(before));
+  assert.deepEqual(await overflowingCells(page), [], 'every figure fits its column');
+  await field(page, 'visits[3].amount').fill('400.00');
+
+  // A visit far larger than the others, in a row of its own: measured again too.
   await addVisit(page, { date: '2023-10-09', facility: 'tertiary', amount: '1234567.89' });
   await waitForResultRows(page, 13);
   assert.deepEqual(await overflowingCells(page), [], 'every figure fits its column');
@@ -162,8 +168,13 @@ test('the result table keeps its column widths, and measures them again when a f
   assert.deepEqual(await overflowingCells(page), [], 'every figure fits at the new width');
   assert.match(await table.getAttribute('class'), /oe-fixed/);
 
-  // In English the words are longer: measured again too.
+  // In English the words are longer: measured again too, and a tier the column has not held yet fits.
   await switchLanguage(page, 'en');
+  assert.deepEqual(await overflowingCells(page), []);
+  await visitField(page, 5, 'facility').selectOption('secondary');
+  await waitForResultRows(page, 13);
+  await settle(page);
+  assert.ok((await page.locator('[data-ref="resultRows"] td').allTextContents()).includes('Secondary'), 'the new tier is shown');
   assert.deepEqual(await overflowingCells(page), []);
   session.assertClean();
 });

@@ -3,9 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SAVE_DELAY_MS } from '../../www/state.js';
 import { settle, useBrowser } from './harness.mjs';
 import {
-  addVisit, buildYear, deleteVisit, field, messageFor, readInputs, readResult, ref, scenarioOnScreen, storedState,
+  addVisit, buildYear, deleteVisit, field, messageFor, readInputs, readResult, ref, scenarioOnScreen, STORAGE_KEY, storedState,
   switchLanguage, visitField,
 } from './steps.mjs';
 
@@ -55,5 +56,34 @@ test('a reload brings back the same scenario', { timeout: 30_000 }, async (t) =>
   const afterReload = await readResult(page);
   assert.match(afterReload.alert, /Please correct: is not a number/);
   assert.equal(afterReload.summary, '');
+  session.assertClean();
+});
+
+test('an edit is written within a moment, and at once when the page is left', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await settle(page);
+  const before = (await storedState(page)).visits[0].amount; // written now: nothing is pending
+
+  // Not on every keystroke: the edit is still pending right after the recalculation, and written a
+  // moment later with nothing else happening.
+  const { pending, delay } = await page.evaluate((key) => new Promise((resolve) => {
+    const stored = () => JSON.parse(localStorage.getItem(key)).visits[0].amount;
+    const estimator = document.querySelector('[data-estimator]').estimator;
+    estimator.state.visits[0].amount = '111.11';
+    const editedAt = performance.now();
+    estimator.recalculate();
+    const pending = stored();
+    const look = () => (stored() === '111.11' ? resolve({ pending, delay: performance.now() - editedAt }) : setTimeout(look, 20));
+    look();
+  }), STORAGE_KEY);
+  assert.equal(pending, before);
+  assert.ok(delay >= SAVE_DELAY_MS && delay < SAVE_DELAY_MS + 2_000, `written after ${delay} ms`);
+
+  // An edit pending when the page is left is written as it goes: a reload brings it back.
+  await visitField(page, 0, 'amount').fill('222.22');
+  await session.reload();
+  assert.equal(await visitField(page, 0, 'amount').inputValue(), '222.22');
   session.assertClean();
 });

@@ -224,8 +224,12 @@ export async function storedScenario(page) {
   return toScenario(await storedState(page));
 }
 
+/** What the page has stored once it has written what is pending, as it does when it is left. */
 export async function storedState(page) {
-  return page.evaluate((key) => JSON.parse(localStorage.getItem(key)), STORAGE_KEY);
+  return page.evaluate((key) => {
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    return JSON.parse(localStorage.getItem(key));
+  }, STORAGE_KEY);
 }
 
 /**

@@ -139,6 +139,10 @@ for (const path of ['site.html', 'site-hostile.html']) {
     const ids = await page.evaluate(() => [document, ...[...document.querySelectorAll('outpatient-estimator')].map((w) => w.shadowRoot)]
       .flatMap((root) => [...root.querySelectorAll('[id]')].map((node) => node.id)));
     assert.equal(new Set(ids).size, ids.length, 'no id is used twice');
+    const unresolved = await page.evaluate(() => [...document.querySelectorAll('outpatient-estimator')].flatMap((widget) =>
+      [...widget.shadowRoot.querySelectorAll('svg[aria-labelledby]')].flatMap((svg) => svg.getAttribute('aria-labelledby').split(' '))
+        .filter((id) => !widget.shadowRoot.getElementById(id)?.closest('svg'))));
+    assert.deepEqual(unresolved, [], "each chart is named by its own title and description");
     session.assertClean();
   });
 }
