@@ -120,7 +120,9 @@ export async function mountEstimator(root, options = {}) {
     try { return callCore('generate', pattern, inLang); } catch { return []; }
   }
   // The built-in example: the bundled policy whose sources give the largest share of its figures,
-  // or the next one if that one cannot run the example without a figure the user must give.
+  // or the next one if that one cannot run the example without a figure the user must give. The
+  // run that shows it can be used is kept, and drawn as the first result instead of run again.
+  let exampleRun = null;
   function makeExample() {
     if (home) return stateFromScenario(home, lang);
     const given = (policy) => (policy.total ? policy.known / policy.total : 0);
@@ -130,7 +132,11 @@ export async function mountEstimator(root, options = {}) {
       const example = exampleState([policy], lang);
       example.visits = generateOrNothing(toPattern(example), lang);
       fallback ??= example;
-      try { callCore('run', toScenario(example)); return example; } catch { /* try the next policy */ }
+      try {
+        const result = callCore('run', toScenario(example), ROW_LIMIT);
+        exampleRun = { scenario: JSON.stringify(toScenario(example)), result };
+        return example;
+      } catch { /* try the next policy */ }
     }
     return fallback ?? exampleState([], lang);
   }
@@ -248,7 +254,9 @@ export async function mountEstimator(root, options = {}) {
   function renderResult(scenario) {
     // The table's first rows only, unless all were asked for: sending every visit would cost more
     // than adjudicating them (BENCHMARKS.md).
-    const { outcome, svg, visits } = callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
+    const kept = exampleRun?.scenario === JSON.stringify(scenario) && !allRows ? exampleRun.result : null;
+    exampleRun = null;
+    const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
     const explain = (index) => callCore('explain', scenario, index);
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');

@@ -179,6 +179,26 @@ test('the result table keeps its column widths, and measures them again when a f
   session.assertClean();
 });
 
+test('on a phone the visit table is drawn only when scrolled to, then with the figures of the last edit, each fitting', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await buildYear(page);
+  const drawn = () => page.locator('[data-ref="resultRows"] td').first().evaluate((cell) => cell.checkVisibility({ contentVisibilityAuto: true }));
+  await field(page, 'visits[3].amount').fill('1234567.89'); // a longer figure while the table is off screen
+  await waitForResultRows(page, 12);
+  await settle(page);
+  assert.equal(await drawn(), false, 'far below the view, the table is not drawn');
+
+  await page.locator('.oe-result-box').scrollIntoViewIfNeeded();
+  await settle(page);
+  assert.equal(await drawn(), true);
+  assert.deepEqual(await overflowingCells(page), [], 'every figure fits its column');
+  assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+  session.assertClean();
+});
+
 test('a chart changed in place after an edit is the chart a fresh page draws', { timeout: 60_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;

@@ -35,6 +35,10 @@ for (const lang of ['zh', 'en']) {
       }));
       assert.ok(scrollWidth <= width, `no sideways scrolling at ${width}: the page is ${scrollWidth} wide`);
       assert.ok(clientWidth <= width);
+      // The visit table is drawn only near the view (content-visibility: auto), as a reader
+      // scrolling down to it would see it; a full-page capture does not scroll by itself.
+      await page.locator('.oe-result-box').scrollIntoViewIfNeeded();
+      await settle(page);
       const path = `${SCREENSHOTS}${lang}-${width}.png`;
       await page.screenshot({ path, fullPage: true, animations: 'disabled' });
       assert.ok((await stat(path)).size > 10_000, `${path} was written`);
