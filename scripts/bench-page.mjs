@@ -155,7 +155,7 @@ async function main() {
       if (error) throw new Error(`the ${label} scenario shows an error: ${error}`);
       const core = await timeCore(page, RUNS);
       report(`recalculation, ${label}, median of ${RUNS}`, `${ms(time)}`, `${budget} ms`, time <= budget);
-      console.log(`bench-page:   of which script ${ms(script)} (the core's run alone ${ms(core)}; the script includes the layout that the table's column check reads), ${rows / 2} rows shown`);
+      console.log(`bench-page:   of which script ${ms(script)} (the core's run alone ${ms(core)}), the rest style and layout; ${rows / 2} rows shown`);
       if (days === 365) {
         const cdp = await context.newCDPSession(page);
         const before = await memoryUse(page, cdp);

@@ -254,7 +254,7 @@ export async function mountEstimator(root, options = {}) {
   function renderResult(scenario) {
     // The table's first rows only, unless all were asked for: sending every visit would cost more
     // than adjudicating them (BENCHMARKS.md).
-    const kept = exampleRun?.scenario === JSON.stringify(scenario) && !allRows ? exampleRun.result : null;
+    const kept = exampleRun && !allRows && exampleRun.scenario === JSON.stringify(scenario) ? exampleRun.result : null;
     exampleRun = null;
     const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
     const explain = (index) => callCore('explain', scenario, index);
