@@ -113,10 +113,15 @@ function skeleton(level) {
       <div data-ref="adjustFigures"></div>
     </details>
   </fieldset>
+
+  <div class="oe-peek" data-ref="peek" data-full-only hidden>
+    <p data-ref="peekText"></p>
+    <button type="button" class="oe-button oe-small" data-ref="peekButton" data-t="peekButton"></button>
+  </div>
 </form>
 
 <section class="oe-results" data-ref="results" aria-labelledby="results-heading">
-  <h${level + 1} id="results-heading" data-t="resultsHeading"></h${level + 1}>
+  <h${level + 1} id="results-heading" data-ref="resultsHeading" tabindex="-1" data-t="resultsHeading"></h${level + 1}>
   <div aria-live="polite">
     <div class="oe-alert" data-ref="alert" hidden>
       <p data-ref="alertText"></p>

@@ -6,7 +6,7 @@ import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
-import { fitColumns, renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
+import { fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
 import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, stateFromScenario, stateSaver, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
@@ -261,6 +261,7 @@ export async function mountEstimator(root, options = {}) {
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     refs.summary.textContent = summary;
+    renderPeek(visits ? peekText(outcome, lang) : summary, false);
     shownSvg = svg;
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
@@ -333,7 +334,21 @@ export async function mountEstimator(root, options = {}) {
     alertTarget = input;
     refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
     if (!lastGood) refs.summary.textContent = '';
+    renderPeek(t(lang, 'peekStale'), true);
   }
+
+  // On a phone the estimate comes after the whole form. A line kept at the bottom of the screen
+  // while the form is in view gives the totals as they change, and goes to the estimate; on a wide
+  // screen, where the estimate is beside the form, the stylesheet leaves it out.
+  function renderPeek(text, stale) {
+    refs.peekText.textContent = text;
+    refs.peek.classList.toggle('oe-stale', stale);
+    refs.peek.hidden = false;
+  }
+  refs.peekButton.addEventListener('click', () => {
+    refs.results.scrollIntoView({ block: 'start' });
+    refs.resultsHeading.focus({ preventScroll: true });
+  });
   let alertTarget = null;
   refs.alertButton.addEventListener('click', () => alertTarget && reveal(alertTarget));
 

@@ -18,6 +18,11 @@ export function summaryText(outcome, lang) {
   });
 }
 
+/** The short line a phone keeps at the bottom of the screen under the form (mount.js renderPeek). */
+export function peekText(outcome, lang) {
+  return t(lang, 'peek', { fund: yuan(outcome.totals.fund), self: yuan(outcome.totals.self) });
+}
+
 export const ROW_LIMIT = 50;
 
 /**

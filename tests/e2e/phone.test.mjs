@@ -1,0 +1,85 @@
+// On a phone the estimate comes after the whole form. A line kept at the bottom of the screen
+// while the form is in view gives the fund's and the member's totals as they change, says when they
+// wait for a correction, and goes to the estimate; on a wide screen it is left out.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { settle, useBrowser } from './harness.mjs';
+import { assertShows, readResult, ref, runEstimate, scenarioOnScreen, switchLanguage, visitField } from './steps.mjs';
+
+const browser = useBrowser();
+
+/** Where the line is on screen, and what it says. */
+function peekNow(page) {
+  return ref(page, 'peek').evaluate((peek) => {
+    const box = peek.getBoundingClientRect();
+    const results = peek.ownerDocument.querySelector('[data-ref="results"]').getBoundingClientRect();
+    return {
+      shown: box.height > 0, top: box.top, bottom: box.bottom, resultsTop: results.top,
+      text: peek.querySelector('p').textContent, stale: peek.classList.contains('oe-stale'),
+    };
+  });
+}
+
+/** The fund's and the member's totals as the result cards show them. */
+async function totalsShown(page) {
+  const { totals } = await readResult(page);
+  return { fund: totals[1].value, self: totals[2].value };
+}
+
+test('on a phone a line at the bottom of the screen follows the totals, and goes to the estimate', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await page.setViewportSize({ width: 360, height: 740 });
+  await session.load();
+  assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+
+  let peek = await peekNow(page);
+  let totals = await totalsShown(page);
+  assert.equal(peek.text, `基金支付${totals.fund}，您负担${totals.self}`);
+  assert.ok(peek.shown && peek.bottom <= 740 + 1 && peek.bottom > 740 - 20, `at the bottom of the screen: ${peek.top}–${peek.bottom}`);
+  assert.ok(peek.resultsTop > 740 * 2, 'while the estimate itself is far below');
+
+  // An edit: the line follows at once.
+  await visitField(page, 0, 'amount').fill('1000.00');
+  await settle(page);
+  totals = await totalsShown(page);
+  peek = await peekNow(page);
+  assert.equal(peek.text, `基金支付${totals.fund}，您负担${totals.self}`);
+  assert.ok(peek.bottom <= 740 + 1, 'still on screen beside the field being edited');
+  assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+
+  // A bad input: the totals shown would be the last valid ones, so the line says they wait.
+  await visitField(page, 0, 'amount').fill('12x');
+  await settle(page);
+  peek = await peekNow(page);
+  assert.equal(peek.text, '结果尚未更新：请先更正上面的输入。');
+  assert.equal(peek.stale, true);
+  await visitField(page, 0, 'amount').fill('1000.00');
+  await settle(page);
+  assert.deepEqual(await peekNow(page).then(({ text, stale }) => ({ text, stale })),
+    { text: `基金支付${totals.fund}，您负担${totals.self}`, stale: false });
+
+  // In English too.
+  await switchLanguage(page, 'en');
+  assert.equal((await peekNow(page)).text, `The fund pays ${totals.fund}; you pay ${totals.self}`);
+  assert.equal(await ref(page, 'peekButton').textContent(), 'See the estimate');
+
+  // Its button goes to the estimate and puts the focus there.
+  await ref(page, 'peekButton').click();
+  await settle(page);
+  const heading = await ref(page, 'resultsHeading').evaluate((node) => ({
+    top: node.getBoundingClientRect().top, focused: node.ownerDocument.activeElement === node,
+  }));
+  assert.ok(heading.top >= 0 && heading.top < 100, `the estimate's heading at the top of the screen: ${heading.top}`);
+  assert.equal(heading.focused, true);
+  // Past the form it rests at the form's end, and covers nothing of the estimate.
+  peek = await peekNow(page);
+  assert.ok(peek.bottom <= peek.resultsTop, `above the estimate: ${peek.bottom} <= ${peek.resultsTop}`);
+
+  // On a wide screen the estimate is beside the form: no line.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await settle(page);
+  assert.equal((await peekNow(page)).shown, false);
+  session.assertClean();
+});
