@@ -132,7 +132,9 @@ impl<'de> Visitor<'de> for TreeSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Tree<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(key) = map.next_key_seed(TreeSeed { depth: self.depth + 1 })? {
+            // JSON and TOML keys are always text; borrowed, like every other text.
+            let Tree::Str(key) = key else { return Err(de::Error::custom("a key that is not text")) };
             let value = map.next_value_seed(TreeSeed { depth: self.depth + 1 })?;
             if key == TOML_DATETIME_KEY {
                 return Ok(value);
@@ -140,32 +142,6 @@ impl<'de> Visitor<'de> for TreeSeed {
             entries.push((key, value));
         }
         Ok(Tree::Table(entries))
-    }
-}
-
-/// A key, borrowed from the input where it can be.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Cow<'de, str>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> std::result::Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(v))
     }
 }
 

@@ -105,8 +105,8 @@ export const SAVE_DELAY_MS = 400;
 /**
  * Returns `saveSoon()`, which remembers `state` under `storageKey` within SAVE_DELAY_MS. Writing a
  * ten-year scenario takes milliseconds, too long for every keystroke; so it is written at most once
- * every SAVE_DELAY_MS, and at once when the page is hidden or left (a closed tab, a reload, another app on a
- * phone), so that nothing typed is lost.
+ * every SAVE_DELAY_MS, and at once when the page is hidden or left (a closed tab, a reload, another
+ * app on a phone), so that nothing typed is lost.
  */
 export function stateSaver(storageKey, state) {
   let timer = 0;
