@@ -35,9 +35,13 @@ for (const lang of ['zh', 'en']) {
       }));
       assert.ok(scrollWidth <= width, `no sideways scrolling at ${width}: the page is ${scrollWidth} wide`);
       assert.ok(clientWidth <= width);
-      // The visit table is drawn only near the view (content-visibility: auto), as a reader
-      // scrolling down to it would see it; a full-page capture does not scroll by itself.
-      await page.locator('.oe-result-box').scrollIntoViewIfNeeded();
+      // Parts far from the view are drawn only when they come near (content-visibility: auto); a
+      // full-page capture does not scroll, so every part is drawn as a reader scrolling would see it.
+      await page.evaluate(() => {
+        for (const node of document.querySelectorAll('*')) {
+          if (getComputedStyle(node).contentVisibility === 'auto') node.style.setProperty('content-visibility', 'visible');
+        }
+      });
       await settle(page);
       const path = `${SCREENSHOTS}${lang}-${width}.png`;
       await page.screenshot({ path, fullPage: true, animations: 'disabled' });
