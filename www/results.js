@@ -214,15 +214,7 @@ function sameShape(a, b) {
 
 /** Makes `target` (of the same shape) carry the attributes and texts of `source`. */
 function copyInto(target, source) {
-  const from = source.attributes;
-  const to = target.attributes;
-  if (sameNames(from, to)) {
-    // The usual case, an element of the same chart: only values change (by position, no lookups).
-    for (let i = 0; i < from.length; i += 1) if (to[i].value !== from[i].value) to[i].value = from[i].value;
-  } else {
-    for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
-    for (const { name, value } of from) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
-  }
+  copyAttributes(target, source);
   if (!source.firstElementChild) {
     if (target.textContent !== source.textContent) target.textContent = source.textContent;
     return;
@@ -230,10 +222,22 @@ function copyInto(target, source) {
   for (let x = target.firstElementChild, y = source.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) copyInto(x, y);
 }
 
-function sameNames(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i += 1) if (a[i].name !== b[i].name) return false;
-  return true;
+function copyAttributes(target, source) {
+  const from = source.attributes;
+  const to = target.attributes;
+  // The usual case, an element of the same chart: the same names in the same order, and only some
+  // values change; they are copied by position, in one pass. Otherwise, by name.
+  if (from.length === to.length) {
+    let i = 0;
+    for (; i < from.length; i += 1) {
+      const [a, b] = [from[i], to[i]];
+      if (a.name !== b.name) break;
+      if (a.value !== b.value) b.value = a.value;
+    }
+    if (i === from.length) return;
+  }
+  for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+  for (const { name, value } of from) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
 }
 
 // Where an SVG may refer to an id: by name, or as url(#…) in a presentation attribute or a style.
