@@ -24,14 +24,6 @@ pub fn parse_date(text: &str, field: impl Into<String> + Copy) -> Result<NaiveDa
     Ok(date)
 }
 
-pub fn min_date() -> NaiveDate {
-    ymd(MIN_DATE)
-}
-
-pub fn max_date() -> NaiveDate {
-    ymd(MAX_DATE)
-}
-
 fn ymd((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
