@@ -403,13 +403,20 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::adjudicate::adjudicate_lines;
+    use crate::adjudicate::{adjudicate_lines, VisitLine};
     use crate::{Library, Scenario};
 
     /// The tags (`<path … />`) of the elements with `class`, in order.
     fn tags<'a>(svg: &'a str, class: &str) -> Vec<&'a str> {
         let marker = format!(r#"class="{class}""#);
         svg.split('<').filter(|tag| tag.contains(&marker)).collect()
+    }
+
+    /// A bundled policy's outcome for a scenario's JSON, as the page gets it.
+    fn outcome_of(json: &str) -> Outcome<VisitLine> {
+        let library = Library::bundled().unwrap();
+        let scenario = Scenario::from_json(json, &library).unwrap();
+        adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap()
     }
 
     /// The value of attribute `name` in a tag.
@@ -422,13 +429,10 @@ mod tests {
     fn a_line_steps_only_where_it_moves_and_the_fund_ends_on_the_cap() {
         // Sixty days of 300 yuan at primary care for a Qiannan retiree: the fund's 2,000 cap is
         // used up within days, and every visit after it adds to the member's line only.
-        let library = Library::bundled().unwrap();
         let visits: Vec<String> = (1..=60)
             .map(|day| format!(r#"{{"date": "2023-{:02}-{:02}", "facility": "primary", "amount": "300"}}"#, (day - 1) / 28 + 1, (day - 1) % 28 + 1))
             .collect();
-        let json = format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(","));
-        let scenario = Scenario::from_json(&json, &library).unwrap();
-        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
+        let outcome = outcome_of(&format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(",")));
         let svg = render(&outcome, Lang::En);
 
         let moves = |pick: fn(&VisitNumbers) -> Decimal| outcome.visits.iter().filter(|v| pick(v.as_ref()) > Decimal::ZERO).count();
@@ -447,14 +451,11 @@ mod tests {
 
     #[test]
     fn a_ten_year_diary_draws_at_most_one_step_per_pixel() {
-        let library = Library::bundled().unwrap();
         let first = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
         let visits: Vec<String> = (0..3650)
             .map(|day| format!(r#"{{"date": "{}", "facility": "primary", "amount": "{}"}}"#, iso(first + chrono::Days::new(day)), 20 + day % 50))
             .collect();
-        let json = format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(","));
-        let scenario = Scenario::from_json(&json, &library).unwrap();
-        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
+        let outcome = outcome_of(&format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(",")));
         let svg = render(&outcome, Lang::En);
         let lines = tags(&svg, "oe-member");
         assert_eq!(lines.len(), 10, "a member line for each year");
@@ -485,12 +486,9 @@ mod tests {
 
     #[test]
     fn short_periods_have_their_months_and_every_label() {
-        let library = Library::bundled().unwrap();
         let json = r#"{"policy": "qiannan-employee", "member": "retiree", "period": {"start": "2023-01-01", "end": "2024-12-31"},
             "visits": [{"date": "2023-03-01", "facility": "primary", "amount": "5000"}, {"date": "2024-05-01", "facility": "primary", "amount": "5000"}]}"#;
-        let scenario = Scenario::from_json(json, &library).unwrap();
-        let outcome = adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap();
-        let svg = render(&outcome, Lang::Zh);
+        let svg = render(&outcome_of(json), Lang::Zh);
         assert_eq!(svg.matches(r#"font-size="11">"#).count(), 12, "two years: every other month");
         assert_eq!(svg.matches("<title>").count(), 0, "no label left as a tooltip");
         assert!(svg.contains("2024年1月1日 重新开始"));
@@ -498,8 +496,7 @@ mod tests {
         assert_eq!(svg.matches("限额用完 ").count(), 2);
 
         let one_year = json.replace("2024-12-31", "2023-12-31").replace(r#", {"date": "2024-05-01", "facility": "primary", "amount": "5000"}"#, "");
-        let scenario = Scenario::from_json(&one_year, &library).unwrap();
-        let svg = render(&adjudicate_lines(&scenario, scenario.policy(&library).unwrap()).unwrap(), Lang::Zh);
+        let svg = render(&outcome_of(&one_year), Lang::Zh);
         assert_eq!(svg.matches(r#"font-size="11">"#).count(), 12, "one year: every month");
     }
 }
