@@ -133,8 +133,8 @@ export async function mountEstimator(root, options = {}) {
       example.visits = generateOrNothing(toPattern(example), lang);
       fallback ??= example;
       try {
-        const result = callCore('run', toScenario(example), ROW_LIMIT);
-        exampleRun = { scenario: JSON.stringify(toScenario(example)), result };
+        const scenario = toScenario(example);
+        exampleRun = { scenario: JSON.stringify(scenario), result: callCore('run', scenario, ROW_LIMIT) };
         return example;
       } catch { /* try the next policy */ }
     }
@@ -259,8 +259,9 @@ export async function mountEstimator(root, options = {}) {
     const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
     const explain = (index) => callCore('explain', scenario, index);
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
+    // A live region: written only when it changes, so that a reader hears it once.
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
-    refs.summary.textContent = summary;
+    if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
     renderPeek(visits ? peekText(outcome, lang) : summary, false);
     shownSvg = svg;
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);

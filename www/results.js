@@ -31,7 +31,6 @@ export const ROW_LIMIT = 50;
  * `visits` is how many visits there are (the outcome may list only the first ROW_LIMIT).
  */
 export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits }) {
-  setText(refs.summary, summaryText(outcome, lang));
   updateEach(refs.years, outcome.years, (year) => [lang, year], (year) => yearCard(year, lang, `h${headingLevel + 2}`));
   update(refs.totals, [lang, outcome.totals], () => totalsList(outcome.totals, lang));
   const shown = outcome.visits;

@@ -144,12 +144,14 @@ test('the result table keeps its column widths, and measures them again when a f
   const table = page.locator('.oe-result-table');
   assert.match(await table.getAttribute('class'), /oe-fixed/, 'widths kept after the first result');
   const widths = () => table.locator('col').evaluateAll((cols) => cols.map((col) => col.style.width));
+  const widthsChangeFrom = (old) => page.waitForFunction((text) => JSON.stringify([...document.querySelectorAll('.oe-result-table col')]
+    .map((col) => col.style.width)) !== text, JSON.stringify(old));
   const before = await widths();
   assert.ok(before.every((w) => /px$/.test(w)), `a width on every column: ${before}`);
 
   // The same rows, one figure far longer: told from its text, and measured again.
   await field(page, 'visits[3].amount').fill('1234567.89');
-  await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('.oe-result-table col')].map((c) => c.style.width)) !== old, JSON.stringify(before));
+  await widthsChangeFrom(before);
   assert.deepEqual(await overflowingCells(page), [], 'every figure fits its column');
   await field(page, 'visits[3].amount').fill('400.00');
 
@@ -164,7 +166,7 @@ test('the result table keeps its column widths, and measures them again when a f
   // Narrower, as a turned phone: the columns follow at once, without a recalculation.
   const wide = await widths();
   await page.setViewportSize({ width: 700, height: 900 });
-  await page.waitForFunction((old) => JSON.stringify([...document.querySelectorAll('.oe-result-table col')].map((c) => c.style.width)) !== old, JSON.stringify(wide));
+  await widthsChangeFrom(wide);
   assert.deepEqual(await overflowingCells(page), [], 'every figure fits at the new width');
   assert.match(await table.getAttribute('class'), /oe-fixed/);
 
