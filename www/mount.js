@@ -213,8 +213,12 @@ export async function mountEstimator(root, options = {}) {
   const renderAccountFields = () => { refs.accountFields.hidden = !state.accountOn; };
 
   // ---- calculating -----------------------------------------------------------------------------
-  /** Every change lands here; the calculation runs once per animation frame however fast one types. */
+  /**
+   * Every change lands here; the calculation runs once per animation frame however fast one types.
+   * The save is asked for at once, so that leaving the page before that frame keeps the edit.
+   */
   function changed() {
+    saveSoon();
     if (!frame) frame = requestAnimationFrame(recalculateNow);
   }
 

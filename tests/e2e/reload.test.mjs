@@ -85,5 +85,16 @@ test('an edit is written within a moment, and at once when the page is left', { 
   await visitField(page, 0, 'amount').fill('222.22');
   await session.reload();
   assert.equal(await visitField(page, 0, 'amount').inputValue(), '222.22');
+  // Even one typed just before, not yet calculated (the calculation waits for the next frame),
+  // with nothing else waiting to be written: leaving writes it, within the same task.
+  assert.equal((await storedState(page)).visits[0].amount, '222.22');
+  const written = await page.evaluate((key) => {
+    const input = document.querySelector('[data-field="visits[0].amount"]');
+    input.value = '333.33';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    dispatchEvent(new PageTransitionEvent('pagehide'));
+    return JSON.parse(localStorage.getItem(key)).visits[0].amount;
+  }, STORAGE_KEY);
+  assert.equal(written, '333.33');
   session.assertClean();
 });
