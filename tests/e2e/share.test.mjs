@@ -16,9 +16,10 @@ before(() => buildEstimate(), { timeout: 300_000 });
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
 
-/** The share panel's three texts. */
+/** The share panel's three texts, once opening it has written them (its toggle event comes after). */
 async function shareTexts(page) {
   await ref(page, 'share').locator('summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-ref="shareLink"]').value !== '');
   return {
     link: await ref(page, 'shareLink').inputValue(),
     iframe: await ref(page, 'shareIframe').inputValue(),
