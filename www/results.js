@@ -184,22 +184,106 @@ export function renderChart(box, svgText, label, idPrefix) {
   const key = `${label}\n${svgText}`;
   if (box.oeKey === key) return; // the same chart: parsing and laying it out again costs most
   box.oeKey = key;
+  const parts = chartParts(svgText);
+  // A recalculation mostly moves the lines and markers of the same chart: changing only what
+  // differs lets the browser lay out only that, instead of a whole new chart, and needs no parsing.
+  if (updateValues(box.oeChart, parts)) return nameChart(box.firstElementChild, label);
   const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
   const svg = doc.documentElement;
   if (svg.localName !== 'svg' || doc.querySelector('parsererror')) {
+    box.oeChart = null;
     box.replaceChildren();
     return;
   }
   for (const script of svg.querySelectorAll('script, foreignObject')) script.remove();
   prefixIds(svg, `${idPrefix}chart-`);
+  nameChart(svg, label);
+  const shown = box.firstElementChild;
+  if (shown && sameShape(shown, svg)) copyInto(shown, svg);
+  else box.replaceChildren(box.ownerDocument.importNode(svg, true));
+  box.oeChart = bindValues(box.firstElementChild, parts);
+}
+
+function nameChart(svg, label) {
   svg.setAttribute('role', 'img');
   if (!svg.hasAttribute('aria-labelledby')) svg.setAttribute('aria-label', label);
   svg.setAttribute('focusable', 'false');
-  const shown = box.firstElementChild;
-  // A recalculation mostly moves the lines and markers of the same chart: changing only what
-  // differs lets the browser lay out only that, instead of a whole new chart.
-  if (shown && sameShape(shown, svg)) copyInto(shown, svg);
-  else box.replaceChildren(box.ownerDocument.importNode(svg, true));
+}
+
+// The core writes its SVG on one line, every attribute value in double quotes, every text escaped
+// (chart::escape). So a chart is its skeleton (the text without its values) and its values in order:
+// attribute values and the texts of elements. Two charts of one skeleton differ only in values.
+const VALUE = /="([^"]*)"|>([^<]+)(?=<)/g;
+const TOKEN = /<([\w:-]+)|([\w:-]+)="([^"]*)"|>([^<]+)(?=<)/g;
+
+function chartParts(text) {
+  const values = [];
+  const skeleton = text.replace(VALUE, (_, attribute, content) => {
+    values.push(attribute ?? content);
+    // A text's place keeps a mark, so that an element that gains a text changes the skeleton.
+    return attribute === undefined ? '>#' : '=""';
+  });
+  return { text, skeleton, values };
+}
+
+// The escapes chart::escape writes; a value with any other is left to the XML parser.
+const ESCAPE = /&(amp|lt|gt|quot|#39);/g;
+const ESCAPED = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+const unescapeXml = (text) => text.replace(ESCAPE, (_, name) => ESCAPED[name]);
+
+// Whether an attribute is an id or may refer to one: prefixIds rewrites those.
+const refersToIds = (name, value) =>
+  name !== null && (/^(id|aria-labelledby|aria-describedby|(.+:)?href)$/.test(name) || value.includes('url(#'));
+
+/**
+ * Where each value of the chart shown in `svg` lives (an element's attribute or its text), found by
+ * reading the text it was drawn from beside its elements. Null when the two do not line up, so that
+ * the next chart is drawn in full. A value the page rewrote (prefixed ids, references to them) is
+ * held: a chart where it differs is drawn in full.
+ */
+function bindValues(svg, parts) {
+  if (!svg) return null;
+  const elements = [svg, ...svg.querySelectorAll('*')];
+  const bindings = [];
+  let element = null;
+  let next = 0;
+  for (const [, tag, name, attribute, content] of parts.text.matchAll(TOKEN)) {
+    if (tag !== undefined) {
+      element = elements[next++];
+      if (element?.tagName !== tag) return null;
+    } else if (element === null) {
+      return null;
+    } else if (name !== undefined) {
+      const shown = element.getAttribute(name);
+      if (shown === null) return null;
+      bindings.push({ element, name, held: shown !== unescapeXml(attribute) || refersToIds(name, shown) });
+    } else {
+      if (element.firstElementChild || element.textContent !== unescapeXml(content)) return null;
+      bindings.push({ element, name: null, held: false });
+    }
+  }
+  if (next !== elements.length || bindings.length !== parts.values.length) return null;
+  return { skeleton: parts.skeleton, values: parts.values, bindings };
+}
+
+/** Puts the values that changed into the chart shown; false when it must be drawn in full. */
+function updateValues(chart, parts) {
+  if (!chart || chart.skeleton !== parts.skeleton) return false;
+  const changed = [];
+  parts.values.forEach((value, i) => {
+    if (value !== chart.values[i]) changed.push(i);
+  });
+  const settable = (i) => !chart.bindings[i].held && !refersToIds(chart.bindings[i].name, parts.values[i])
+    && !parts.values[i].replace(ESCAPE, '').includes('&');
+  if (!changed.every(settable)) return false;
+  for (const i of changed) {
+    const { element, name } = chart.bindings[i];
+    const value = unescapeXml(parts.values[i]);
+    if (name === null) element.textContent = value;
+    else element.setAttribute(name, value);
+  }
+  chart.values = parts.values;
+  return true;
 }
 
 /** Whether two elements have the same names all the way down (text aside). */
