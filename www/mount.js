@@ -249,9 +249,9 @@ export async function mountEstimator(root, options = {}) {
     refs.resultBody.classList.remove('oe-stale');
   }
 
-  /** The share panel's link, of the scenario on screen; made only while the panel is open. */
-  function renderShareLink() {
-    if (share && refs.share.open && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
+  /** The share panel's link, of the scenario on screen; made only while the panel is open or opening. */
+  function renderShareLink(opening = false) {
+    if (share && (opening || refs.share.open) && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
   }
 
   /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
@@ -383,8 +383,13 @@ export async function mountEstimator(root, options = {}) {
   // Every visit, not only the rows on screen.
   refs.exportCsv.addEventListener('click', () => download(csvBlob(callCore('run', lastGood).outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });
-  // The link is made when the panel is opened (and kept up to date while it is open).
-  refs.share.addEventListener('toggle', renderShareLink);
+  // The link is made when the panel is opened (and kept up to date while it is open): on the click
+  // that opens it, so that a link made before an edit never shows, and on the toggle event, which
+  // comes a task later, for an opening by other means.
+  refs.share.querySelector('summary').addEventListener('click', () => {
+    if (!refs.share.open) renderShareLink(true);
+  });
+  refs.share.addEventListener('toggle', () => renderShareLink());
   refs.share.hidden = !share;
 
   refs.langButton.addEventListener('click', () => {

@@ -63,6 +63,25 @@ test('a shared link shows the same figures in a fresh browser', { timeout: 40_00
   second.assertClean();
 });
 
+test('the panel opened again after an edit shows the new link at once, never the one before', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await buildYear(page);
+  const { link } = await shareTexts(page);
+  await ref(page, 'share').locator('summary').click(); // closed
+  await field(page, 'visits[0].amount').fill('123.45');
+  await page.waitForFunction(() => document.querySelector('[data-ref="summary"]')?.textContent.includes('4,523.45'));
+  // Read in the same task as the click that opens the panel: what a reader sees in its first frame.
+  const shownAtOnce = await page.evaluate(() => {
+    document.querySelector('[data-ref="share"] summary').click();
+    return document.querySelector('[data-ref="shareLink"]').value;
+  });
+  assert.notEqual(shownAtOnce, link, 'not the link of the scenario before the edit');
+  assert.ok(shownAtOnce.includes(':123.45'), shownAtOnce);
+  session.assertClean();
+});
+
 test('a link wins over the remembered scenario, and a new one opens without a reload', { timeout: 30_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;
