@@ -15,12 +15,17 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::fmt::{self, Write};
 
+/// The chart's width in pixels unless another is asked for: `estimate --svg` and the exports.
+pub const DEFAULT_WIDTH: u32 = 640;
+/// The narrowest chart drawn (a narrower box scrolls it).
+pub const MIN_WIDTH: u32 = 300;
+
 // Coordinates are whole tenths of a pixel, so the chart needs no floating point: no float
 // formatting code in the wasm, and the same text on every platform.
-const WIDTH: Px = Px(6400);
 const HEIGHT: Px = Px(4000);
 const LEFT: Px = Px(520);
 const RIGHT: Px = Px(200);
+/// The top of the plot, under the legend, when the legend takes two rows or fewer.
 const TOP: Px = Px(960);
 const BOTTOM: Px = Px(520);
 
@@ -72,23 +77,53 @@ fn text_width(text: &str, size: i64) -> Px {
     Px(text.chars().map(|c| if c.is_ascii() { 6 * size } else { 105 * size / 10 }).sum())
 }
 
-/// The chart's labels so far, as boxes: a new label goes where it overlaps none of them, or is left
-/// out (a ten-year chart has more dates than room).
-#[derive(Default)]
-struct Labels(Vec<[Px; 4]>);
+/// The chart's labels so far, as boxes: a new label goes where it overlaps none of them and stays
+/// inside the chart, or is left out (a ten-year chart has more dates than room).
+struct Labels {
+    boxes: Vec<[Px; 4]>,
+    width: Px,
+}
 
 impl Labels {
+    fn within(width: Px) -> Labels {
+        Labels { boxes: Vec::new(), width }
+    }
+
     /// The first of `baselines` where text `width` wide from `from`, in `size`-pixel type, overlaps
     /// no label so far (with a small margin); that place is then taken.
     fn place(&mut self, from: Px, width: Px, size: i64, baselines: &[Px]) -> Option<Px> {
         let margin = Px::whole(3);
+        if from < Px(0) || from + width > self.width {
+            return None;
+        }
         baselines.iter().copied().find(|&y| {
             let [left, right, top, bottom] = [from - margin, from + width + margin, y - Px::whole(size), y + Px(size * 3)];
-            let free = self.0.iter().all(|b| right <= b[0] || left >= b[1] || bottom <= b[2] || top >= b[3]);
+            let free = self.boxes.iter().all(|b| right <= b[0] || left >= b[1] || bottom <= b[2] || top >= b[3]);
             if free {
-                self.0.push([left, right, top, bottom]);
+                self.boxes.push([left, right, top, bottom]);
             }
             free
+        })
+    }
+
+    /// Takes the place of text drawn wherever there is room or not: the y axis's numbers and unit,
+    /// whose letters do not reach below the baseline.
+    fn take(&mut self, from: Px, width: Px, size: i64, baseline: Px) {
+        self.boxes.push([from, from + width, baseline - Px::whole(size), baseline]);
+    }
+
+    /// A label beside a mark: text starting at `start_x` or ending at `end_x`. On the side
+    /// `prefer_end` names, then on the other, the first of `wordings` (each its width, type size
+    /// and baselines to try, fullest first) with room. Returns the wording's index, the text's x,
+    /// anchor and baseline.
+    fn beside(&mut self, start_x: Px, end_x: Px, prefer_end: bool, wordings: &[(Px, i64, &[Px])]) -> Option<(usize, Px, &'static str, Px)> {
+        let sides = if prefer_end { [false, true] } else { [true, false] };
+        sides.into_iter().find_map(|starts| {
+            (0..wordings.len()).find_map(|i| {
+                let (width, size, baselines) = wordings[i];
+                let (x, anchor, from) = if starts { (start_x, "start", start_x) } else { (end_x, "end", end_x - width) };
+                self.place(from, width, size, baselines).map(|y| (i, x, anchor, y))
+            })
         })
     }
 }
@@ -142,27 +177,39 @@ fn fen(yuan: Decimal) -> i64 {
     Fen::from_yuan(yuan).map_or(0, |f| f.0)
 }
 
-/// Renders the outcome's timeline as a standalone SVG document.
+/// Renders the outcome's timeline as a standalone SVG document, [`DEFAULT_WIDTH`] pixels wide.
 pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> String {
+    render_at(outcome, lang, DEFAULT_WIDTH)
+}
+
+/// The timeline drawn `width` pixels wide (within [`MIN_WIDTH`]..=[`DEFAULT_WIDTH`]). A page draws
+/// it for its box, so that on a phone its type keeps its size instead of shrinking with the chart:
+/// months are then labelled more sparsely, the legend takes more rows, and labels without room for
+/// their words take shorter ones.
+pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width: u32) -> String {
+    let width = Px::whole(i64::from(width.clamp(MIN_WIDTH, DEFAULT_WIDTH)));
     let mut svg = String::new();
     let title = tr!(lang, zh: "{}：统筹基金与个人负担累计", en: "{}: fund and member share over time", outcome.policy.name);
     let summary = summary(outcome, lang);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="oe-chart-title oe-chart-desc" class="oe-chart" font-family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" font-size="13"><title id="oe-chart-title">{}</title><desc id="oe-chart-desc">{}</desc><rect width="{WIDTH}" height="{HEIGHT}" fill="{WHITE}" class="oe-chart-bg"/>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" role="img" aria-labelledby="oe-chart-title oe-chart-desc" class="oe-chart" font-family="system-ui, 'PingFang SC', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" font-size="13"><title id="oe-chart-title">{}</title><desc id="oe-chart-desc">{}</desc><rect width="{width}" height="{HEIGHT}" fill="{WHITE}" class="oe-chart-bg"/>"#,
         escape(&title),
         escape(&summary)
     );
     let Some(period) = outcome.period else {
-        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, Px(WIDTH.0 / 2), Px(HEIGHT.0 / 2),
+        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, Px(width.0 / 2), Px(HEIGHT.0 / 2),
             escape(&tr!(lang, zh: "还没有就诊记录", en: "No visits yet")));
         return svg;
     };
     let (start, end) = (period.start, period.end);
+    // The legend is written last but laid out first: the plot starts under it.
+    let (legend, legend_bottom) = legend(lang, width, start, end);
+    let top = TOP.max(legend_bottom + Px::whole(34));
     let span = (end - start).num_days() + 1;
-    let plot_width = WIDTH - LEFT - RIGHT;
+    let plot_width = width - LEFT - RIGHT;
     let x = |d: NaiveDate| LEFT + scale((d - start).num_days(), span, plot_width);
-    let x_end = WIDTH - RIGHT;
+    let x_end = width - RIGHT;
 
     // Y scale in fen: the largest of the caps and both cumulative lines, rounded up to a nice step.
     let mut highest = 0;
@@ -171,25 +218,30 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
     }
     let step = nice_step(highest / 4);
     let top_value = ((highest + step - 1) / step).max(1) * step;
-    let plot_height = HEIGHT - TOP - BOTTOM;
+    let plot_height = HEIGHT - top - BOTTOM;
     let y = |fen: i64| HEIGHT - BOTTOM - scale(fen, top_value, plot_height);
     let yd = |yuan: Decimal| y(fen(yuan));
 
-    // Grid and y axis labels (whole yuan: the step is at least one yuan).
+    // Grid and y axis labels (whole yuan: the step is at least one yuan), which other labels keep
+    // clear of.
+    let mut labels = Labels::within(width);
     let mut tick = 0;
     while tick <= top_value {
-        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{3}</text>"#,
-            y(tick), LEFT - Px::whole(6), y(tick) + Px::whole(4), tick / 100);
+        let number = (tick / 100).to_string();
+        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{number}</text>"#,
+            y(tick), LEFT - Px::whole(6), y(tick) + Px::whole(4));
+        labels.take(LEFT - Px::whole(6) - text_width(&number, 13), text_width(&number, 13), 13, y(tick) + Px::whole(4));
         tick += step;
     }
-    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), TOP - Px::whole(14), escape(&tr!(lang, zh: "元", en: "yuan")));
+    let unit = tr!(lang, zh: "元", en: "yuan");
+    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), top - Px::whole(14), escape(&unit));
+    labels.take(LEFT - Px::whole(6) - text_width(&unit, 12), text_width(&unit, 12), 12, top - Px::whole(14));
 
     // Month ticks along the bottom, every month or, when months are too narrow for their names,
     // every 2, 3, 6 or 12; the year under each January (and under the first month).
     let widest_month = (1..=12).map(|m| text_width(&month_label(m, lang), 11)).max().unwrap_or(Px(0));
     let month_width = scale(365, 12 * span, plot_width);
     let every = [1, 2, 3, 6].into_iter().find(|n| Px(month_width.0 * n) >= widest_month + Px::whole(6)).unwrap_or(12);
-    let mut labels = Labels::default();
     let mut month = start.with_day(1).unwrap_or(start);
     let first_month = month;
     while month <= end {
@@ -211,35 +263,55 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
         month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
     }
 
-    // Each 1 January inside the period: the reset, said in words (on the left of the line when
-    // the line is near the right edge), or where there is no room for them (several years) the
-    // line alone, its words a tooltip. Placed before the lines and markers, so that the first
-    // reset always has its words; drawn after them, on top.
+    // Each 1 January inside the period: the reset, said in words beside the line (on its left
+    // when the line is near the right edge, or where only that side has room). Where the words do
+    // not fit, the detail takes two lines, and on a phone fewer words are said; where there is no
+    // room for any (several years), the line alone, its words a tooltip. Placed before the lines
+    // and markers, so that the first reset always has its words; drawn after them, on top.
     let mut resets = String::new();
-    let reset_detail = tr!(lang, zh: "起付线重算·限额恢复·不结转也不作废", en: "new deductible, full cap; nothing carried over or lost");
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
         let title = tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year);
-        let width = text_width(&title, 12).max(text_width(&reset_detail, 11));
-        let (tx, anchor, from) = match rx.0 * 10 > WIDTH.0 * 6 {
-            true => (rx - Px::whole(5), "end", rx - Px::whole(5) - width),
-            false => (rx + Px::whole(5), "start", rx + Px::whole(5)),
-        };
-        // Both lines as one box: 26 px of type from the title's top to the detail's baseline.
-        let words = match labels.place(from, width, 26, &[TOP + Px::whole(12)]).is_some() {
-            true => format!(r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="12" font-weight="bold" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text><text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
-                TOP - Px::whole(2), escape(&title), TOP + Px::whole(12), escape(&reset_detail)),
-            false => format!("<title>{}：{}</title>", escape(&title), escape(&reset_detail)),
-        };
+        let detail = [tr!(lang, zh: "起付线重算·限额恢复·", en: "new deductible, full cap;"), tr!(lang, zh: "不结转也不作废", en: "nothing carried over or lost")];
+        let whole_detail = tr!(lang, zh: "{}{}", en: "{} {}", detail[0], detail[1]);
+        let wordings = [
+            vec![title.clone(), whole_detail.clone()],
+            vec![title.clone(), detail[0].clone(), detail[1].clone()],
+            vec![tr!(lang, zh: "{}年1月1日", en: "1 Jan {}", year), tr!(lang, zh: "重新开始", en: "all starts again")],
+        ];
+        // The lines as one box, from the title's top to the last baseline: 12 px of bold type,
+        // then 14 px a line.
+        let boxes = wordings.each_ref().map(|lines| {
+            let below = 14 * (lines.len() as i64 - 1);
+            let words = (0..).zip(lines).map(|(i, l)| text_width(l, if i == 0 { 12 } else { 11 })).max().unwrap_or(Px(0));
+            (words, 12 + below, [top - Px::whole(2) + Px::whole(below)])
+        });
+        let boxes = boxes.each_ref().map(|(words, size, baseline)| (*words, *size, &baseline[..]));
+        let placed = labels.beside(rx + Px::whole(5), rx - Px::whole(5), rx.0 * 10 > width.0 * 6, &boxes)
+            .map(|(i, tx, anchor, _)| (tx, anchor, &wordings[i]));
+        let mut words = String::new();
+        match placed {
+            Some((tx, anchor, lines)) => {
+                for (i, line) in (0..).zip(lines) {
+                    let (size, weight) = if i == 0 { (12, r#" font-weight="bold""#) } else { (11, "") };
+                    let _ = write!(words, r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="{size}"{weight} stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                        top - Px::whole(2) + Px::whole(14 * i), escape(line));
+                }
+            }
+            None => {
+                let _ = write!(words, "<title>{}：{}</title>", escape(&title), escape(&whole_detail));
+            }
+        }
         let _ = write!(resets, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/>{words}</g>"#,
-            TOP - Px::whole(14), HEIGHT - BOTTOM);
+            top - Px::whole(14), HEIGHT - BOTTOM);
     }
 
     let in_order = dates_in_order(&outcome.visits.iter().map(|v| v.as_ref().date).collect::<Vec<_>>());
     // Each year: the cap as a dashed ceiling (a step where a new version changes it), then the
     // fund's and the member's cumulative payments, then the markers.
     // Labels are written where they do not overlap others (a ten-year chart has more dates than
-    // room); a marker left without one keeps its words as a tooltip, and every date is in the table.
+    // room), in fewer words (the marker's shape and date) where the full ones do not fit; a marker
+    // left without a label keeps its words as a tooltip, and every date is in the table.
     for year in &outcome.years {
         let from = start.max(new_year(year.year));
         let to = end.min(crate::date::year_end(year.year));
@@ -272,26 +344,26 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
                     _ => continue,
                 };
                 let cx = x(at);
-                let (mark, label) = if circle {
+                let (mark, label, short) = if circle {
                     (format!(r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
-                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)))
+                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)), format!("● {}", short_date(at, lang)))
                 } else {
                     (format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
-                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)))
+                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)), format!("▲ {}", short_date(at, lang)))
                 };
                 // The label at the first free height: above a circle (on the axis); below a
-                // triangle (on the cap), else above it. Near the right edge it ends at its marker.
-                let width = text_width(&label, 12);
-                let (lx, anchor, from) = match cx > WIDTH - Px::whole(160) {
-                    true => (cx + Px::whole(4), "end", cx + Px::whole(4) - width),
-                    false => (cx - Px::whole(4), "start", cx - Px::whole(4)),
-                };
+                // triangle (on the cap), else above it. It starts at its marker, or ends there in
+                // the chart's last quarter (or where only that side has room).
                 let heights: Vec<Px> = match circle {
                     true => [12, 28, 44].map(|up| cy - Px::whole(up)).to_vec(),
                     false => [cy + Px::whole(22), cy + Px::whole(38), cy - Px::whole(14), cy - Px::whole(30)].to_vec(),
                 };
-                let text = match labels.place(from, width, 12, &heights) {
-                    Some(ly) => format!(r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#, escape(&label)),
+                let wordings = [&label, &short];
+                let placed = labels.beside(cx - Px::whole(4), cx + Px::whole(4), cx.0 * 4 > width.0 * 3,
+                    &wordings.map(|words| (text_width(words, 12), 12, &heights[..])))
+                    .map(|(i, lx, anchor, ly)| (lx, ly, anchor, wordings[i]));
+                let text = match placed {
+                    Some((lx, ly, anchor, words)) => format!(r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#, escape(words)),
                     None => format!("<title>{}</title>", escape(&label)),
                 };
                 let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}{text}</g>"#);
@@ -302,27 +374,60 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
     }
 
     svg.push_str(&resets);
+    svg.push_str(&legend);
+    svg.push_str("</svg>");
+    svg
+}
 
-    // Legend: line styles and marker shapes with words.
-    let legend = [
+/// The legend: line styles and marker shapes with words, and the period. Items wrap onto more
+/// rows, and a long item's words onto a second line, where the chart is narrow (text widths
+/// estimated per character). Returns the legend and the baseline of its last line.
+fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, Px) {
+    let items = [
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{FUND}" stroke-width="2.5"/>"#), tr!(lang, zh: "统筹基金累计支付", en: "fund paid (cumulative)")),
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#), tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)")),
         (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#), tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)")),
     ];
-    // Items wrap onto a second row when the first is full (text widths estimated per character).
-    let (mut lx, mut ly) = (LEFT, Px::whole(18));
-    for (mark, label) in legend {
-        let width = Px::whole(36) + text_width(&label, 13);
-        if lx + width > WIDTH - RIGHT && lx > LEFT {
-            (lx, ly) = (LEFT, ly + Px::whole(20));
+    let (right, line) = (width - RIGHT, Px::whole(15));
+    let mut svg = String::new();
+    let (mut lx, mut ly, mut row_extra) = (LEFT, Px::whole(18), Px(0));
+    for (mark, label) in items {
+        // Words wider than a row break before their bracket: "annual cap" / "(a ceiling, …)".
+        let bracket = label.find(" (").or_else(|| label.find('（'));
+        let lines = match bracket.filter(|_| Px::whole(36) + text_width(&label, 13) > right - LEFT) {
+            Some(at) => vec![&label[..at], label[at..].trim_start()],
+            None => vec![label.as_str()],
+        };
+        let item_width = Px::whole(36) + lines.iter().map(|l| text_width(l, 13)).max().unwrap_or(Px(0));
+        if lx + item_width > right && lx > LEFT {
+            (lx, ly, row_extra) = (LEFT, ly + Px::whole(20) + row_extra, Px(0));
         }
-        let _ = write!(svg, r#"<g transform="translate({lx},{ly})">{mark}<text x="28" y="4" fill="{TEXT}">{}</text></g>"#, escape(&label));
-        lx = lx + width;
+        let _ = write!(svg, r#"<g transform="translate({lx},{ly})">{mark}"#);
+        for (i, words) in (0..).zip(&lines) {
+            let _ = write!(svg, r#"<text x="28" y="{}" fill="{TEXT}">{}</text>"#, Px::whole(4) + Px(line.0 * i), escape(words));
+        }
+        svg.push_str("</g>");
+        row_extra = row_extra.max(Px(line.0 * (lines.len() as i64 - 1)));
+        lx = lx + item_width;
     }
-    let _ = write!(svg, r#"<text x="{LEFT}" y="{}" fill="{TEXT}" font-size="12">{}</text>"#, ly + Px::whole(24), escape(&tr!(lang,
-        zh: "● 达到起付线　▲ 用完年度限额　{} 至 {}", en: "● deductible met · ▲ cap reached · {} to {}", iso(start), iso(end))));
-    svg.push_str("</svg>");
-    svg
+    // The markers' key and the period, on one line or, where that is too wide, on two.
+    let (key, period) = match lang {
+        Lang::Zh => ("● 达到起付线　▲ 用完年度限额", format!("{} 至 {}", iso(start), iso(end))),
+        Lang::En => ("● deductible met · ▲ cap reached", format!("{} to {}", iso(start), iso(end))),
+    };
+    let one_line = format!("{key}{}{period}", tr!(lang, zh: "　", en: " · "));
+    let key_lines = match LEFT + text_width(&one_line, 12) <= width {
+        true => vec![one_line],
+        false => vec![key.to_owned(), period],
+    };
+    let mut baseline = ly + row_extra + Px::whole(24);
+    for (i, words) in key_lines.iter().enumerate() {
+        if i > 0 {
+            baseline = baseline + line;
+        }
+        let _ = write!(svg, r#"<text x="{LEFT}" y="{baseline}" fill="{TEXT}" font-size="12">{}</text>"#, escape(words));
+    }
+    (svg, baseline)
 }
 
 /// One sentence per year for the chart's text alternative.
@@ -447,6 +552,37 @@ mod tests {
         let last_step = fund_path.rsplit(" V").next().unwrap().split(' ').next().unwrap();
         assert_eq!(last_step, cap_height);
         assert_eq!(outcome.years[0].fund.0, Decimal::from(2000));
+    }
+
+    #[test]
+    fn a_phone_chart_wraps_its_legend_and_says_less_rather_than_leave_the_chart() {
+        let outcome = outcome_of(&std::fs::read_to_string("examples/qiannan-retiree.json").unwrap());
+        let (wide, narrow) = (render(&outcome, Lang::En), render_at(&outcome, Lang::En, 320));
+        assert!(wide.contains(r#"viewBox="0 0 640 400""#) && narrow.contains(r#"viewBox="0 0 320 400""#));
+        assert_eq!(render_at(&outcome, Lang::En, 100), render_at(&outcome, Lang::En, MIN_WIDTH), "never narrower than 300");
+        assert_eq!(render_at(&outcome, Lang::En, 2000), wide, "never wider than 640");
+        // The cap's words break before their bracket, the markers' key and the period take a line
+        // each, and the plot starts lower, under them.
+        assert!(wide.contains(">annual cap (a ceiling, not money owed)</text>"));
+        assert!(narrow.contains(">annual cap</text>") && narrow.contains(">(a ceiling, not money owed)</text>"));
+        assert!(narrow.contains(">● deductible met · ▲ cap reached</text>") && narrow.contains(">2023-07-01 to 2024-06-30</text>"));
+        let unit_y = |svg: &str| {
+            let at = svg.find(">yuan</text>").unwrap();
+            attribute(&svg[svg[..at].rfind('<').unwrap()..at], "y").parse::<f64>().unwrap()
+        };
+        assert!(unit_y(&narrow) > unit_y(&wide), "the plot (its unit above it) starts under the legend");
+        // The 1 January reset and every marker keep words on the chart, fewer of them.
+        let groups = |svg: &'_ str, class: &str| -> Vec<String> {
+            svg.split(&format!(r#"<g class="{class}"#)).skip(1).map(|g| g[..g.find("</g>").unwrap()].to_owned()).collect()
+        };
+        let reset = &groups(&narrow, "oe-reset")[0];
+        assert!(reset.contains(">1 Jan 2024</text>") && reset.contains(">all starts again</text>"), "{reset}");
+        assert!(groups(&wide, "oe-reset")[0].contains(">nothing carried over or lost</text>"));
+        let markers = groups(&narrow, "oe-marker");
+        assert_eq!(markers.len(), 3, "the deductible met twice, the cap reached once");
+        for marker in markers {
+            assert!(marker.contains("<text") && !marker.contains("<title>"), "a marker with its label: {marker}");
+        }
     }
 
     #[test]

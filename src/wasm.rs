@@ -54,11 +54,13 @@ impl Estimator {
     /// visit's table numbers and `marks` (the statuses to point out) but no texts: `explain` gives a
     /// visit's notes and trace. With `rows`, only the first `rows` visits are sent (a page shows
     /// the first ones; sending all would cost more than adjudicating them); `visits` is how many
-    /// there are. The SVG is `estimate --svg`'s chart, of every visit.
-    pub fn run(&self, scenario: JsValue, rows: Option<usize>) -> Result<JsValue, JsValue> {
+    /// there are. The SVG is `estimate --svg`'s chart, of every visit; with `width`, drawn that
+    /// many pixels wide for a box that wide (300 to 640, as `estimate --svg --width`), so that on a
+    /// phone its type keeps its size.
+    pub fn run(&self, scenario: JsValue, rows: Option<usize>, width: Option<u32>) -> Result<JsValue, JsValue> {
         with_scenario(&scenario, |tree, lang| {
             let mut outcome = self.outcome(tree).map_err(|e| js_error(&e, lang))?;
-            let svg = chart::render(&outcome, lang);
+            let svg = chart::render_at(&outcome, lang, width.unwrap_or(chart::DEFAULT_WIDTH));
             let visits = outcome.visits.len();
             outcome.visits.truncate(rows.unwrap_or(visits));
             to_js(&Run { outcome, svg, visits }, lang)

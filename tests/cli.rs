@@ -106,6 +106,22 @@ fn svg_output_is_an_svg_document() {
 }
 
 #[test]
+fn svg_width_draws_the_chart_that_wide_and_refuses_other_widths() {
+    let output = estimate(&["--svg", "--width", "320", EXAMPLE]);
+    assert_success(&output);
+    assert!(stdout(&output).contains(r#"viewBox="0 0 320 400""#));
+    for (args, message) in [
+        (&["--svg", "--width", "299", EXAMPLE][..], "--width must be a whole number of pixels from 300 to 640, not \"299\""),
+        (&["--svg", "--width", "wide", EXAMPLE][..], "not \"wide\""),
+        (&["--width", "320", EXAMPLE][..], "--width goes with --svg"),
+    ] {
+        let output = estimate(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
 fn list_names_the_six_bundled_policies() {
     let output = estimate(&["--list"]);
     assert_success(&output);

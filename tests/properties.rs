@@ -637,6 +637,8 @@ fn use_policy(policy: &Policy) {
             };
             if let Ok(outcome) = adjudicate(&scenario, policy) {
                 let _ = chart::render(&outcome, Lang::En);
+                // Every width a page may ask for, a phone's narrowest to the widest.
+                let _ = chart::render_at(&outcome, Lang::Zh, chart::MIN_WIDTH + (visits.len() as u32 * 37) % 341);
             }
         }
     }

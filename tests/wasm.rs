@@ -34,7 +34,7 @@ const SCENARIO: &str = r#"{
 #[wasm_bindgen_test]
 fn run_gives_the_same_figures_as_the_core() {
     let est = Estimator::new().unwrap();
-    let result = est.run(js(SCENARIO), None).unwrap();
+    let result = est.run(js(SCENARIO), None, None).unwrap();
     let outcome = get(&result, "outcome");
     assert_eq!(text(&outcome, "visits.0.fund"), "97.50");
     assert_eq!(text(&outcome, "visits.0.self"), "202.50");
@@ -46,13 +46,23 @@ fn run_gives_the_same_figures_as_the_core() {
     assert_eq!(text(&outcome, "visits.1.cap_remaining"), "0.00");
     assert!(get(&outcome, "visits.0.trace").is_undefined() && get(&outcome, "visits.0.notes").is_undefined());
     assert_eq!(get(&result, "visits").as_f64(), Some(2.0));
-    let first = est.run(js(SCENARIO), Some(1)).unwrap();
+    let first = est.run(js(SCENARIO), Some(1), None).unwrap();
     assert_eq!(Array::from(&get(&first, "outcome.visits")).length(), 1, "only the rows asked for");
     assert_eq!(get(&first, "visits").as_f64(), Some(2.0), "and how many there are");
     assert_eq!(text(&first, "outcome.totals.fund"), text(&outcome, "totals.fund"), "totals of every visit");
     let svg = text(&result, "svg");
     assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     assert!(svg.contains("deductible met"));
+    assert!(svg.contains(r#"viewBox="0 0 640 400""#), "640 pixels wide, as estimate --svg");
+}
+
+#[wasm_bindgen_test]
+fn run_draws_the_chart_for_the_width_it_is_given() {
+    let est = Estimator::new().unwrap();
+    let chart_at = |width| text(&est.run(js(SCENARIO), Some(0), Some(width)).unwrap(), "svg");
+    assert!(chart_at(320).contains(r#"viewBox="0 0 320 400""#), "a phone's box");
+    assert!(chart_at(10).contains(r#"viewBox="0 0 300 400""#), "never narrower than 300");
+    assert!(chart_at(1200).contains(r#"viewBox="0 0 640 400""#), "never wider than 640");
 }
 
 #[wasm_bindgen_test]
@@ -98,7 +108,7 @@ fn errors_are_js_errors_with_field_code_and_both_languages() {
     let est = Estimator::new().unwrap();
     let bad = js(r#"{"policy": "qiannan-employee", "member": "retiree", "lang": "zh",
         "visits": [{"date": "2023-03-15", "facility": "primary", "amount": "12x"}]}"#);
-    let error = est.run(bad, None).unwrap_err();
+    let error = est.run(bad, None, None).unwrap_err();
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(text(&error, "field"), "visits[0].amount");
     assert_eq!(text(&error, "code"), "not_a_number");
@@ -111,13 +121,13 @@ fn unknown_figures_and_policies_are_errors_not_panics() {
     let est = Estimator::new().unwrap();
     let pharmacy = js(r#"{"policy": "qiannan-employee", "member": "in_service",
         "visits": [{"date": "2023-03-15", "facility": "pharmacy", "amount": "500"}]}"#);
-    let error = est.run(pharmacy, None).unwrap_err();
+    let error = est.run(pharmacy, None, None).unwrap_err();
     assert_eq!(text(&error, "code"), "unknown_figure");
     assert_eq!(text(&error, "field"), "overrides.ratio.pharmacy");
-    let unknown = est.run(js(r#"{"policy": "atlantis", "member": "retiree"}"#), None).unwrap_err();
+    let unknown = est.run(js(r#"{"policy": "atlantis", "member": "retiree"}"#), None, None).unwrap_err();
     assert_eq!(text(&unknown, "field"), "policy");
     for odd in ["null", "42", "\"text\"", "[]", r#"{"visits": {"a": 1}}"#] {
-        assert!(est.run(js(odd), None).is_err(), "{odd} should be an error");
+        assert!(est.run(js(odd), None, None).is_err(), "{odd} should be an error");
     }
 }
 
@@ -130,7 +140,7 @@ fn a_bureau_policy_file_is_checked_and_added() {
     let (_, json) = Library::bundled_json().find(|(file, _)| file.ends_with("qiannan-employee.toml")).unwrap();
     let summary = est.add_policy(js(&json.replace("qiannan-employee", "my-region")), Some("en".into())).unwrap();
     assert_eq!(text(&summary, "id"), "my-region");
-    let result = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region")), None).unwrap();
+    let result = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region")), None, None).unwrap();
     assert_eq!(text(&result, "outcome.visits.0.fund"), "97.50");
     let float = est.check_policy(js(&json.replace(r#""value":"0.70""#, r#""value":0.7"#)), Some("en".into())).unwrap_err();
     assert_eq!(text(&float, "field"), "policy.versions[0].ratio.primary.value");
@@ -146,7 +156,7 @@ fn a_scenario_goes_into_a_link_and_comes_back() {
     assert_eq!(text(&scenario, "lang"), "en", "the link's own language");
     assert_eq!(text(&scenario, "visits.1.facility"), "tertiary");
     assert_eq!(text(&scenario, "visits.1.out_of_scope"), "200");
-    let result = est.run(scenario, None).unwrap();
+    let result = est.run(scenario, None, None).unwrap();
     assert_eq!(text(&result, "outcome.visits.1.fund"), "1902.50");
 
     let generated = est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
@@ -181,10 +191,10 @@ fn js_values_json_cannot_hold_are_errors() {
     ];
     for (what, value) in odd {
         Reflect::set(&visit, &JsValue::from_str("amount"), &value).unwrap();
-        let error = est.run(scenario.clone(), None).expect_err(what);
+        let error = est.run(scenario.clone(), None, None).expect_err(what);
         assert!(!text(&error, "code").is_empty(), "{what}: {error:?}");
     }
     // A cycle is cut off by the depth limit.
     Reflect::set(&visit, &JsValue::from_str("amount"), &scenario).unwrap();
-    assert_eq!(text(&est.run(scenario.clone(), None).unwrap_err(), "code"), "syntax");
+    assert_eq!(text(&est.run(scenario.clone(), None, None).unwrap_err(), "code"), "syntax");
 }

@@ -6,7 +6,9 @@ import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
-import { fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText } from './results.js';
+import {
+  CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
+} from './results.js';
 import { bindShare, renderShare } from './share.js';
 import { calendarYear, exampleState, loadState, stateFromScenario, stateSaver, toPattern, toScenario } from './state.js';
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
@@ -96,7 +98,7 @@ export async function mountEstimator(root, options = {}) {
   const currentPolicy = () => policies().find((p) => p.id === state.policy);
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
-  let shownSvg = null; // the chart on screen (of lastGood), for the downloads
+  let chartWidth = null; // the chart's box, in whole pixels, as last seen (0: not shown)
   let allRows = false; // the whole visit table, once asked for
   let firstResult = true;
   let frame = 0;
@@ -134,7 +136,7 @@ export async function mountEstimator(root, options = {}) {
       fallback ??= example;
       try {
         const scenario = toScenario(example);
-        exampleRun = { scenario: JSON.stringify(scenario), result: callCore('run', scenario, ROW_LIMIT) };
+        exampleRun = { scenario: JSON.stringify(scenario), width: undefined, result: callCore('run', scenario, ROW_LIMIT) };
         return example;
       } catch { /* try the next policy */ }
     }
@@ -258,16 +260,20 @@ export async function mountEstimator(root, options = {}) {
   function renderResult(scenario) {
     // The table's first rows only, unless all were asked for: sending every visit would cost more
     // than adjudicating them (BENCHMARKS.md).
-    const kept = exampleRun && !allRows && exampleRun.scenario === JSON.stringify(scenario) ? exampleRun.result : null;
+    // The chart is drawn for its box (a phone's is narrower than the core's usual 640 pixels).
+    chartWidth ??= chartBoxWidth(refs.chart);
+    const width = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : undefined;
+    const kept = exampleRun && !allRows && exampleRun.width === width && exampleRun.scenario === JSON.stringify(scenario)
+      ? exampleRun.result : null;
     exampleRun = null;
-    const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT);
+    const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT, width);
+    refs.chart.oeWidth = width;
     const explain = (index) => callCore('explain', scenario, index);
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
     // A live region: written only when it changes, so that a reader hears it once.
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
     renderPeek(visits ? peekText(outcome, lang) : summary, false);
-    shownSvg = svg;
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
@@ -378,8 +384,23 @@ export async function mountEstimator(root, options = {}) {
     linkError = null;
     renderNotice();
   });
-  refs.exportSvg.addEventListener('click', () => download(svgBlob(shownSvg), `${FILE_NAME}.svg`));
-  refs.exportPng.addEventListener('click', async () => download(await pngBlob(shownSvg), `${FILE_NAME}.png`));
+  // A turned phone or a resized window: the last result's chart is drawn again for its box, in the
+  // next frame (a change of size made inside the observer's own callback would be an error).
+  let redraw = 0;
+  new ResizeObserver(([entry]) => {
+    chartWidth = Math.floor(entry.contentRect.width);
+    const wanted = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : undefined;
+    if (lastGood && wanted !== undefined && wanted !== refs.chart.oeWidth && !redraw) {
+      redraw = requestAnimationFrame(() => {
+        redraw = 0;
+        if (lastGood) renderResult(lastGood);
+      });
+    }
+  }).observe(refs.chart.parentElement);
+  // The chart as `estimate --svg` draws it (640 pixels wide), whatever the width on screen.
+  const chartToExport = () => callCore('run', lastGood, 0).svg;
+  refs.exportSvg.addEventListener('click', () => download(svgBlob(chartToExport()), `${FILE_NAME}.svg`));
+  refs.exportPng.addEventListener('click', async () => download(await pngBlob(chartToExport()), `${FILE_NAME}.png`));
   // Every visit, not only the rows on screen.
   refs.exportCsv.addEventListener('click', () => download(csvBlob(callCore('run', lastGood).outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });

@@ -175,6 +175,12 @@ function cellOverflows(table) {
   return false;
 }
 
+/** The widest chart the core draws (`chart::DEFAULT_WIDTH`): a wider box shows it scaled up. */
+export const CHART_WIDTH = 640;
+
+/** The width of the chart's box (that of its figure) in whole pixels; 0 while it is not shown. */
+export const chartBoxWidth = (box) => Math.floor(box.parentElement.getBoundingClientRect().width);
+
 /**
  * Insert the core's chart. The SVG is parsed as XML, so nothing in it can run as HTML. Its ids are
  * prefixed so that several estimators on one page never share one; without a label of its own the

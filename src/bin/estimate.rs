@@ -11,6 +11,8 @@
 //! OPTIONS
 //!   --table            a table for people instead of JSON
 //!   --svg              the chart (SVG), the same picture the page draws
+//!   --width PX         the chart's width in pixels, 300 to 640 (default 640), as the page
+//!                      draws it in a box that wide (a phone)
 //!   --policy FILE      load a policy file (replaces a bundled one of the same id); repeatable
 //!   --lang zh|en       language of notes, errors and the table (default: the scenario's, else en)
 //! ```
@@ -23,7 +25,7 @@ use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, L
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: estimate [--table | --svg] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
+const USAGE: &str = "usage: estimate [--table | --svg [--width PX]] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
        estimate --list [--lang zh|en]
        estimate --check FILE.toml
        estimate --to-json FILE.toml
@@ -32,7 +34,7 @@ const USAGE: &str = "usage: estimate [--table | --svg] [--policy FILE]... [--lan
 enum Output {
     Json,
     Table,
-    Svg,
+    Svg(u32),
 }
 
 enum Command {
@@ -76,6 +78,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut output = Output::Json;
     let mut policies = Vec::new();
     let mut lang = None;
+    let mut width = None;
     let mut items = raw.into_iter();
     let set = |c: Command, command: &mut Option<Command>| match command.replace(c) {
         None => Ok(()),
@@ -86,7 +89,13 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
         match arg.as_str() {
             "--help" | "-h" => return Err("help".into()),
             "--table" => output = Output::Table,
-            "--svg" => output = Output::Svg,
+            "--svg" => output = Output::Svg(chart::DEFAULT_WIDTH),
+            "--width" => {
+                let text = value("--width")?;
+                let range = chart::MIN_WIDTH..=chart::DEFAULT_WIDTH;
+                width = Some(text.parse().ok().filter(|w| range.contains(w)).ok_or(format!(
+                    "--width must be a whole number of pixels from {} to {}, not {text:?}", range.start(), range.end()))?);
+            }
             "--list" => set(Command::List, &mut command)?,
             "--check" => set(Command::Check(value("--check")?), &mut command)?,
             "--to-json" => set(Command::ToJson(value("--to-json")?), &mut command)?,
@@ -101,6 +110,11 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
         }
     }
     let command = command.ok_or("nothing to do")?;
+    match (&mut output, width) {
+        (Output::Svg(chart_width), Some(w)) => *chart_width = w,
+        (_, Some(_)) => return Err("--width goes with --svg".to_owned()),
+        _ => {}
+    }
     Ok(Args { command, output, policies, lang })
 }
 
@@ -149,7 +163,7 @@ fn run(args: Args) -> Result<String, Error> {
             Ok(match args.output {
                 Output::Json => to_json(&outcome),
                 Output::Table => table(&outcome, scenario.lang),
-                Output::Svg => chart::render(&outcome, scenario.lang),
+                Output::Svg(width) => chart::render_at(&outcome, scenario.lang, width),
             })
         }
     }

@@ -1,11 +1,14 @@
 // On a phone the estimate comes after the whole form. A line kept at the bottom of the screen
 // while the form is in view gives the fund's and the member's totals as they change, says when they
-// wait for a correction, and goes to the estimate; on a wide screen it is left out.
+// wait for a correction, and goes to the estimate; on a wide screen it is left out. The chart is
+// drawn for the phone's width, its type at its own size and every word inside it.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
-import { assertShows, readResult, ref, runEstimate, scenarioOnScreen, switchLanguage, visitField } from './steps.mjs';
+import {
+  assertShows, readResult, ref, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, visitField,
+} from './steps.mjs';
 
 const browser = useBrowser();
 
@@ -83,3 +86,58 @@ test('on a phone a line at the bottom of the screen follows the totals, and goes
   assert.equal((await peekNow(page)).shown, false);
   session.assertClean();
 });
+
+/** The chart on screen: its drawn and shown widths, and the texts that do not fit inside it. */
+function chartNow(page) {
+  return ref(page, 'chart').evaluate((box) => {
+    box.scrollIntoView(); // drawn only near the view (content-visibility)
+    const svg = box.querySelector('svg');
+    const drawn = svg.viewBox.baseVal.width;
+    const outside = [...svg.querySelectorAll('text')].filter((text) => {
+      const b = text.getBBox();
+      return b.x < 0 || b.x + b.width > drawn + 0.5;
+    }).map((text) => text.textContent);
+    const shown = svg.getBoundingClientRect().width;
+    return { drawn, shown, box: Math.floor(box.getBoundingClientRect().width), scrolls: box.scrollWidth > box.clientWidth, outside };
+  });
+}
+
+for (const lang of ['zh', 'en']) {
+  test(`on a phone the chart is drawn for its width, every word inside it (${lang})`, { timeout: 60_000 }, async (t) => {
+    const session = await browser.open(t);
+    const { page } = session;
+    await page.setViewportSize({ width: 360, height: 740 });
+    await session.load();
+    if (lang === 'en') await switchLanguage(page, 'en');
+    let chart = await chartNow(page);
+    assert.ok(chart.drawn >= 300 && chart.drawn < 360, `drawn for a phone: ${chart.drawn}`);
+    assert.equal(chart.drawn, chart.box, 'as wide as its box: its type at its own size');
+    assert.ok(chart.shown - chart.drawn < 1, `shown ${chart.shown} px wide`);
+    assert.equal(chart.scrolls, false, 'nothing to scroll to');
+    assert.deepEqual(chart.outside, [], 'every word inside the chart');
+    // The same picture as the command line's, at that width.
+    const scenario = await scenarioOnScreen(page);
+    const svg = await ref(page, 'chart').locator('svg').evaluate((node) => node.viewBox.baseVal.width);
+    const expected = await runEstimateSvg(scenario, svg);
+    const texts = await ref(page, 'chart').locator('svg text').allTextContents();
+    assert.deepEqual(texts, [...expected.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) => text
+      .replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')));
+
+    // Turned sideways: drawn again for the wider box, up to the core's widest.
+    await page.setViewportSize({ width: 740, height: 360 });
+    await page.waitForFunction((before) => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width !== before, chart.drawn);
+    chart = await chartNow(page);
+    assert.equal(chart.drawn, Math.min(chart.box, 640));
+    assert.deepEqual(chart.outside, []);
+    // The download is the command line's usual chart, whatever the width on screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.waitForFunction(() => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width < 360);
+    const [download] = await Promise.all([page.waitForEvent('download'), ref(page, 'exportSvg').click()]);
+    const saved = await new Promise((resolve, reject) => {
+      const chunks = [];
+      download.createReadStream().then((stream) => stream.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject));
+    });
+    assert.equal(saved, await runEstimateSvg(scenario));
+    session.assertClean();
+  });
+}

@@ -317,9 +317,9 @@ export async function runEstimate(scenario) {
   return JSON.parse(await estimate([], scenario));
 }
 
-/** `estimate --svg SCENARIO.json`: the chart, as text. */
-export function runEstimateSvg(scenario) {
-  return estimate(['--svg'], scenario);
+/** `estimate --svg [--width PX] SCENARIO.json`: the chart, as text. */
+export function runEstimateSvg(scenario, width) {
+  return estimate(['--svg', ...(width === undefined ? [] : ['--width', String(width)])], scenario);
 }
 
 /** `estimate --generate PATTERN.json`: the visits of a pattern. */
