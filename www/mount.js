@@ -136,7 +136,7 @@ export async function mountEstimator(root, options = {}) {
       fallback ??= example;
       try {
         const scenario = toScenario(example);
-        exampleRun = { scenario: JSON.stringify(scenario), width: undefined, result: callCore('run', scenario, ROW_LIMIT) };
+        exampleRun = { scenario: JSON.stringify(scenario), width: CHART_WIDTH, result: callCore('run', scenario, ROW_LIMIT, CHART_WIDTH) };
         return example;
       } catch { /* try the next policy */ }
     }
@@ -262,7 +262,7 @@ export async function mountEstimator(root, options = {}) {
     // than adjudicating them (BENCHMARKS.md).
     // The chart is drawn for its box (a phone's is narrower than the core's usual 640 pixels).
     chartWidth ??= chartBoxWidth(refs.chart);
-    const width = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : undefined;
+    const width = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : CHART_WIDTH;
     const kept = exampleRun && !allRows && exampleRun.width === width && exampleRun.scenario === JSON.stringify(scenario)
       ? exampleRun.result : null;
     exampleRun = null;
@@ -389,8 +389,7 @@ export async function mountEstimator(root, options = {}) {
   let redraw = 0;
   new ResizeObserver(([entry]) => {
     chartWidth = Math.floor(entry.contentRect.width);
-    const wanted = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : undefined;
-    if (lastGood && wanted !== undefined && wanted !== refs.chart.oeWidth && !redraw) {
+    if (lastGood && chartWidth && Math.min(chartWidth, CHART_WIDTH) !== refs.chart.oeWidth && !redraw) {
       redraw = requestAnimationFrame(() => {
         redraw = 0;
         if (lastGood) renderResult(lastGood);
