@@ -393,9 +393,8 @@ fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, P
     let (mut lx, mut ly, mut row_extra) = (LEFT, Px::whole(18), Px(0));
     for (mark, label) in items {
         // Words wider than a row break before their bracket: "annual cap" / "(a ceiling, …)".
-        let bracket = label.find(" (").or_else(|| label.find('（'));
-        let lines = match bracket.filter(|_| Px::whole(36) + text_width(&label, 13) > right - LEFT) {
-            Some(at) => vec![&label[..at], label[at..].trim_start()],
+        let lines = match label.find(['(', '（']).filter(|_| Px::whole(36) + text_width(&label, 13) > right - LEFT) {
+            Some(at) => vec![label[..at].trim_end(), &label[at..]],
             None => vec![label.as_str()],
         };
         let item_width = Px::whole(36) + lines.iter().map(|l| text_width(l, 13)).max().unwrap_or(Px(0));

@@ -280,6 +280,7 @@ mod tests {
             let mut money = round_fen(value);
             money.rescale(2);
             proptest::prop_assert_eq!(Yuan(value).to_string(), money.to_string());
+            proptest::prop_assert_eq!(serde_json::to_string(&Yuan(value)).unwrap(), format!("\"{money}\""));
             let mut ratio = value.normalize();
             if ratio.scale() < 2 {
                 ratio.rescale(2);
