@@ -7,12 +7,17 @@
 // 1. Load: navigation start to the first result drawn (the page's `oe-first-result` mark), for 10
 //    cold loads, each in a fresh browser context (empty cache); the median, and its ratio to the
 //    median load of a blank page (navigation start to the end of its load event) in the same run.
+//    Beside them, for scale: a static copy of the page's first result (its HTML and CSS, no script
+//    and no wasm) loaded the same way, to the end of its first layout. What the page takes beyond
+//    that is the cost of its script and wasm; the rest is this machine laying out that much text.
 // 2. Recalculation: the page opened on a link with 365 daily visits (and then 3,650: ten years);
 //    one visit's amount changed, then `estimator.recalculate()` timed with the layout it causes
 //    (getBoundingClientRect forces style and layout); 10 warm-up runs, the median of 100.
 // 3. Memory: after a garbage collection, the JS heap (CDP Runtime.getHeapUsage) and the wasm
 //    memory, before and after 1,000 recalculations of the 365-visit year.
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { launch } from '../tests/e2e/harness.mjs';
 
 const BUDGET = { loadMs: 150, recalc365Ms: 2, recalc3650Ms: 20 };
@@ -71,6 +76,33 @@ const blankLoaded = () => new Promise((resolve) => {
   };
   look();
 });
+
+const staticLaidOut = () => new Promise((resolve) => {
+  const look = () => {
+    const mark = performance.getEntriesByName('oe-static-laid-out')[0];
+    if (mark) resolve(mark.startTime); else setTimeout(look, 5);
+  };
+  look();
+});
+
+/**
+ * Writes static.html into the served folder: the page as its first result left it, without its
+ * scripts (form fields that were filled by script show empty). A script at its end forces the
+ * layout and marks the time, as the page's mark comes after its first layout.
+ */
+async function writeStaticCopy(browser, url, root) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.evaluate(firstResult);
+  const html = (await page.evaluate(() => document.documentElement.outerHTML))
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+    .replace(/<link rel="(modulepreload|preload)"[^>]*>/g, '')
+    .replace('</body>', '<script src="laid-out.js"></script></body>');
+  await context.close();
+  await writeFile(join(root, 'static.html'), `<!doctype html>${html}`);
+  await writeFile(join(root, 'laid-out.js'), "document.body.getBoundingClientRect();\nperformance.mark('oe-static-laid-out');\n");
+}
 
 async function openWith(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -147,7 +179,10 @@ async function main() {
     const { browser, url } = site;
     const load = await coldLoads(browser, url, firstResult);
     const blank = await coldLoads(browser, `${url}blank.html`, blankLoaded);
+    await writeStaticCopy(browser, url, site.root);
+    const still = await coldLoads(browser, `${url}static.html`, staticLaidOut);
     report(`load to first result, median of ${COLD_LOADS} cold loads`, `${ms(load)} (${(load / blank).toFixed(1)}x blank ${ms(blank)})`, `${BUDGET.loadMs} ms`, load <= BUDGET.loadMs);
+    console.log(`bench-page:   a static copy of that first result (no script, no wasm), laid out: ${ms(still)}, so the script and wasm add ${ms(load - still)}`);
 
     for (const [days, budget, label] of [[365, BUDGET.recalc365Ms, '365 visits'], [3650, BUDGET.recalc3650Ms, '3,650 visits (ten years)']]) {
       const { context, page } = await openWith(browser, url + dailyLink('2023-01-01', days));

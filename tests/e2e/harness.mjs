@@ -73,6 +73,7 @@ export async function launch({ files } = {}) {
   return {
     url: server.url,
     origin: new URL(server.url).origin,
+    root, // the folder served: a copy of dist/ when `files` were given, where more can be written
     browser,
     async close() {
       await browser.close();
