@@ -230,8 +230,9 @@ export async function mountEstimator(root, options = {}) {
     saveSoon();
     clearMessages();
     const scenario = toScenario(state);
+    let totalsLine;
     try {
-      renderResult(scenario);
+      totalsLine = renderResult(scenario);
     } catch (error) {
       // The last good result stays, in the language now chosen.
       if (lastGood && lastGood.lang !== lang) {
@@ -241,6 +242,7 @@ export async function mountEstimator(root, options = {}) {
       return;
     }
     lastGood = scenario;
+    renderPeek(totalsLine, false);
     if (firstResult) {
       firstResult = false;
       performance.mark('oe-first-result'); // read by the load-time benchmark (scripts/bench-page.mjs)
@@ -256,13 +258,18 @@ export async function mountEstimator(root, options = {}) {
     if (share && (opening || refs.share.open) && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
   }
 
-  /** Run a scenario and show its outcome; throws the core's error and then changes nothing. */
+  /**
+   * Run a scenario and show its outcome; throws the core's error and then changes nothing. Returns
+   * the phone's line of totals, which only a new result puts up: a result drawn again while an
+   * input has an error (all rows asked for, a turned phone) is still the last good one, and the
+   * line keeps saying that the totals wait.
+   */
   function renderResult(scenario) {
-    // The table's first rows only, unless all were asked for: sending every visit would cost more
-    // than adjudicating them (BENCHMARKS.md).
     // The chart is drawn for its box (a phone's is narrower than the core's usual 640 pixels).
     chartWidth ??= chartBoxWidth(refs.chart);
     const width = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : CHART_WIDTH;
+    // The table's first rows only, unless all were asked for: sending every visit would cost more
+    // than adjudicating them (BENCHMARKS.md).
     const kept = exampleRun && !allRows && exampleRun.width === width && exampleRun.scenario === JSON.stringify(scenario)
       ? exampleRun.result : null;
     exampleRun = null;
@@ -273,11 +280,11 @@ export async function mountEstimator(root, options = {}) {
     // A live region: written only when it changes, so that a reader hears it once.
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
-    renderPeek(visits ? peekText(outcome, lang) : summary, false);
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
     fitColumns(refs.resultRows.parentElement, lang);
+    return visits ? peekText(outcome, lang) : summary;
   }
 
   // ---- errors: one home for finding an error's input and showing the message next to it ----------

@@ -58,6 +58,15 @@ test('on a phone a line at the bottom of the screen follows the totals, and goes
   peek = await peekNow(page);
   assert.equal(peek.text, '结果尚未更新：请先更正上面的输入。');
   assert.equal(peek.stale, true);
+  // Turned sideways meanwhile: the last result's chart is drawn again for the wider box, and the
+  // line still says the totals wait.
+  const chartWidth = () => page.evaluate(() => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width);
+  const narrow = await chartWidth();
+  await page.setViewportSize({ width: 740, height: 360 });
+  await page.waitForFunction((before) => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width !== before, narrow);
+  assert.deepEqual(await peekNow(page).then(({ text, stale }) => ({ text, stale })), { text: '结果尚未更新：请先更正上面的输入。', stale: true });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForFunction((before) => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width === before, narrow);
   await visitField(page, 0, 'amount').fill('1000.00');
   await settle(page);
   assert.deepEqual(await peekNow(page).then(({ text, stale }) => ({ text, stale })),
