@@ -22,4 +22,6 @@ fuzz_target!(|data: &[u8]| {
     let totals = &outcome.totals;
     assert_eq!(totals.fund.0 + totals.member.0, totals.amount.0, "totals: fund + self = amount");
     let _ = chart::render(&outcome, scenario.lang);
+    // And as a page draws it for its box, at a width the input picks (300 to 640 pixels).
+    let _ = chart::render_at(&outcome, scenario.lang, chart::MIN_WIDTH + data.len() as u32 % 341);
 });
