@@ -3,20 +3,13 @@
 // has the table's columns and one row per visit with the core's figures. All under the page's CSP.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { before, test } from 'node:test';
 import { t as text } from '../../www/i18n.js'; // the page's own texts (its modules are bundled in dist/)
 import { useBrowser } from './harness.mjs';
-import { addVisit, buildEstimate, buildYear, ref, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, waitForResultRows } from './steps.mjs';
+import { addVisit, buildEstimate, buildYear, download, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, waitForResultRows } from './steps.mjs';
 
 const browser = useBrowser();
 before(() => buildEstimate(), { timeout: 300_000 });
-
-/** Clicks a download button; resolves to the file's name and bytes. */
-async function download(page, refName) {
-  const [file] = await Promise.all([page.waitForEvent('download'), ref(page, refName).click()]);
-  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
-}
 
 for (const lang of ['zh', 'en']) {
   test(`the chart and the table download as SVG, PNG and CSV (${lang})`, { timeout: 40_000 }, async (t) => {

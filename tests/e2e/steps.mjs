@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -315,6 +315,12 @@ async function estimate(options, input) {
 /** `estimate SCENARIO.json` on the scenario; resolves to its outcome. */
 export async function runEstimate(scenario) {
   return JSON.parse(await estimate([], scenario));
+}
+
+/** Clicks a download button; resolves to the file's name and bytes. */
+export async function download(page, refName) {
+  const [file] = await Promise.all([page.waitForEvent('download'), ref(page, refName).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
 }
 
 /** `estimate --svg [--width PX] SCENARIO.json`: the chart, as text. */
