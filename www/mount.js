@@ -99,6 +99,9 @@ export async function mountEstimator(root, options = {}) {
   let alwaysShow = new Set(); // figure inputs an error asked for, even if they look irrelevant
   let lastGood = null; // the last scenario that ran, shown (marked) while the inputs have an error
   let chartWidth = null; // the chart's box, in whole pixels, as last seen (0: not shown)
+  let drawnWidth = null; // the width the chart on screen was drawn for
+  // The chart is drawn for its box (a phone's is narrower than the core's usual 640 pixels).
+  const wantedWidth = () => (chartWidth ? Math.min(chartWidth, CHART_WIDTH) : CHART_WIDTH);
   let allRows = false; // the whole visit table, once asked for
   let firstResult = true;
   let frame = 0;
@@ -123,7 +126,8 @@ export async function mountEstimator(root, options = {}) {
   }
   // The built-in example: the bundled policy whose sources give the largest share of its figures,
   // or the next one if that one cannot run the example without a figure the user must give. The
-  // run that shows it can be used is kept, and drawn as the first result instead of run again.
+  // run that shows it can be used is kept, and drawn as the first result instead of run again
+  // (unless the chart must be narrower: the page is not laid out yet when it runs).
   let exampleRun = null;
   function makeExample() {
     if (home) return stateFromScenario(home, lang);
@@ -136,7 +140,7 @@ export async function mountEstimator(root, options = {}) {
       fallback ??= example;
       try {
         const scenario = toScenario(example);
-        exampleRun = { scenario: JSON.stringify(scenario), width: CHART_WIDTH, result: callCore('run', scenario, ROW_LIMIT, CHART_WIDTH) };
+        exampleRun = { scenario: JSON.stringify(scenario), result: callCore('run', scenario, ROW_LIMIT, CHART_WIDTH) };
         return example;
       } catch { /* try the next policy */ }
     }
@@ -265,16 +269,15 @@ export async function mountEstimator(root, options = {}) {
    * line keeps saying that the totals wait.
    */
   function renderResult(scenario) {
-    // The chart is drawn for its box (a phone's is narrower than the core's usual 640 pixels).
     chartWidth ??= chartBoxWidth(refs.chart);
-    const width = chartWidth ? Math.min(chartWidth, CHART_WIDTH) : CHART_WIDTH;
+    const width = wantedWidth();
     // The table's first rows only, unless all were asked for: sending every visit would cost more
     // than adjudicating them (BENCHMARKS.md).
-    const kept = exampleRun && !allRows && exampleRun.width === width && exampleRun.scenario === JSON.stringify(scenario)
+    const kept = exampleRun && !allRows && width === CHART_WIDTH && exampleRun.scenario === JSON.stringify(scenario)
       ? exampleRun.result : null;
     exampleRun = null;
     const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT, width);
-    refs.chart.oeWidth = width;
+    drawnWidth = width;
     const explain = (index) => callCore('explain', scenario, index);
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
     // A live region: written only when it changes, so that a reader hears it once.
@@ -394,9 +397,9 @@ export async function mountEstimator(root, options = {}) {
   // A turned phone or a resized window: the last result's chart is drawn again for its box, in the
   // next frame (a change of size made inside the observer's own callback would be an error).
   let redraw = 0;
-  new ResizeObserver(([entry]) => {
-    chartWidth = Math.floor(entry.contentRect.width);
-    if (lastGood && chartWidth && Math.min(chartWidth, CHART_WIDTH) !== refs.chart.oeWidth && !redraw) {
+  new ResizeObserver(() => {
+    chartWidth = chartBoxWidth(refs.chart);
+    if (lastGood && chartWidth && wantedWidth() !== drawnWidth && !redraw) {
       redraw = requestAnimationFrame(() => {
         redraw = 0;
         if (lastGood) renderResult(lastGood);
