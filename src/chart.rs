@@ -106,10 +106,10 @@ impl Labels {
         })
     }
 
-    /// Takes the place of text drawn wherever there is room or not: the y axis's numbers and unit,
-    /// whose letters do not reach below the baseline.
-    fn take(&mut self, from: Px, width: Px, size: i64, baseline: Px) {
-        self.boxes.push([from, from + width, baseline - Px::whole(size), baseline]);
+    /// Takes the place of `text` ending at `end`, drawn whether there is room or not: the y axis's
+    /// numbers and unit, whose letters do not reach below the baseline.
+    fn take_ending_at(&mut self, end: Px, text: &str, size: i64, baseline: Px) {
+        self.boxes.push([end - text_width(text, size), end, baseline - Px::whole(size), baseline]);
     }
 
     /// A label beside a mark: text starting at `start_x` or ending at `end_x`. On the side
@@ -230,12 +230,12 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         let number = (tick / 100).to_string();
         let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{number}</text>"#,
             y(tick), LEFT - Px::whole(6), y(tick) + Px::whole(4));
-        labels.take(LEFT - Px::whole(6) - text_width(&number, 13), text_width(&number, 13), 13, y(tick) + Px::whole(4));
+        labels.take_ending_at(LEFT - Px::whole(6), &number, 13, y(tick) + Px::whole(4));
         tick += step;
     }
     let unit = tr!(lang, zh: "元", en: "yuan");
     let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), top - Px::whole(14), escape(&unit));
-    labels.take(LEFT - Px::whole(6) - text_width(&unit, 12), text_width(&unit, 12), 12, top - Px::whole(14));
+    labels.take_ending_at(LEFT - Px::whole(6), &unit, 12, top - Px::whole(14));
 
     // Month ticks along the bottom, every month or, when months are too narrow for their names,
     // every 2, 3, 6 or 12; the year under each January (and under the first month).

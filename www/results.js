@@ -219,15 +219,17 @@ function nameChart(svg, label) {
 // The core writes its SVG on one line, every attribute value in double quotes, every text escaped
 // (chart::escape). So a chart is its skeleton (the text without its values) and its values in order:
 // attribute values and the texts of elements. Two charts of one skeleton differ only in values.
-const VALUE = /="([^"]*)"|>([^<]+)(?=<)/g;
-const TOKEN = /<([\w:-]+)|([\w:-]+)="([^"]*)"|>([^<]+)(?=<)/g;
+// VALUE finds the values (an attribute's name and value, or an element's text); TOKEN also finds
+// the tags that open elements, to tell which element each value belongs to.
+const VALUE = /([\w:-]+)="([^"]*)"|>([^<]+)(?=<)/g;
+const TOKEN = new RegExp(`<([\\w:-]+)|${VALUE.source}`, 'g');
 
 function chartParts(text) {
   const values = [];
-  const skeleton = text.replace(VALUE, (_, attribute, content) => {
+  const skeleton = text.replace(VALUE, (_, name, attribute, content) => {
     values.push(attribute ?? content);
     // A text's place keeps a mark, so that an element that gains a text changes the skeleton.
-    return attribute === undefined ? '>#' : '=""';
+    return attribute === undefined ? '>#' : `${name}=""`;
   });
   return { text, skeleton, values };
 }
