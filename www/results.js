@@ -97,19 +97,14 @@ function renderRows(tbody, visits, context) {
  * language or number of rows (another scenario), another width of the box (seen by a
  * ResizeObserver), or a cell that may no longer fit. That a cell may not fit is told from the texts,
  * without asking the browser for a layout: a number longer than any its column has held (digits are
- * all one width), or a word the column has not held. Only then is the layout read, to see.
- * Called once everything else is drawn.
+ * all one width), or a word the column has not held. The widths are then measured again: whether
+ * the cell still fits cannot be read, as a kept table does not lay out a cell far from the view
+ * (style.css). Called once everything else is drawn.
  */
 export function fitColumns(table, lang) {
   const shape = `${lang} ${table.tBodies[0].rows.length}`;
   const texts = columnTexts(table);
-  if (table.oeShape === shape) {
-    if (!holdsMore(texts, table.oeTexts)) return;
-    if (!cellOverflows(table)) {
-      table.oeTexts = texts.map((column, i) => joinTexts(column, table.oeTexts[i]));
-      return;
-    }
-  }
+  if (table.oeShape === shape && !holdsMore(texts, table.oeTexts)) return;
   const cols = [...table.querySelectorAll('col')];
   table.classList.remove('oe-fixed');
   for (const col of cols) col.style.removeProperty('width');
@@ -161,18 +156,6 @@ function holdsMore(now, before) {
   return now.some((column, i) => !before[i] || (column.words
     ? [...column.words].some((word) => !before[i].words.has(word))
     : column.longest > before[i].longest));
-}
-
-const joinTexts = (a, b) => (a.words ? { words: new Set([...a.words, ...b.words]) } : { longest: Math.max(a.longest, b.longest) });
-
-/** Whether a visit row's cell is wider than its column (an opened calculation wraps in its own row). */
-function cellOverflows(table) {
-  for (const row of table.tBodies[0].rows) {
-    if (row.classList.contains('oe-trace')) continue;
-    // Both are whole pixels, rounded: a cell that fits exactly can read one pixel over.
-    for (const cell of row.cells) if (cell.scrollWidth > cell.clientWidth + 1) return true;
-  }
-  return false;
 }
 
 /** The widest chart the core draws (`chart::DEFAULT_WIDTH`): a wider box shows it scaled up. */
