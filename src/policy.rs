@@ -396,14 +396,14 @@ fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
 
 fn read_out_of_area(tree: &Tree, path: Path<'_>, sources: &[Source]) -> Result<BTreeMap<String, Figure>> {
     let table = Table::open(tree, path, &OUT_OF_AREA_KEYS)?;
-    OUT_OF_AREA_KEYS
-        .iter()
-        .map(|name| {
-            let key = format!("out_of_area.{name}");
-            let figure = read_figure(table.require(name)?, table.field_path(name), &key, sources)?;
-            Ok((key, figure))
-        })
-        .collect()
+    // Inserted one by one: collecting into a map sorts the list first, a sort the wasm would carry.
+    let mut figures = BTreeMap::new();
+    for name in OUT_OF_AREA_KEYS {
+        let key = format!("out_of_area.{name}");
+        let figure = read_figure(table.require(name)?, table.field_path(name), &key, sources)?;
+        figures.insert(key, figure);
+    }
+    Ok(figures)
 }
 
 fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Result<Version> {
@@ -779,23 +779,47 @@ impl Policy {
     }
 }
 
-/// Every keyword of the page's choices with its label, so the page keeps no copy of them.
-pub fn labels(lang: Lang) -> BTreeMap<&'static str, Vec<Labelled>> {
+/// Every keyword of the page's choices with its label, so the page keeps no copy of them. A struct
+/// rather than a map: building a map from a list sorts it, and a sort is a few KB of wasm.
+#[derive(Clone, Debug, Serialize)]
+pub struct Labels {
+    pub facility: Vec<Labelled>,
+    pub member: Vec<Labelled>,
+    pub scheme: Vec<Labelled>,
+    pub settlement: Vec<Labelled>,
+    pub status: Vec<Labelled>,
+}
+
+pub fn labels(lang: Lang) -> Labels {
     fn all<T: Copy>(items: &[T], key: fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<Labelled> {
         items.iter().map(|&i| Labelled { key: key(i), label: label(i) }).collect()
     }
-    BTreeMap::from([
-        ("facility", all(Facility::ALL, Facility::key, |f| f.label(lang))),
-        ("member", all(Member::ALL, Member::key, |m| m.label(lang))),
-        ("scheme", all(Scheme::ALL, Scheme::key, |s| s.label(lang))),
-        ("settlement", all(Settlement::ALL, Settlement::key, |s| s.label(lang))),
-        ("status", all(Status::ALL, Status::key, |s| s.label(lang))),
-    ])
+    Labels {
+        facility: all(Facility::ALL, Facility::key, |f| f.label(lang)),
+        member: all(Member::ALL, Member::key, |m| m.label(lang)),
+        scheme: all(Scheme::ALL, Scheme::key, |s| s.label(lang)),
+        settlement: all(Settlement::ALL, Settlement::key, |s| s.label(lang)),
+        status: all(Status::ALL, Status::key, |s| s.label(lang)),
+    }
 }
 
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use crate::{Lang, Library};
+
+    #[test]
+    fn labels_name_every_keyword_of_each_choice() {
+        let json = serde_json::to_value(super::labels(Lang::En)).unwrap();
+        let kinds: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(kinds, ["facility", "member", "scheme", "settlement", "status"]);
+        let keys = |kind: &str| json[kind].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        assert_eq!(keys("facility"), ["primary", "secondary", "tertiary", "pharmacy"]);
+        assert_eq!(keys("member"), ["in_service", "retiree", "flexible", "resident"]);
+        assert_eq!(json["settlement"][0], serde_json::json!({ "key": "local", "label": "care where insured" }));
+        let zh = serde_json::to_value(super::labels(Lang::Zh)).unwrap();
+        assert_eq!(zh["facility"][3]["key"], "pharmacy");
+        assert_ne!(zh["facility"][3]["label"], json["facility"][3]["label"], "in the language asked for");
+    }
 
     /// Every source title of a policy's figures, as the summary gives them in `lang`.
     fn titles(policy: &crate::policy::Policy, lang: Lang) -> Vec<String> {
