@@ -602,10 +602,9 @@ impl<'a> Adjudicator<'a> {
             totals.account.0 += y.account.0;
             totals.cash.0 += y.cash.0;
         }
-        if !totals.amount.0.is_zero() {
-            let share = totals.member.0 / totals.amount.0;
-            totals.effective_share = Some(Ratio(share.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)));
-        }
+        // Totals are whole fen, being sums of amounts and of payments rounded to the fen.
+        let (member, amount) = (Fen::from_yuan(totals.member.0), Fen::from_yuan(totals.amount.0));
+        totals.effective_share = member.zip(amount).and_then(|(member, amount)| member.share(amount)).map(Ratio);
         // Every figure used, once per key and version, in that order.
         let mut used = BTreeMap::new();
         for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {

@@ -133,9 +133,21 @@ pub fn parse_points(text: &str, field: impl Into<String> + Copy) -> Result<Decim
 fn parse_fraction_or_percent(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
     let trimmed = text.trim();
     match trimmed.strip_suffix(['%', '％']) {
-        Some(number) => Ok(parse_decimal(number, field, negative_ok)? / Decimal::ONE_HUNDRED),
+        Some(number) => Ok(percent_as_fraction(parse_decimal(number, field, negative_ok)?)),
         None => parse_decimal(trimmed, field, negative_ok),
     }
+}
+
+/// A percentage as a fraction, exactly: the same digits, the point two places to the left ("65.5"
+/// → 0.655). No division: a decimal division is 3 K of wasm. A number with more than 26 decimals
+/// is rounded half away from zero to 26 first, as a decimal holds at most 28.
+fn percent_as_fraction(mut number: Decimal) -> Decimal {
+    if number.scale() > 26 {
+        number = number.round_dp_with_strategy(26, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    }
+    // Cannot fail: the scale is at most 26 here, and a decimal may have 28.
+    let _ = number.set_scale(number.scale() + 2);
+    number
 }
 
 /// Money as it is shown and serialized: always exactly two decimals ("1200.50").
@@ -221,6 +233,18 @@ impl Fen {
         self.0 == 0
     }
 
+    /// `self` as a share of `whole`, rounded half away from zero to four decimals; `None` when
+    /// `whole` is zero. In whole numbers: a decimal division is 3 K of wasm.
+    pub fn share(self, whole: Fen) -> Option<Decimal> {
+        if whole.is_zero() {
+            return None;
+        }
+        let (part, whole) = (i128::from(self.0) * 10_000, i128::from(whole.0));
+        let rounded = (2 * part.abs() + whole.abs()) / (2 * whole.abs());
+        let signed = if (part < 0) != (whole < 0) { -rounded } else { rounded };
+        Decimal::try_from_i128_with_scale(signed, 4).ok()
+    }
+
     /// This amount times `ratio` (0 to 1), rounded half up to the fen: [`round_fen`] of the product.
     /// In whole numbers where the decimal product is exact (ratios of up to 19 digits), otherwise
     /// in decimals, so the result is the same either way.
@@ -273,6 +297,22 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// A share in whole numbers is the decimal quotient rounded half away from zero, as it was
+        /// computed before (with a decimal division the wasm no longer carries).
+        #[test]
+        fn a_share_is_the_rounded_decimal_quotient(part in -(10i64.pow(14))..10i64.pow(14), whole in -(10i64.pow(14))..10i64.pow(14)) {
+            let expected = (whole != 0).then(|| (Decimal::from(part) / Decimal::from(whole)).round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+            proptest::prop_assert_eq!(Fen(part).share(Fen(whole)), expected);
+        }
+
+        /// A percentage is the number divided by a hundred, exactly, for every number of up to 26
+        /// decimals (rust_decimal's division is exact there too).
+        #[test]
+        fn a_percentage_is_its_number_over_a_hundred(mantissa in proptest::num::i64::ANY, scale in 0u32..=26) {
+            let number = Decimal::new(mantissa, scale);
+            proptest::prop_assert_eq!(percent_as_fraction(number), number / Decimal::ONE_HUNDRED);
+        }
+
         /// The integer formatting writes exactly what rust_decimal's own formatting wrote.
         #[test]
         fn integer_formatting_is_decimal_formatting(mantissa in proptest::num::i64::ANY, scale in 0u32..=12) {
