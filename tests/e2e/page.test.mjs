@@ -129,11 +129,11 @@ test('a deductible lowered mid-year: the meter says more was paid than the new f
   session.assertClean();
 });
 
-/** Result cells wider than their column, as "row,column: text". */
 /**
- * The visit rows' cells wider than their column. A kept table does not lay out a figure far from
- * the view (content-visibility), and such a cell cannot say whether its figure fits: every cell is
- * laid out for the look, as it would be when scrolled to, and then left as it was.
+ * The visit rows' cells wider than their column, as "row,column: text". A kept table does not lay
+ * out a figure far from the view (content-visibility), and such a cell cannot say whether its
+ * figure fits: every cell is laid out for the look, as it would be when scrolled to, and then left
+ * as it was.
  */
 function overflowingCells(page) {
   return page.evaluate(() => {
