@@ -79,13 +79,13 @@ function skeleton(level) {
     </fieldset>
     <p class="oe-table-title" id="visits-caption" data-ref="visitsCaption"></p>
     <div class="oe-scroll oe-visit-scroll" role="region" tabindex="0" aria-labelledby="visits-caption">
-      <table class="oe-table oe-visit-table" aria-labelledby="visits-caption">
-        <thead><tr>
-          <th scope="col" data-t="col.date"></th><th scope="col" data-t="col.facility"></th>
-          <th scope="col" data-t="col.amount"></th><th scope="col" data-t="col.outOfScope"></th>
-          <th scope="col"><span class="oe-sr" data-t="col.actions"></span></th>
+      <table class="oe-table oe-visit-table" role="table" aria-labelledby="visits-caption">
+        <thead role="rowgroup"><tr role="row">
+          <th scope="col" role="columnheader" data-t="col.date"></th><th scope="col" role="columnheader" data-t="col.facility"></th>
+          <th scope="col" role="columnheader" data-t="col.amount"></th><th scope="col" role="columnheader" data-t="col.outOfScope"></th>
+          <th scope="col" role="columnheader"><span class="oe-sr" data-t="col.actions"></span></th>
         </tr></thead>
-        <tbody data-ref="visitRows"></tbody>
+        <tbody role="rowgroup" data-ref="visitRows"></tbody>
       </table>
     </div>
     <button type="button" class="oe-button oe-quiet oe-small" data-ref="moreVisits" hidden></button>

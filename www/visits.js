@@ -28,7 +28,7 @@ function visitRow(visit, index, lang, idPrefix) {
   const n = index + 1;
   const id = (name) => `${idPrefix}v${index}-${name}`;
   const cell = (name, labelKey, control) =>
-    h('td', {}, h('label', { class: 'oe-sr', for: id(name), text: t(lang, labelKey, { n }) }), control);
+    h('td', { role: 'cell' }, h('label', { class: 'oe-sr', for: id(name), text: t(lang, labelKey, { n }) }), control);
   const text = (name, labelKey) =>
     cell(name, labelKey, h('input', {
       id: id(name), type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'oe-money',
@@ -38,12 +38,13 @@ function visitRow(visit, index, lang, idPrefix) {
   const date = h('input', { id: id('date'), type: 'date', 'data-visit': 'date', 'data-field': `visits[${index}].date` });
   const facility = h('select', { id: id('facility'), 'data-visit': 'facility', 'data-field': `visits[${index}].facility` },
     FACILITIES.map((f) => h('option', { value: f, text: t(lang, `facilityShort.${f}`) })));
-  const row = h('tr', { 'data-index': index },
+  // The roles keep it a table to every screen reader where a narrow box lays rows out as grids (style.css).
+  const row = h('tr', { role: 'row', 'data-index': index },
     cell('date', 'rowLabel.date', date),
     cell('facility', 'rowLabel.facility', facility),
     text('amount', 'rowLabel.amount'),
     text('out_of_scope', 'rowLabel.outOfScope'),
-    h('td', {}, h('button', {
+    h('td', { role: 'cell' }, h('button', {
       type: 'button', class: 'oe-button oe-quiet oe-delete', 'data-delete': index,
       'aria-label': t(lang, 'deleteVisitLabel', { n }), title: t(lang, 'deleteVisitLabel', { n }),
     }, h('span', { 'aria-hidden': 'true', text: '✕' }))));

@@ -1,5 +1,6 @@
 // axe-core on the page in Chinese and English: no serious or critical violations, with the result,
-// a visit's calculation, the figures used and an error message all on screen.
+// a visit's calculation, the figures used and an error message all on screen, on a wide screen and
+// on a phone.
 // axe is added as an init script (through the browser's debugging protocol, so the page's
 // Content-Security-Policy, which allows no inline script, neither blocks it nor reports it).
 
@@ -43,6 +44,11 @@ for (const lang of ['zh', 'en']) {
     await settle(page);
     assert.equal(await page.locator('.oe-message').count(), 1);
     assert.deepEqual(await seriousViolations(page), [], 'with an error shown');
+
+    // On a phone: the visit editor on two lines per visit, the line of totals at the bottom.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await settle(page);
+    assert.deepEqual(await seriousViolations(page), [], 'on a phone');
     session.assertClean();
   });
 }

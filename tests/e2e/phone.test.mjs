@@ -144,3 +144,57 @@ for (const lang of ['zh', 'en']) {
     session.assertClean();
   });
 }
+
+/** The visit editor's first rows at the present width: how its box scrolls, and each row's controls. */
+function visitEditorNow(page) {
+  return page.locator('.oe-visit-scroll').evaluate((box) => {
+    box.scrollIntoView(); // laid out only near the view (content-visibility)
+    const inside = box.getBoundingClientRect();
+    const rows = [...box.querySelectorAll('tbody > tr')].slice(0, 3).map((row) =>
+      [...row.querySelectorAll('input, select, button')].map((control) => {
+        const { left, right, top, bottom } = control.getBoundingClientRect();
+        return { name: control.dataset.visit ?? 'delete', left, right, top, bottom };
+      }));
+    return { scrolls: box.scrollWidth > box.clientWidth, left: inside.left, right: inside.left + box.clientWidth, rows };
+  });
+}
+
+const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+
+for (const lang of ['zh', 'en']) {
+  test(`the visit editor fits its box at every width, a table to a screen reader (${lang})`, { timeout: 60_000 }, async (t) => {
+    const session = await browser.open(t);
+    const { page } = session;
+    await page.setViewportSize({ width: 320, height: 740 });
+    await session.load();
+    if (lang === 'en') await switchLanguage(page, 'en');
+    // From the smallest phone to a desktop: each row's four fields and delete button side by side
+    // where they fit and on two lines where not, every one inside the box and none over another.
+    for (let width = 320; width <= 1280; width += 20) {
+      await page.setViewportSize({ width, height: 740 });
+      const editor = await visitEditorNow(page);
+      assert.equal(editor.scrolls, false, `no sideways scrolling at ${width}`);
+      for (const controls of editor.rows) {
+        assert.deepEqual(controls.map((c) => c.name), ['date', 'facility', 'amount', 'out_of_scope', 'delete']);
+        for (const c of controls) {
+          assert.ok(c.left >= editor.left - 0.5 && c.right <= editor.right + 0.5, `${c.name} inside the box at ${width}`);
+        }
+        for (const [i, a] of controls.entries()) {
+          for (const b of controls.slice(i + 1)) assert.ok(!overlap(a, b), `${a.name} and ${b.name} apart at ${width}`);
+        }
+      }
+    }
+    // The two-line layout is a grid, not a table, to the browser's layout; Chromium's
+    // accessibility tree must still have the table, its header row, every row and every cell.
+    await page.setViewportSize({ width: 360, height: 740 });
+    assert.equal(await ref(page, 'visitRows').locator('tr').first().evaluate((row) => getComputedStyle(row).display), 'grid');
+    const visits = await ref(page, 'visitRows').locator('tr').count();
+    const cdp = await page.context().newCDPSession(page);
+    const { result: table } = await cdp.send('Runtime.evaluate', { expression: 'document.querySelector(".oe-visit-table")' });
+    const count = async (role) => (await cdp.send('Accessibility.queryAXTree', { objectId: table.objectId, role })).nodes.length;
+    assert.deepEqual(
+      { table: await count('table'), row: await count('row'), columnheader: await count('columnheader'), cell: await count('cell') },
+      { table: 1, row: visits + 1, columnheader: 5, cell: visits * 5 });
+    session.assertClean();
+  });
+}
