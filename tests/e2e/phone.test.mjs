@@ -198,3 +198,29 @@ for (const lang of ['zh', 'en']) {
     session.assertClean();
   });
 }
+
+test('on a phone the result table keeps its dates in view while its figures scroll sideways', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await page.setViewportSize({ width: 360, height: 740 });
+  await session.load();
+  await ref(page, 'resultRows').locator('.oe-expand').first().click(); // a calculation open too
+  const seen = await page.locator('.oe-result-box').evaluate((box) => {
+    box.scrollIntoView();
+    const scrolls = box.scrollWidth > box.clientWidth;
+    box.scrollLeft = box.scrollWidth; // to the last column
+    const edge = box.getBoundingClientRect().left + box.clientLeft;
+    const rows = [...box.querySelectorAll('thead tr, tbody tr:not(.oe-trace)')].slice(0, 4);
+    const firsts = rows.map((row) => {
+      row.scrollIntoView({ block: 'center', inline: 'nearest' }); // elementFromPoint sees the viewport only
+      const cell = row.firstElementChild.getBoundingClientRect();
+      // What a reader sees at the cell's middle: the cell itself, not a figure passing under it.
+      const top = row.ownerDocument.elementFromPoint(cell.left + cell.width / 2, cell.top + cell.height / 2);
+      return { atEdge: Math.abs(cell.left - edge) < 1, onTop: row.firstElementChild.contains(top) };
+    });
+    return { scrolls, scrolled: box.scrollLeft > 0, firsts };
+  });
+  assert.ok(seen.scrolls && seen.scrolled, 'the table is wider than a phone');
+  assert.deepEqual(seen.firsts, Array(4).fill({ atEdge: true, onTop: true }), 'the header and each row keep their first cell');
+  session.assertClean();
+});
