@@ -19,6 +19,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch } from '../tests/e2e/harness.mjs';
+import { dailyLink, median } from './bench-common.mjs';
 
 const BUDGET = { loadMs: 150, recalc365Ms: 2, recalc3650Ms: 20 };
 const COLD_LOADS = 10;
@@ -28,26 +29,8 @@ const MEMORY_RUNS = 1000;
 // JS heap growth tolerated as noise after a full garbage collection.
 const HEAP_SLACK_BYTES = 512 * 1024;
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const ms = (value) => `${value.toFixed(2)} ms`;
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
-
-/** A link fragment with one visit a day from `start` for `days` days (amounts vary, tiers rotate). */
-function dailyLink(start, days) {
-  const visits = [];
-  const day = new Date(`${start}T00:00:00Z`);
-  for (let i = 0; i < days; i += 1) {
-    const date = day.toISOString().slice(0, 10);
-    visits.push(`${date}:${'pst'[i % 3]}:${60 + (i * 37) % 240}`);
-    day.setUTCDate(day.getUTCDate() + 1);
-  }
-  const end = new Date(day.getTime() - 86_400_000).toISOString().slice(0, 10);
-  return `#v1;p=qiannan-employee;m=retiree;d=${start}~${end};v=${visits.join(',')}`;
-}
 
 async function coldLoads(browser, url, ready) {
   const times = [];
