@@ -205,3 +205,21 @@ export function settle(page) {
     requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
   }));
 }
+
+/**
+ * Draws every part of the page for a full-page capture, which does not scroll: parts far from the
+ * view are laid out and painted only when they come near (content-visibility: auto), inside
+ * widgets' shadow roots too. A reader scrolling sees them drawn.
+ */
+export async function drawEverything(page) {
+  await page.evaluate(() => {
+    const reveal = (root) => {
+      for (const node of root.querySelectorAll('*')) {
+        if (getComputedStyle(node).contentVisibility === 'auto') node.style.setProperty('content-visibility', 'visible');
+        if (node.shadowRoot) reveal(node.shadowRoot);
+      }
+    };
+    reveal(document);
+  });
+  await settle(page);
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import { test } from 'node:test';
-import { SCREENSHOTS, settle, useBrowser } from './harness.mjs';
+import { drawEverything, SCREENSHOTS, settle, useBrowser } from './harness.mjs';
 import { addVisit, buildYear, switchLanguage, waitForResultRows } from './steps.mjs';
 
 const browser = useBrowser();
@@ -35,14 +35,7 @@ for (const lang of ['zh', 'en']) {
       }));
       assert.ok(scrollWidth <= width, `no sideways scrolling at ${width}: the page is ${scrollWidth} wide`);
       assert.ok(clientWidth <= width);
-      // Parts far from the view are drawn only when they come near (content-visibility: auto); a
-      // full-page capture does not scroll, so every part is drawn as a reader scrolling would see it.
-      await page.evaluate(() => {
-        for (const node of document.querySelectorAll('*')) {
-          if (getComputedStyle(node).contentVisibility === 'auto') node.style.setProperty('content-visibility', 'visible');
-        }
-      });
-      await settle(page);
+      await drawEverything(page);
       const path = `${SCREENSHOTS}${lang}-${width}.png`;
       await page.screenshot({ path, fullPage: true, animations: 'disabled' });
       assert.ok((await stat(path)).size > 10_000, `${path} was written`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { before, test } from 'node:test';
-import { AXE, SCREENSHOTS, settle, useBrowser, waitForEstimator } from './harness.mjs';
+import { AXE, drawEverything, SCREENSHOTS, settle, useBrowser, waitForEstimator } from './harness.mjs';
 import { assertShows, buildEstimate, readResult, runEstimate, runGenerate, STORAGE_KEY } from './steps.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:";
@@ -196,6 +196,7 @@ test('the widget page has no serious axe violations and fits a phone', { timeout
   }));
   assert.ok(scrollWidth <= 360 && clientWidth <= 360, `no sideways scrolling: the page is ${scrollWidth} wide`);
   await page.evaluate(() => document.activeElement?.blur());
+  await drawEverything(page);
   await page.screenshot({ path: `${SCREENSHOTS}widgets-360.png`, fullPage: true, animations: 'disabled' });
   session.assertClean();
 });
