@@ -18,3 +18,8 @@ export function dailyLink(start, days) {
   const end = new Date(day.getTime() - 86_400_000).toISOString().slice(0, 10);
   return `#v1;p=qiannan-employee;m=retiree;d=${start}~${end};v=${visits.join(',')}`;
 }
+
+/** Waits until the page has drawn its first result (`mount.js` sets the `oe-first-result` mark). */
+export function waitForFirstResult(page) {
+  return page.waitForFunction(() => performance.getEntriesByName('oe-first-result').length > 0, null, { timeout: 30_000 });
+}

@@ -19,7 +19,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch } from '../tests/e2e/harness.mjs';
-import { dailyLink, median } from './bench-common.mjs';
+import { dailyLink, median, waitForFirstResult } from './bench-common.mjs';
 
 const BUDGET = { loadMs: 150, recalc365Ms: 2, recalc3650Ms: 20 };
 const COLD_LOADS = 10;
@@ -91,7 +91,7 @@ async function openWith(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('oe-first-result').length > 0, null, { timeout: 30_000 });
+  await waitForFirstResult(page);
   return { context, page };
 }
 

@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launch } from '../tests/e2e/harness.mjs';
-import { dailyLink, median } from './bench-common.mjs';
+import { dailyLink, median, waitForFirstResult } from './bench-common.mjs';
 
 const WARM_UP = 30;
 const ROUNDS = 300;
@@ -36,7 +36,7 @@ try {
   const page = await context.newPage();
   for (const days of [365, 3650]) {
     await page.goto(`${site.url}${dailyLink('2023-01-01', days)}`);
-    await page.waitForFunction(() => performance.getEntriesByName('oe-first-result').length > 0, null, { timeout: 30_000 });
+    await waitForFirstResult(page);
     const times = await page.evaluate(async ({ builds, warmUp, rounds }) => {
       const scenario = document.querySelector('[data-estimator]').estimator.scenario();
       const estimators = [];
