@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// The outcome of a scenario. `V` is how each visit is given: [`VisitOutcome`] (numbers, notes and
 /// trace: `estimate`'s JSON) or [`VisitLine`] (the table's numbers and marks: the page's
@@ -606,9 +606,9 @@ impl<'a> Adjudicator<'a> {
         let (member, amount) = (Fen::from_yuan(totals.member.0), Fen::from_yuan(totals.amount.0));
         totals.effective_share = member.zip(amount).and_then(|(member, amount)| member.share(amount)).map(Ratio);
         // Every figure used, once per key and version, in that order.
-        let mut used = BTreeMap::new();
+        let mut used = VecMap::new();
         for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {
-            used.entry((figure.key(), figure.version)).or_insert(figure);
+            used.insert_if_absent((figure.key(), figure.version), figure);
         }
         Ok(Outcome {
             policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.scenario.lang).to_owned() },

@@ -17,6 +17,7 @@ pub mod pattern;
 pub mod policy;
 pub mod scenario;
 pub mod tree;
+pub mod vec_map;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

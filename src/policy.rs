@@ -10,10 +10,10 @@ use crate::i18n::{Lang, Text};
 use crate::limits::MAX_POLICY_BYTES;
 use crate::money::{parse_amount, parse_decimal, parse_points, parse_ratio};
 use crate::tree::{each, Node, Path, Table, Tree};
+use crate::vec_map::VecMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Declares a closed set of keywords with their Chinese and English labels.
 macro_rules! keywords {
@@ -206,7 +206,7 @@ pub struct Version {
     /// Tiers where no deductible applies (visits there neither wait for it nor count toward it).
     pub deductible_exempt: Vec<Facility>,
     /// Every figure of the version by key: `deductible`, `ratio.primary`, `cap.retiree`, …
-    pub figures: BTreeMap<String, Figure>,
+    pub figures: VecMap<String, Figure>,
 }
 
 pub(crate) fn serialize_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -224,7 +224,7 @@ pub struct Policy {
     /// The shared out-of-area rule the policy applies, if it names one.
     pub out_of_area_rule: Option<String>,
     /// The out-of-area figures by key (`out_of_area.temporary_referred`, …), the same in every version.
-    pub out_of_area: BTreeMap<String, Figure>,
+    pub out_of_area: VecMap<String, Figure>,
     pub versions: Vec<Version>,
 }
 
@@ -233,7 +233,7 @@ pub struct Policy {
 pub struct OutOfAreaRule {
     pub id: String,
     pub name: Text,
-    pub figures: BTreeMap<String, Figure>,
+    pub figures: VecMap<String, Figure>,
 }
 
 const POLICY_KEYS: &[&str] = &["id", "scheme", "members", "name", "region", "sources", "out_of_area", "versions"];
@@ -394,10 +394,9 @@ fn read_sources(root: &Table<'_>) -> Result<Vec<Source>> {
         .collect()
 }
 
-fn read_out_of_area(tree: &Tree, path: Path<'_>, sources: &[Source]) -> Result<BTreeMap<String, Figure>> {
+fn read_out_of_area(tree: &Tree, path: Path<'_>, sources: &[Source]) -> Result<VecMap<String, Figure>> {
     let table = Table::open(tree, path, &OUT_OF_AREA_KEYS)?;
-    // Inserted one by one: collecting into a map sorts the list first, a sort the wasm would carry.
-    let mut figures = BTreeMap::new();
+    let mut figures = VecMap::new();
     for name in OUT_OF_AREA_KEYS {
         let key = format!("out_of_area.{name}");
         let figure = read_figure(table.require(name)?, table.field_path(name), &key, sources)?;
@@ -415,7 +414,7 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
     let start_source = start.read("source", |n| read_source_id(n, sources))?.0;
     let start_note = read_note(&start)?;
 
-    let mut figures = BTreeMap::new();
+    let mut figures = VecMap::new();
     let mut add = |tree: &Tree, path: Path<'_>, key: String| -> Result<()> {
         let figure = read_figure(tree, path, &key, sources)?;
         figures.insert(key, figure);
@@ -446,7 +445,7 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
 }
 
 /// A `same_as` must name another figure of the same kind in the same version.
-fn check_same_as(figures: &BTreeMap<String, Figure>, version_path: Path<'_>) -> Result<()> {
+fn check_same_as(figures: &VecMap<String, Figure>, version_path: Path<'_>) -> Result<()> {
     for figure in figures.values() {
         let Some(target) = &figure.same_as else { continue };
         let figure_path = Path::Key(&version_path, &figure.key);
@@ -527,7 +526,7 @@ fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Re
 /// Overrides keyed by figure key; `Some(start)` scopes one to the version starting that day.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Overrides {
-    values: BTreeMap<(String, Option<NaiveDate>), Decimal>,
+    values: VecMap<(String, Option<NaiveDate>), Decimal>,
 }
 
 impl Overrides {
@@ -536,7 +535,7 @@ impl Overrides {
         if table.len() > crate::limits::MAX_OVERRIDES {
             return Err(Error::new(table.path, ErrorKind::TooMany { max: crate::limits::MAX_OVERRIDES }));
         }
-        let mut values = BTreeMap::new();
+        let mut values = VecMap::new();
         for (name, tree) in table.entries() {
             let field = table.field_path(name);
             let (key, scope) = match name.split_once('@') {
