@@ -18,11 +18,11 @@ use crate::money::{percent, round_fen, Fen, Ratio, Yuan};
 use crate::policy::{reduction_key, Facility, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version, OUT_OF_AREA_MULTIPLE};
 use crate::scenario::{Period, Scenario, Visit};
 use crate::tr;
+use crate::vec_map::VecMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cell::Cell;
-use crate::vec_map::VecMap;
 
 /// The outcome of a scenario. `V` is how each visit is given: [`VisitOutcome`] (numbers, notes and
 /// trace: `estimate`'s JSON) or [`VisitLine`] (the table's numbers and marks: the page's

@@ -1,9 +1,10 @@
 //! A small ordered map kept as a vector sorted by key.
 //!
-//! The maps of this crate hold a few dozen entries at most (a version's figures, a scenario's
-//! overrides, the figures one calculation used). A `BTreeMap` gives each key type its own node
-//! code, several kilobytes of the page's wasm per map; a binary search over a vector does the same
-//! job here in a few hundred bytes (BENCHMARKS.md, Size).
+//! The crate's maps are small (a version's figures; a scenario's overrides, at most 200 by
+//! `limits::MAX_OVERRIDES`; the figures one calculation used), so shifting entries on insert costs
+//! nothing that matters. A `BTreeMap` brings its node code for each key type, several kilobytes of
+//! the page's wasm per map; a binary search over a vector does the same job in a few hundred bytes
+//! (BENCHMARKS.md, Size).
 
 use serde::{Serialize, Serializer};
 use std::borrow::Borrow;
