@@ -14,6 +14,31 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * Makes `shown` (on the page) look as `made` (just built) does, changing only the texts and
+ * attributes that differ, so that the browser lays out only those: a new element is laid out in
+ * full, and a recalculation's layout is what costs most (BENCHMARKS.md). Where the two differ in
+ * shape, `made` takes the place of that part. For parts without listeners or state of their own.
+ */
+export function patch(shown, made) {
+  if (shown.nodeName !== made.nodeName || shown.childNodes.length !== made.childNodes.length) {
+    shown.replaceWith(made);
+    return;
+  }
+  if (shown.nodeType === Node.TEXT_NODE) {
+    if (shown.data !== made.data) shown.data = made.data;
+    return;
+  }
+  for (const { name, value } of made.attributes) {
+    if (name !== 'style' && shown.getAttribute(name) !== value) shown.setAttribute(name, value);
+  }
+  for (const { name } of [...shown.attributes]) if (!made.hasAttribute(name)) shown.removeAttribute(name);
+  // Through the CSSOM: the CSP (style-src 'self') refuses a style attribute set as text.
+  if (shown.style.cssText !== made.style.cssText) shown.style.cssText = made.style.cssText;
+  const madeChildren = [...made.childNodes];
+  [...shown.childNodes].forEach((child, i) => patch(child, madeChildren[i]));
+}
+
 // A figure that is not simply stated by a source is marked in words, not only by colour.
 const MARKED = new Set(['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user']);
 

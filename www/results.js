@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked } from './dom.js';
+import { badge, figureStatus, h, isMarked, patch } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -45,26 +45,27 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/** Rebuilds `box`'s children with `build()` unless `key` (JSON-able) is what they were built from. */
+/** Redraws `box`'s children with `build()` unless `key` (JSON-able) is what they were built from. */
 function update(box, key, build) {
   const text = JSON.stringify(key);
   if (box.oeKey === text) return;
   box.oeKey = text;
-  box.replaceChildren(...build());
+  const made = build();
+  if (made.length !== box.children.length) box.replaceChildren(...made);
+  else [...box.children].forEach((shown, i) => patch(shown, made[i]));
 }
 
 /**
- * One child of `box` per item, each rebuilt with `build(item)` only when `keyOf(item)` (JSON-able)
+ * One child of `box` per item, each redrawn with `build(item)` only when `keyOf(item)` (JSON-able)
  * changed: an edit changes one year of a ten-year scenario, and the other nine stay as they are.
  */
 function updateEach(box, items, keyOf, build) {
   items.forEach((item, i) => {
     const key = JSON.stringify(keyOf(item));
-    const shown = box.children[i];
-    if (shown?.oeKey === key) return;
+    if (box.children[i]?.oeKey === key) return;
     const made = build(item);
-    made.oeKey = key;
-    if (shown) shown.replaceWith(made); else box.append(made);
+    if (box.children[i]) patch(box.children[i], made); else box.append(made);
+    box.children[i].oeKey = key; // the child shown now: the one patched, or `made` in its place
   });
   while (box.children.length > items.length) box.lastElementChild.remove();
 }

@@ -248,3 +248,37 @@ test('a chart changed in place after an edit is the chart a fresh page draws', {
   assert.deepEqual(await chartNow(), edited);
   session.assertClean();
 });
+
+test('year cards and totals changed in place after an edit are what a fresh page draws', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  // Every element of the cards and totals with its attributes (in name order, the style with its
+  // meter fill among them) and its own text.
+  const drawn = () => page.evaluate(() => ['years', 'totals'].map((name) => {
+    const box = document.querySelector(`[data-ref="${name}"]`);
+    return [...box.querySelectorAll('*')].map((node) => [
+      node.localName, [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
+      [...node.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE).map((child) => child.data).join('|'),
+    ]);
+  }));
+  const total = (key) => page.evaluate((i) => document.querySelectorAll('[data-ref="totals"] dd')[i].textContent, key);
+  await buildYear(page);
+  const card = await page.locator('[data-ref="years"] > .oe-year').first().elementHandle();
+  const fundTotal = await page.locator('[data-ref="totals"] dd').nth(1).elementHandle();
+  const before = { drawn: await drawn(), fund: await total(1) };
+  await field(page, 'visits[3].amount').fill('410.00');
+  await page.waitForFunction((old) => document.querySelectorAll('[data-ref="totals"] dd')[1].textContent !== old, before.fund);
+  const edited = await drawn();
+  assert.notDeepEqual(edited, before.drawn, 'the edit changed the cards and totals');
+  assert.ok(await card.evaluate((node) => node.isConnected), 'the same year card, changed in place');
+  assert.ok(await fundTotal.evaluate((node) => node.isConnected), 'the same total, changed in place');
+  await session.reload();
+  assert.deepEqual(await drawn(), edited);
+  // Another language gives other texts in places of the same shape; again what a fresh page draws.
+  await switchLanguage(page, 'en');
+  const english = await drawn();
+  await session.reload();
+  assert.deepEqual(await drawn(), english);
+  session.assertClean();
+});
