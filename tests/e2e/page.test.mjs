@@ -275,6 +275,17 @@ test('year cards and totals changed in place after an edit are what a fresh page
   assert.ok(await fundTotal.evaluate((node) => node.isConnected), 'the same total, changed in place');
   await session.reload();
   assert.deepEqual(await drawn(), edited);
+  // A visit that reaches the cap gives the cap's meter a note: a part of another shape, put in
+  // place of the old one inside the same card.
+  const capNotes = () => page.locator('[data-ref="years"] > .oe-year').first().locator('.oe-meter-note').count();
+  assert.equal(await capNotes(), 1, 'before: only the deductible has its date');
+  const shownCard = await page.locator('[data-ref="years"] > .oe-year').first().elementHandle();
+  await addVisit(page, { date: '2023-10-09', facility: 'tertiary', amount: '5000.00' });
+  await page.waitForFunction(() => document.querySelectorAll('[data-ref="years"] > .oe-year')[0].querySelectorAll('.oe-meter-note').length === 2);
+  assert.ok(await shownCard.evaluate((node) => node.isConnected), 'the same year card, with a note more');
+  const capped = await drawn();
+  await session.reload();
+  assert.deepEqual(await drawn(), capped);
   // Another language gives other texts in places of the same shape; again what a fresh page draws.
   await switchLanguage(page, 'en');
   const english = await drawn();
