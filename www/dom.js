@@ -29,14 +29,29 @@ export function patch(shown, made) {
     if (shown.data !== made.data) shown.data = made.data;
     return;
   }
-  for (const { name, value } of made.attributes) {
-    if (name !== 'style' && shown.getAttribute(name) !== value) shown.setAttribute(name, value);
-  }
-  for (const { name } of [...shown.attributes]) if (!made.hasAttribute(name)) shown.removeAttribute(name);
-  // Through the CSSOM: the CSP (style-src 'self') refuses a style attribute set as text.
-  if (shown.style.cssText !== made.style.cssText) shown.style.cssText = made.style.cssText;
+  copyAttributes(shown, made);
   const madeChildren = [...made.childNodes];
   [...shown.childNodes].forEach((child, i) => patch(child, madeChildren[i]));
+}
+
+/** Makes `target`'s attributes those of `source`, setting only the values that differ. */
+export function copyAttributes(target, source) {
+  const from = source.attributes;
+  const to = target.attributes;
+  // The usual case, an element drawn again: the same names in the same order, and only some values
+  // change; they are copied by position, in one pass. Otherwise, by name.
+  let sameNames = from.length === to.length;
+  for (let i = 0; sameNames && i < from.length; i += 1) {
+    const [a, b] = [from[i], to[i]];
+    if (a.name !== b.name) sameNames = false;
+    else if (a.name !== 'style' && a.value !== b.value) b.value = a.value;
+  }
+  if (!sameNames) {
+    for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+    for (const { name, value } of from) if (name !== 'style' && target.getAttribute(name) !== value) target.setAttribute(name, value);
+  }
+  // A style through the CSSOM: the CSP (style-src 'self') refuses a style attribute set as text.
+  if (target.style.cssText !== source.style.cssText) target.style.cssText = source.style.cssText;
 }
 
 // A figure that is not simply stated by a source is marked in words, not only by colour.

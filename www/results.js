@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked, patch } from './dom.js';
+import { badge, copyAttributes, figureStatus, h, isMarked, patch } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -295,24 +295,6 @@ function copyInto(target, source) {
     return;
   }
   for (let x = target.firstElementChild, y = source.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) copyInto(x, y);
-}
-
-function copyAttributes(target, source) {
-  const from = source.attributes;
-  const to = target.attributes;
-  // The usual case, an element of the same chart: the same names in the same order, and only some
-  // values change; they are copied by position, in one pass. Otherwise, by name.
-  if (from.length === to.length) {
-    let i = 0;
-    for (; i < from.length; i += 1) {
-      const [a, b] = [from[i], to[i]];
-      if (a.name !== b.name) break;
-      if (a.value !== b.value) b.value = a.value;
-    }
-    if (i === from.length) return;
-  }
-  for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
-  for (const { name, value } of from) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
 }
 
 // Where an SVG may refer to an id: by name, or as url(#…) in a presentation attribute or a style.
