@@ -33,38 +33,25 @@ const HEAP_SLACK_BYTES = 512 * 1024;
 const ms = (value) => `${value.toFixed(2)} ms`;
 const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 
-async function coldLoads(browser, url, ready) {
+async function coldLoads(browser, url, mark) {
   const times = [];
   for (let i = 0; i < COLD_LOADS; i += 1) {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(url);
-    times.push(await page.evaluate(ready));
+    times.push(await page.evaluate(timeOf, mark));
     await context.close();
   }
   return median(times);
 }
 
-const firstResult = () => new Promise((resolve) => {
+/** In the page: the time of the mark named `mark` once it is set; with none, the end of the load event. */
+const timeOf = (mark) => new Promise((resolve) => {
   const look = () => {
-    const mark = performance.getEntriesByName('oe-first-result')[0];
-    if (mark) resolve(mark.startTime); else setTimeout(look, 5);
-  };
-  look();
-});
-
-const blankLoaded = () => new Promise((resolve) => {
-  const look = () => {
-    const entry = performance.getEntriesByType('navigation')[0];
-    if (entry?.loadEventEnd > 0) resolve(entry.loadEventEnd); else setTimeout(look, 5);
-  };
-  look();
-});
-
-const staticDrawn = () => new Promise((resolve) => {
-  const look = () => {
-    const mark = performance.getEntriesByName('oe-static-drawn')[0];
-    if (mark) resolve(mark.startTime); else setTimeout(look, 5);
+    const time = mark
+      ? performance.getEntriesByName(mark)[0]?.startTime
+      : performance.getEntriesByType('navigation')[0]?.loadEventEnd;
+    if (time > 0) resolve(time); else setTimeout(look, 5);
   };
   look();
 });
@@ -78,7 +65,7 @@ async function writeStaticCopy(browser, url, root) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url);
-  await page.evaluate(firstResult);
+  await page.evaluate(timeOf, 'oe-first-result');
   const html = (await page.evaluate(() => document.documentElement.outerHTML))
     .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
     .replace(/<link rel="(modulepreload|preload)"[^>]*>/g, '')
@@ -170,10 +157,10 @@ async function main() {
   };
   try {
     const { browser, url } = site;
-    const load = await coldLoads(browser, url, firstResult);
-    const blank = await coldLoads(browser, `${url}blank.html`, blankLoaded);
+    const load = await coldLoads(browser, url, 'oe-first-result');
+    const blank = await coldLoads(browser, `${url}blank.html`, null);
     await writeStaticCopy(browser, url, site.root);
-    const still = await coldLoads(browser, `${url}static.html`, staticDrawn);
+    const still = await coldLoads(browser, `${url}static.html`, 'oe-static-drawn');
     report(`load to first result, median of ${COLD_LOADS} cold loads`, `${ms(load)} (${(load / blank).toFixed(1)}x blank ${ms(blank)})`, `${BUDGET.loadMs} ms`, load <= BUDGET.loadMs);
     console.log(`bench-page:   a static copy of that first result (no script, no wasm), drawn: ${ms(still)}, so the script and wasm add ${ms(load - still)}`);
 
