@@ -211,15 +211,26 @@ test('on a phone the visit table is drawn only when scrolled to, then with the f
   session.assertClean();
 });
 
+/**
+ * What is drawn under `selector`: each element it matches and every element inside, with its name,
+ * its attributes (in name order) and its own text. Fails when nothing matches.
+ */
+function drawnUnder(page, selector) {
+  return page.evaluate((selector) => {
+    const roots = [...document.querySelectorAll(selector)];
+    if (roots.length === 0) throw new Error(`nothing drawn at ${selector}`);
+    return roots.map((root) => [root, ...root.querySelectorAll('*')].map((node) => [
+      node.localName, [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
+      [...node.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE).map((child) => child.data).join('|'),
+    ]));
+  }, selector);
+}
+
 test('a chart changed in place after an edit is the chart a fresh page draws', { timeout: 60_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;
   await session.load();
-  // Every element of the chart with its attributes (in name order) and its own text.
-  const chartNow = () => ref(page, 'chart').locator('svg').evaluate((svg) => [svg, ...svg.querySelectorAll('*')].map((node) => [
-    node.localName, [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
-    node.firstElementChild ? '' : node.textContent,
-  ]));
+  const chartNow = () => drawnUnder(page, '[data-ref="chart"] svg');
   const memberLine = () => page.evaluate(() => document.querySelector('[data-ref="chart"] path.oe-member')?.getAttribute('d'));
   const marker = () => page.evaluate(() => document.querySelector('[data-ref="chart"] .oe-deductible-met text')?.textContent);
   await buildYear(page);
@@ -253,15 +264,8 @@ test('year cards and totals changed in place after an edit are what a fresh page
   const session = await browser.open(t);
   const { page } = session;
   await session.load();
-  // Every element of the cards and totals with its attributes (in name order, the style with its
-  // meter fill among them) and its own text.
-  const drawn = () => page.evaluate(() => ['years', 'totals'].map((name) => {
-    const box = document.querySelector(`[data-ref="${name}"]`);
-    return [...box.querySelectorAll('*')].map((node) => [
-      node.localName, [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
-      [...node.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE).map((child) => child.data).join('|'),
-    ]);
-  }));
+  // The style attribute, with each meter's fill, is among the attributes compared.
+  const drawn = () => drawnUnder(page, '[data-ref="years"], [data-ref="totals"]');
   const total = (key) => page.evaluate((i) => document.querySelectorAll('[data-ref="totals"] dd')[i].textContent, key);
   await buildYear(page);
   const card = await page.locator('[data-ref="years"] > .oe-year').first().elementHandle();
