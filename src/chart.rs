@@ -112,15 +112,21 @@ impl Labels {
         self.boxes.push([end - text_width(text, size), end, baseline - Px::whole(size), baseline]);
     }
 
-    /// A label beside a mark: text starting at `start_x` or ending at `end_x`. On the side
-    /// `prefer_end` names, then on the other, the first of `wordings` (each its width, type size
-    /// and baselines to try, fullest first) with room. Returns the wording's index, the text's x,
-    /// anchor and baseline.
+    /// Keeps labels off a vertical line from `top` to `bottom`: a 1 January line, which a label
+    /// across it would seem to straddle two years.
+    fn take_line(&mut self, x: Px, top: Px, bottom: Px) {
+        self.boxes.push([x - Px::whole(1), x + Px::whole(1), top, bottom]);
+    }
+
+    /// A label beside a mark: text starting at `start_x` or ending at `end_x`. The first of
+    /// `wordings` (each its width, type size and baselines to try, fullest first) with room on the
+    /// side `prefer_end` names or else on the other: more words matter more than the side. Returns
+    /// the wording's index, the text's x, anchor and baseline.
     fn beside(&mut self, start_x: Px, end_x: Px, prefer_end: bool, wordings: &[(Px, i64, &[Px])]) -> Option<(usize, Px, &'static str, Px)> {
         let sides = if prefer_end { [false, true] } else { [true, false] };
-        sides.into_iter().find_map(|starts| {
-            (0..wordings.len()).find_map(|i| {
-                let (width, size, baselines) = wordings[i];
+        (0..wordings.len()).find_map(|i| {
+            let (width, size, baselines) = wordings[i];
+            sides.into_iter().find_map(|starts| {
                 let (x, anchor, from) = if starts { (start_x, "start", start_x) } else { (end_x, "end", end_x - width) };
                 self.place(from, width, size, baselines).map(|y| (i, x, anchor, y))
             })
@@ -304,6 +310,7 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         }
         let _ = write!(resets, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/>{words}</g>"#,
             top - Px::whole(14), HEIGHT - BOTTOM);
+        labels.take_line(rx, top - Px::whole(14), HEIGHT - BOTTOM);
     }
 
     let in_order = dates_in_order(&outcome.visits.iter().map(|v| v.as_ref().date).collect::<Vec<_>>());
@@ -344,24 +351,27 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
                     _ => continue,
                 };
                 let cx = x(at);
-                let (mark, label, short) = if circle {
+                let (mark, label, shape) = if circle {
                     (format!(r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
-                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)), format!("● {}", short_date(at, lang)))
+                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)), "●")
                 } else {
                     (format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
-                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)), format!("▲ {}", short_date(at, lang)))
+                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)), "▲")
                 };
                 // The label at the first free height: above a circle (on the axis); below a
                 // triangle (on the cap), else above it. It starts at its marker, or ends there in
-                // the chart's last quarter (or where only that side has room).
+                // the chart's last quarter (or where only that side has room), and stays inside
+                // its year: a marker just after 1 January has its label start clear of the line.
                 let heights: Vec<Px> = match circle {
                     true => [12, 28, 44].map(|up| cy - Px::whole(up)).to_vec(),
                     false => [cy + Px::whole(22), cy + Px::whole(38), cy - Px::whole(14), cy - Px::whole(30)].to_vec(),
                 };
-                let wordings = [&label, &short];
-                let placed = labels.beside(cx - Px::whole(4), cx + Px::whole(4), cx.0 * 4 > width.0 * 3,
-                    &wordings.map(|words| (text_width(words, 12), 12, &heights[..])))
-                    .map(|(i, lx, anchor, ly)| (lx, ly, anchor, wordings[i]));
+                // Fewer words where the full ones do not fit: the legend names the shape, and the
+                // year is the one between the 1 January lines.
+                let wordings = [label.clone(), format!("{shape} {}", short_date(at, lang)), format!("{shape} {}", day_and_month(at, lang))];
+                let placed = labels.beside((cx - Px::whole(4)).max(x0 + Px::whole(4)), (cx + Px::whole(4)).min(x1 - Px::whole(4)), cx.0 * 4 > width.0 * 3,
+                    &wordings.each_ref().map(|words| (text_width(words, 12), 12, &heights[..])))
+                    .map(|(i, lx, anchor, ly)| (lx, ly, anchor, &wordings[i]));
                 let text = match placed {
                     Some((lx, ly, anchor, words)) => format!(r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#, escape(words)),
                     None => format!("<title>{}</title>", escape(&label)),
@@ -459,8 +469,15 @@ pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
 
 fn short_date(date: NaiveDate, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
-        Lang::En => format!("{} {} {}", date.day(), month_label(date.month(), lang), date.year()),
+        Lang::Zh => format!("{}年{}", date.year(), day_and_month(date, lang)),
+        Lang::En => format!("{} {}", day_and_month(date, lang), date.year()),
+    }
+}
+
+fn day_and_month(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}月{}日", date.month(), date.day()),
+        Lang::En => format!("{} {}", date.day(), month_label(date.month(), lang)),
     }
 }
 
@@ -581,6 +598,38 @@ mod tests {
         assert_eq!(markers.len(), 3, "the deductible met twice, the cap reached once");
         for marker in markers {
             assert!(marker.contains("<text") && !marker.contains("<title>"), "a marker with its label: {marker}");
+        }
+    }
+
+    #[test]
+    fn no_label_crosses_a_1_january_line_and_every_marker_keeps_words() {
+        let outcome = outcome_of(&std::fs::read_to_string("examples/qiannan-retiree.json").unwrap());
+        for lang in [Lang::Zh, Lang::En] {
+            for width in (MIN_WIDTH..=DEFAULT_WIDTH).step_by(20) {
+                let svg = render_at(&outcome, lang, width);
+                let number = |tag: &str, name: &str| attribute(tag, name).parse::<f64>().unwrap();
+                let lines: Vec<[f64; 3]> = svg.split(r#"<g class="oe-reset"><line"#).skip(1).map(|g| [number(g, "x1"), number(g, "y1"), number(g, "y2")]).collect();
+                assert_eq!(lines.len(), 1, "the example crosses one 1 January");
+                // Each text's extent, by the chart's own estimate of its width, beside the lines
+                // (the months and years under the axis are centred under theirs).
+                for tag in svg.split("<text").skip(1) {
+                    let words = &tag[tag.find('>').unwrap() + 1..tag.find("</text>").unwrap()];
+                    let size = tag.find(r#" font-size=""#).map_or(13, |_| attribute(tag, "font-size").parse().unwrap());
+                    let (baseline, font) = (number(tag, "y"), f64::from(size as i32));
+                    let (x, span) = (attribute(tag, "x").parse::<f64>().unwrap(), f64::from(text_width(words, size).0 as i32) / 10.0);
+                    let (left, right) = match tag.find(" text-anchor=").map(|_| attribute(tag, "text-anchor")) {
+                        Some("end") => (x - span, x),
+                        Some("middle") => (x - span / 2.0, x + span / 2.0),
+                        _ => (x, x + span),
+                    };
+                    for &[line, top, bottom] in lines.iter().filter(|[_, top, bottom]| baseline > *top && baseline - font < *bottom) {
+                        assert!(right <= line || left >= line, "{lang:?} at {width}: {words:?} ({left}..{right}) crosses the line at {line} ({top}..{bottom})");
+                    }
+                }
+                for marker in svg.split(r#"<g class="oe-marker"#).skip(1) {
+                    assert!(marker[..marker.find("</g>").unwrap()].contains("<text"), "{lang:?} at {width}: a marker with words: {marker}");
+                }
+            }
         }
     }
 

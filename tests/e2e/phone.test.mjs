@@ -96,18 +96,22 @@ test('on a phone a line at the bottom of the screen follows the totals, and goes
   session.assertClean();
 });
 
-/** The chart on screen: its drawn and shown widths, and the texts that do not fit inside it. */
+/**
+ * The chart on screen: its drawn and shown widths, the texts that do not fit inside it, and those
+ * drawn across a 1 January line (as the browser sets them, not by the core's estimate).
+ */
 function chartNow(page) {
   return ref(page, 'chart').evaluate((box) => {
     box.scrollIntoView(); // drawn only near the view (content-visibility)
     const svg = box.querySelector('svg');
     const drawn = svg.viewBox.baseVal.width;
-    const outside = [...svg.querySelectorAll('text')].filter((text) => {
-      const b = text.getBBox();
-      return b.x < 0 || b.x + b.width > drawn + 0.5;
-    }).map((text) => text.textContent);
+    const texts = [...svg.querySelectorAll('text')].map((text) => ({ words: text.textContent, b: text.getBBox() }));
+    const outside = texts.filter(({ b }) => b.x < 0 || b.x + b.width > drawn + 0.5).map(({ words }) => words);
+    const lines = [...svg.querySelectorAll('.oe-reset line')].map((line) => line.getBBox());
+    const across = texts.filter(({ b }) => lines.some((line) =>
+      b.x < line.x && b.x + b.width > line.x + line.width && b.y < line.y + line.height && b.y + b.height > line.y)).map(({ words }) => words);
     const shown = svg.getBoundingClientRect().width;
-    return { drawn, shown, box: Math.floor(box.getBoundingClientRect().width), scrolls: box.scrollWidth > box.clientWidth, outside };
+    return { drawn, shown, box: Math.floor(box.getBoundingClientRect().width), scrolls: box.scrollWidth > box.clientWidth, outside, across, lines: lines.length };
   });
 }
 
@@ -124,6 +128,8 @@ for (const lang of ['zh', 'en']) {
     assert.ok(chart.shown - chart.drawn < 1, `shown ${chart.shown} px wide`);
     assert.equal(chart.scrolls, false, 'nothing to scroll to');
     assert.deepEqual(chart.outside, [], 'every word inside the chart');
+    assert.equal(chart.lines, 1, 'the example crosses 1 January');
+    assert.deepEqual(chart.across, [], 'no words across the 1 January line');
     // The same picture as the command line's, at that width.
     const scenario = await scenarioOnScreen(page);
     const expected = await runEstimateSvg(scenario, chart.drawn);
@@ -136,6 +142,7 @@ for (const lang of ['zh', 'en']) {
     chart = await chartNow(page);
     assert.equal(chart.drawn, Math.min(chart.box, 640));
     assert.deepEqual(chart.outside, []);
+    assert.deepEqual(chart.across, []);
     // The download is the command line's usual chart, whatever the width on screen.
     await page.setViewportSize({ width: 360, height: 740 });
     await page.waitForFunction(() => document.querySelector('[data-ref="chart"] svg').viewBox.baseVal.width < 360);
