@@ -303,22 +303,29 @@ export async function mountEstimator(root, options = {}) {
   }
 
   let messages = 0;
+  // The messages on screen, newest last, each with its input's description before it: every
+  // recalculation clears them, and a list is cheaper than searching the page for them.
+  const shownMessages = [];
   function showMessage(input, text, kind) {
     const message = h('p', { class: `oe-message oe-${kind}`, id: `${prefix}message-${++messages}`, text });
-    input.dataset.describedby = input.getAttribute('aria-describedby') ?? '';
-    input.setAttribute('aria-describedby', `${input.dataset.describedby} ${message.id}`.trim());
+    const describedBy = input.getAttribute('aria-describedby');
+    shownMessages.push({ input, message, describedBy });
+    input.setAttribute('aria-describedby', `${describedBy ?? ''} ${message.id}`.trim());
     if (kind === 'error') input.setAttribute('aria-invalid', 'true');
     input.classList.add(`oe-has-${kind}`);
     const holder = input.closest('.oe-check') ?? input.closest('.oe-field, td');
     if (input.closest('.oe-check')) holder.after(message); else holder.append(message);
   }
 
+  /** Takes away the messages of the inputs inside `scope`, newest first, as if never shown. */
   function clearMessages(scope = root) {
-    for (const message of scope.querySelectorAll('.oe-message')) message.remove();
-    for (const input of scope.querySelectorAll('[data-describedby]')) {
-      if (input.dataset.describedby) input.setAttribute('aria-describedby', input.dataset.describedby);
-      else input.removeAttribute('aria-describedby');
-      delete input.dataset.describedby;
+    for (let i = shownMessages.length - 1; i >= 0; i -= 1) {
+      const { input, message, describedBy } = shownMessages[i];
+      if (scope !== root && !scope.contains(input)) continue;
+      shownMessages.splice(i, 1);
+      message.remove();
+      if (describedBy === null) input.removeAttribute('aria-describedby');
+      else input.setAttribute('aria-describedby', describedBy);
       input.removeAttribute('aria-invalid');
       input.classList.remove('oe-has-error', 'oe-has-needed');
     }

@@ -141,13 +141,12 @@ export function fitColumns(table, lang) {
 function columnTexts(table) {
   const columns = [];
   for (const row of table.tBodies[0].rows) {
-    if (row.classList.contains('oe-trace')) continue;
-    for (let i = 1; i < row.cells.length; i += 1) {
-      const cell = row.cells[i];
-      const column = (columns[i] ??= cell.classList.contains('oe-num') ? { longest: 0 } : { words: new Set() });
-      if (column.words) column.words.add(cell.textContent);
-      else column.longest = Math.max(column.longest, cell.textContent.length);
-    }
+    if (!row.oeCellTexts) continue; // a trace's row
+    row.oeCellTexts.forEach((text, i) => {
+      const column = (columns[i] ??= row.cells[i + 1].classList.contains('oe-num') ? { longest: 0 } : { words: new Set() });
+      if (column.words) column.words.add(text);
+      else column.longest = Math.max(column.longest, text.length);
+    });
   }
   return columns;
 }
@@ -411,6 +410,7 @@ function visitRows(row, tbody) {
       const texts = [t(lang, `facilityShort.${next.facility}`), yuan(next.amount), yuan(next.deductible), percent(next.ratio),
         yuan(next.fund), yuan(next.self), yuan(next.cap_remaining)];
       texts.forEach((text, i) => setText(cells[i], text));
+      main.oeCellTexts = texts; // what fitColumns reads, cheaper than the cells' textContent
       main.classList.toggle('oe-nofund', Number(next.fund) === 0);
     }
     // The trace belongs to the scenario just run: again now if open, else when next opened.

@@ -34,6 +34,9 @@ test('an unknown figure is asked for, and the answer is used and marked as the u
   const message = messageFor(page, 'overrides.ratio.pharmacy');
   assert.equal(await message.count(), 1, 'a message beside the input');
   assert.match(await message.getAttribute('class'), /oe-needed/);
+  const messageId = await message.getAttribute('id');
+  const describedWhileAsking = (await input.getAttribute('aria-describedby')).split(' ');
+  assert.ok(describedWhileAsking.includes(messageId) && describedWhileAsking.length > 1, `described by its hints and the message: ${describedWhileAsking}`);
   const asking = await readResult(page);
   assert.match(asking.alert, /还缺一个数字/);
   assert.ok(asking.rows.every((row) => row.facility !== '药店'), 'no pharmacy result yet');
@@ -47,6 +50,8 @@ test('an unknown figure is asked for, and the answer is used and marked as the u
   assert.ok(shown.rows.every((row) => row.facility === '药店' && row.ratio === '70%'), 'every visit at 70%');
   assert.equal(await message.count(), 0);
   assert.equal(await input.getAttribute('aria-invalid'), null);
+  assert.deepEqual((await input.getAttribute('aria-describedby')).split(' '), describedWhileAsking.filter((id) => id !== messageId),
+    'described by its hints again');
 
   // The figure is the user's: in the input's badge, on every row, and in the figures used.
   assert.equal(await wrapper.locator('.oe-badge-user').textContent(), '您的数字');
