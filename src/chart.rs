@@ -629,6 +629,11 @@ mod tests {
                 for marker in svg.split(r#"<g class="oe-marker"#).skip(1) {
                     assert!(marker[..marker.find("</g>").unwrap()].contains("<text"), "{lang:?} at {width}: a marker with words: {marker}");
                 }
+                if width == MIN_WIDTH {
+                    // The first deductible, with no room for its year before the line: its day and month.
+                    let short = tr!(lang, zh: ">● 8月15日</text>", en: ">● 15 Aug</text>");
+                    assert!(svg.contains(&short), "{lang:?} at {width}: {short}");
+                }
             }
         }
     }
