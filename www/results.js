@@ -31,8 +31,8 @@ export const ROW_LIMIT = 50;
  * `visits` is how many visits there are (the outcome may list only the first ROW_LIMIT).
  */
 export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits }) {
-  updateEach(refs.years, outcome.years, (year) => [lang, year], (year) => yearCard(year, lang, `h${headingLevel + 2}`));
-  update(refs.totals, [lang, outcome.totals], () => totalsList(outcome.totals, lang));
+  showEach(refs.years, outcome.years.map((year) => [year, lang]), () => yearCard(`h${headingLevel + 2}`));
+  showEach(refs.totals, totalsEntries(outcome.totals, lang), totalEntry);
   const shown = outcome.visits;
   renderRows(refs.resultRows, shown, { lang, idPrefix, nameOf, explain });
   refs.moreRows.hidden = shown.length === visits;
@@ -56,18 +56,20 @@ function update(box, key, build) {
 }
 
 /**
- * One child of `box` per item, each redrawn with `build(item)` only when `keyOf(item)` (JSON-able)
- * changed: an edit changes one year of a ten-year scenario, and the other nine stay as they are.
+ * One child of `box` per value, made once with `make()` and then shown with `child.oeShow(...value)`
+ * only when its value (a JSON-able list) changed: an edit changes one year of a ten-year scenario,
+ * and the other nine stay as they are. A child changes only the texts that differ: building it
+ * anew to compare costs more, most of all between keystrokes (BENCHMARKS.md).
  */
-function updateEach(box, items, keyOf, build) {
-  items.forEach((item, i) => {
-    const key = JSON.stringify(keyOf(item));
-    if (box.children[i]?.oeKey === key) return;
-    const made = build(item);
-    if (box.children[i]) patch(box.children[i], made); else box.append(made);
-    box.children[i].oeKey = key; // the child shown now: the one patched, or `made` in its place
+function showEach(box, values, make) {
+  values.forEach((value, i) => {
+    const child = box.children[i] ?? box.appendChild(make());
+    const key = JSON.stringify(value);
+    if (child.oeKey === key) return;
+    child.oeKey = key;
+    child.oeShow(...value);
   });
-  while (box.children.length > items.length) box.lastElementChild.remove();
+  while (box.children.length > values.length) box.lastElementChild.remove();
 }
 
 /**
@@ -319,25 +321,48 @@ function prefixIds(svg, prefix) {
   }
 }
 
-function meter(label, fill, extra) {
-  const bar = h('div', { class: 'oe-bar', 'aria-hidden': 'true' }, h('span', { class: 'oe-bar-fill' }));
-  bar.style.setProperty('--fill', `${fill}%`); // CSSOM, allowed by the style-src policy
-  return h('div', { class: 'oe-meter' }, h('p', {}, label, extra ? h('span', { class: 'oe-meter-note', text: ` · ${extra}` }) : null), bar);
+/** Puts `node` in `parent` (last) when `wanted`, else takes it out. */
+function keepIf(parent, node, wanted) {
+  if (!wanted) node.remove();
+  else if (node.parentNode !== parent) parent.append(node);
 }
 
-function yearCard(year, lang, headingTag) {
-  const capLeft = minusYuan(year.cap, year.cap_used);
-  return h('section', { class: 'oe-year' },
-    h(headingTag, { text: t(lang, 'yearHeading', { year: year.year }) }),
-    meter(t(lang, paidBeyond(year) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
+/** A meter: its words, a note after them (a date) where there is one, and its bar filled to a percentage. */
+function meter() {
+  const words = document.createTextNode('');
+  const note = h('span', { class: 'oe-meter-note' });
+  const line = h('p', {}, words);
+  const bar = h('div', { class: 'oe-bar', 'aria-hidden': 'true' }, h('span', { class: 'oe-bar-fill' }));
+  const box = h('div', { class: 'oe-meter' }, line, bar);
+  box.oeShow = (label, fill, extra) => {
+    if (words.data !== label) words.data = label;
+    if (extra) setText(note, ` · ${extra}`);
+    keepIf(line, note, extra);
+    const filled = `${fill}%`;
+    if (bar.style.getPropertyValue('--fill') !== filled) bar.style.setProperty('--fill', filled); // CSSOM, allowed by the style-src policy
+  };
+  return box;
+}
+
+/** A year's card; `card.oeShow(year, lang)` puts a year's figures in. */
+function yearCard(headingTag) {
+  const heading = h(headingTag);
+  const [deductible, cap] = [meter(), meter()];
+  const account = h('p', { class: 'oe-hint' });
+  const card = h('section', { class: 'oe-year' }, heading, deductible, cap);
+  card.oeShow = (year, lang) => {
+    setText(heading, t(lang, 'yearHeading', { year: year.year }));
+    deductible.oeShow(t(lang, paidBeyond(year) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
       deductibleFill(year),
-      year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on })),
-    meter(t(lang, 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(capLeft) }),
+      year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on }));
+    cap.oeShow(t(lang, 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(minusYuan(year.cap, year.cap_used)) }),
       share(year.cap_used, year.cap),
-      year.cap_reached_on && t(lang, 'capReached', { date: year.cap_reached_on })),
-    Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0
-      ? h('p', { class: 'oe-hint', text: t(lang, 'accountEnd', { balance: yuan(year.account_balance_end), credit: yuan(year.account_credit) }) })
-      : null);
+      year.cap_reached_on && t(lang, 'capReached', { date: year.cap_reached_on }));
+    const hasAccount = Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0;
+    if (hasAccount) setText(account, t(lang, 'accountEnd', { balance: yuan(year.account_balance_end), credit: yuan(year.account_credit) }));
+    keepIf(card, account, hasAccount);
+  };
+  return card;
 }
 
 // A mid-year change that lowers the deductible leaves more paid toward it than the new figure.
@@ -352,17 +377,28 @@ function deductibleFill(year) {
   return Number(year.deductible) > 0 ? share(year.deductible_paid, year.deductible) : 100;
 }
 
-function totalsList(totals, lang) {
-  const entry = (key, value, sub) => h('div', { class: sub ? 'oe-total oe-sub' : 'oe-total' },
-    h('dt', { text: t(lang, `total.${key}`) }), h('dd', { text: value }));
+/** The totals, each as the values its entry shows: its key, its figure, whether it is a part of another, the language. */
+function totalsEntries(totals, lang) {
   return [
-    entry('amount', yuan(totals.amount)),
-    entry('fund', yuan(totals.fund)),
-    entry('self', yuan(totals.self)),
-    entry('cash', yuan(totals.cash), true),
-    entry('account', yuan(totals.account), true),
-    entry('share', percent(totals.effective_share)),
-  ];
+    ['amount', yuan(totals.amount), false],
+    ['fund', yuan(totals.fund), false],
+    ['self', yuan(totals.self), false],
+    ['cash', yuan(totals.cash), true],
+    ['account', yuan(totals.account), true],
+    ['share', percent(totals.effective_share), false],
+  ].map((entry) => [...entry, lang]);
+}
+
+function totalEntry() {
+  const [term, value] = [h('dt'), h('dd')];
+  const entry = h('div', {}, term, value);
+  entry.oeShow = (key, figure, sub, lang) => {
+    const kind = sub ? 'oe-total oe-sub' : 'oe-total';
+    if (entry.className !== kind) entry.className = kind;
+    setText(term, t(lang, `total.${key}`));
+    setText(value, figure);
+  };
+  return entry;
 }
 
 /**
