@@ -290,11 +290,11 @@ test('year cards and totals changed in place after an edit are what a fresh page
   const capped = await drawn();
   await session.reload();
   assert.deepEqual(await drawn(), capped);
-  // A personal account gives the card its year-end balance, a part put in and then taken out.
+  // A personal account (its yearly credit on by default) gives the card its year-end balance, a
+  // part put in and then taken out.
   const accountLine = () => page.evaluate(() => document.querySelector('[data-ref="years"] > .oe-year > .oe-hint')?.textContent ?? null);
   const cardNow = await page.locator('[data-ref="years"] > .oe-year').first().elementHandle();
   await ref(page, 'accountOn').check();
-  await page.locator('[data-account="balance"]').fill('500.00');
   await page.waitForFunction(() => document.querySelector('[data-ref="years"] > .oe-year > .oe-hint') !== null);
   assert.match(await accountLine(), /个人账户年末余额/);
   assert.ok(await cardNow.evaluate((node) => node.isConnected), 'the same year card, with its account line');
