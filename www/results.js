@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, copyAttributes, figureStatus, h, isMarked, patch } from './dom.js';
+import { badge, figureStatus, h, isMarked } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -45,14 +45,12 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-/** Redraws `box`'s children with `build()` unless `key` (JSON-able) is what they were built from. */
+/** Rebuilds `box`'s children with `build()` unless `key` (JSON-able) is what they were built from. */
 function update(box, key, build) {
   const text = JSON.stringify(key);
   if (box.oeKey === text) return;
   box.oeKey = text;
-  const made = build();
-  if (made.length !== box.children.length) box.replaceChildren(...made);
-  else [...box.children].forEach((shown, i) => patch(shown, made[i]));
+  box.replaceChildren(...build());
 }
 
 /**
@@ -296,6 +294,26 @@ function copyInto(target, source) {
     return;
   }
   for (let x = target.firstElementChild, y = source.firstElementChild; x; x = x.nextElementSibling, y = y.nextElementSibling) copyInto(x, y);
+}
+
+/** Makes `target`'s attributes those of `source`, setting only the values that differ. */
+function copyAttributes(target, source) {
+  const from = source.attributes;
+  const to = target.attributes;
+  // The usual case, an element of the same chart drawn again: the same names in the same order,
+  // and only some values change; they are copied by position, in one pass. Otherwise, by name.
+  let sameNames = from.length === to.length;
+  for (let i = 0; sameNames && i < from.length; i += 1) {
+    const [a, b] = [from[i], to[i]];
+    if (a.name !== b.name) sameNames = false;
+    else if (a.name !== 'style' && a.value !== b.value) b.value = a.value;
+  }
+  if (!sameNames) {
+    for (const { name } of [...to]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+    for (const { name, value } of from) if (name !== 'style' && target.getAttribute(name) !== value) target.setAttribute(name, value);
+  }
+  // A style through the CSSOM: the CSP (style-src 'self') refuses a style attribute set as text.
+  if (target.style.cssText !== source.style.cssText) target.style.cssText = source.style.cssText;
 }
 
 // Where an SVG may refer to an id: by name, or as url(#…) in a presentation attribute or a style.
