@@ -16,8 +16,12 @@ fn main() {
     for (name, dir) in [("RULES", "policies/rules"), ("POLICIES", "policies")] {
         let files = toml_files(dir);
         // Two lists, so that the wasm, which reads only the JSON, carries only the JSON.
-        let json: String = files.iter().map(|(file, path)| format!("({file:?}, {:?}),", to_json(file, &read(file, path)))).collect();
-        let toml: String = files.iter().map(|(file, path)| format!("({file:?}, include_str!({:?})),", path.display().to_string())).collect();
+        let json: String =
+            files.iter().map(|(file, path)| format!("({file:?}, {:?}),", to_json(file, &read(file, path)))).collect();
+        let toml: String = files
+            .iter()
+            .map(|(file, path)| format!("({file:?}, include_str!({:?})),", path.display().to_string()))
+            .collect();
         let _ = writeln!(code, "/// (file name, JSON text)\npub const {name}_JSON: &[(&str, &str)] = &[{json}];");
         let _ = writeln!(code, "/// (file name, TOML text)\npub const {name}_TOML: &[(&str, &str)] = &[{toml}];");
     }
@@ -33,7 +37,10 @@ fn toml_files(dir: &str) -> Vec<(String, PathBuf)> {
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
     files.sort();
-    files.into_iter().map(|path| (format!("{dir}/{}", path.file_name().unwrap_or_default().to_string_lossy()), path)).collect()
+    files
+        .into_iter()
+        .map(|path| (format!("{dir}/{}", path.file_name().unwrap_or_default().to_string_lossy()), path))
+        .collect()
 }
 
 fn read(file: &str, path: &Path) -> String {
@@ -52,9 +59,16 @@ fn to_json(name: &str, text: &str) -> String {
 /// number 1; natively it is refused. Refusing it here keeps the two the same. Figures are strings.
 fn refuse_floats(name: &str, path: &str, value: &toml::Value) {
     match value {
-        toml::Value::Float(_) => fail(name, &format!("{path}: a number with a decimal point; write figures as strings, e.g. value = \"0.65\"")),
-        toml::Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| refuse_floats(name, &format!("{path}[{i}]"), v)),
-        toml::Value::Table(table) => table.iter().for_each(|(k, v)| refuse_floats(name, &if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, v)),
+        toml::Value::Float(_) => fail(
+            name,
+            &format!("{path}: a number with a decimal point; write figures as strings, e.g. value = \"0.65\""),
+        ),
+        toml::Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, v)| refuse_floats(name, &format!("{path}[{i}]"), v))
+        }
+        toml::Value::Table(table) => table.iter().for_each(|(k, v)| {
+            refuse_floats(name, &if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, v)
+        }),
         _ => {}
     }
 }

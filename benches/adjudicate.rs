@@ -49,14 +49,18 @@ fn stream(scenario: &Scenario, policy: &Policy) -> Outcome {
 
 fn benches(c: &mut Criterion, library: &Library, inputs: &[(&str, Scenario)]) {
     let policy = library.get("qiannan-employee").unwrap();
-    for (group, run) in [("streaming", stream as fn(&Scenario, &Policy) -> Outcome), ("outcome", |s, p| adjudicate(s, p).unwrap())] {
+    for (group, run) in
+        [("streaming", stream as fn(&Scenario, &Policy) -> Outcome), ("outcome", |s, p| adjudicate(s, p).unwrap())]
+    {
         let mut group = c.benchmark_group(group);
         for (name, scenario) in inputs {
             group.throughput(Throughput::Elements(scenario.visits.len() as u64));
             if scenario.visits.len() > 10_000 {
                 group.sample_size(10);
             }
-            group.bench_function(BenchmarkId::new(*name, scenario.visits.len()), |b| b.iter(|| run(black_box(scenario), black_box(policy))));
+            group.bench_function(BenchmarkId::new(*name, scenario.visits.len()), |b| {
+                b.iter(|| run(black_box(scenario), black_box(policy)))
+            });
         }
         group.finish();
     }
@@ -79,11 +83,16 @@ fn main() {
 /// streaming missed the budget.
 fn report(inputs: &[(&str, Scenario)], started: SystemTime) -> bool {
     let dir = std::env::var_os("CRITERION_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
         target.join("criterion")
     });
     let mut ok = true;
-    println!("\nnative adjudication throughput, one core (budget ≥ {} visits/s, streaming, ≥ {} visits)", common::thousands(BUDGET as u64), common::thousands(MIN_VISITS as u64));
+    println!(
+        "\nnative adjudication throughput, one core (budget ≥ {} visits/s, streaming, ≥ {} visits)",
+        common::thousands(BUDGET as u64),
+        common::thousands(MIN_VISITS as u64)
+    );
     for group in ["streaming", "outcome"] {
         for (name, scenario) in inputs {
             let n = scenario.visits.len();
@@ -100,7 +109,11 @@ fn report(inputs: &[(&str, Scenario)], started: SystemTime) -> bool {
                 }
                 _ => "(with texts; no budget)".to_owned(),
             };
-            println!("  {group:<9} {name:<13} {n:>6} visits {:>12} visits/s {:>8.0} ns/visit  {status}", common::thousands(per_second as u64), ns / n as f64);
+            println!(
+                "  {group:<9} {name:<13} {n:>6} visits {:>12} visits/s {:>8.0} ns/visit  {status}",
+                common::thousands(per_second as u64),
+                ns / n as f64
+            );
         }
     }
     ok

@@ -76,7 +76,12 @@ fn main() {
             }
             black_box(adjudicator.finish::<()>().expect("adjudicates"));
         });
-        println!("  {:>9} visits: peak heap {:>7} bytes, {:>4} allocations", common::thousands(count), common::thousands(peak as u64), allocations);
+        println!(
+            "  {:>9} visits: peak heap {:>7} bytes, {:>4} allocations",
+            common::thousands(count),
+            common::thousands(peak as u64),
+            allocations
+        );
         peaks.push((count, peak));
     }
 
@@ -84,7 +89,12 @@ fn main() {
     for count in [1_000, 10_000, 20_000].map(|n| n / scale) {
         let scenario = Scenario { visits: common::visits(count, DAYS).collect(), ..scenario.clone() };
         let (peak, _) = measure(|| drop(black_box(adjudicate(&scenario, policy).expect("adjudicates"))));
-        println!("  {:>9} visits: peak heap {:>11} bytes, {:>6} bytes a visit", common::thousands(count), common::thousands(peak as u64), common::thousands((peak as u64) / count));
+        println!(
+            "  {:>9} visits: peak heap {:>11} bytes, {:>6} bytes a visit",
+            common::thousands(count),
+            common::thousands(peak as u64),
+            common::thousands((peak as u64) / count)
+        );
     }
 
     let ((fewest, low), (most, high)) = (peaks[0], peaks[peaks.len() - 1]);

@@ -15,7 +15,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::Lang;
 use crate::limits::MAX_AMOUNT_YUAN;
 use crate::money::{percent, round_fen, Fen, Ratio, Yuan};
-use crate::policy::{reduction_key, Facility, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version, OUT_OF_AREA_MULTIPLE};
+use crate::policy::{
+    reduction_key, Facility, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version,
+    OUT_OF_AREA_MULTIPLE,
+};
 use crate::scenario::{Period, Scenario, Visit};
 use crate::tr;
 use crate::vec_map::VecMap;
@@ -214,7 +217,11 @@ pub fn adjudicate_lines(scenario: &Scenario, policy: &Policy) -> Result<Outcome<
     adjudicate_as(scenario, policy, Adjudicator::line)
 }
 
-fn adjudicate_as<'a, V: AsRef<VisitNumbers>>(scenario: &'a Scenario, policy: &'a Policy, form: impl Fn(&Adjudicator<'a>, &VisitResult) -> V) -> Result<Outcome<V>> {
+fn adjudicate_as<'a, V: AsRef<VisitNumbers>>(
+    scenario: &'a Scenario,
+    policy: &'a Policy,
+    form: impl Fn(&Adjudicator<'a>, &VisitResult) -> V,
+) -> Result<Outcome<V>> {
     let mut adjudicator = Adjudicator::new(scenario, policy);
     // Adjudicated in date order, given back in input order.
     let mut visits: Vec<Option<V>> = std::iter::repeat_with(|| None).take(scenario.visits.len()).collect();
@@ -476,7 +483,9 @@ impl<'a> VersionFigures<'a> {
             Lookup::find(|uses| in_fen(get(&key, uses)?, &key))
         };
         VersionFigures {
-            threshold: threshold.noting(NoteCode::DeductibleMayBeHigher, |f| f.key() == OUT_OF_AREA_MULTIPLE && f.status() == Status::LowerBound),
+            threshold: threshold.noting(NoteCode::DeductibleMayBeHigher, |f| {
+                f.key() == OUT_OF_AREA_MULTIPLE && f.status() == Status::LowerBound
+            }),
             ratio: std::array::from_fn(|i| ratio(Facility::ALL[i])),
             cap: amount("cap"),
             account_credit: amount("account_credit"),
@@ -489,7 +498,10 @@ impl<'a> VersionFigures<'a> {
 
     /// Every figure this version's used lookups rest on.
     fn used_figures(&self) -> impl Iterator<Item = &FigureUse<'a>> {
-        let money = [&self.threshold, &self.cap, &self.account_credit].into_iter().filter(|l| l.used.get()).flat_map(|l| l.figures());
+        let money = [&self.threshold, &self.cap, &self.account_credit]
+            .into_iter()
+            .filter(|l| l.used.get())
+            .flat_map(|l| l.figures());
         let ratios = self.ratio.iter().filter(|l| l.used.get()).flat_map(|l| l.figures());
         money.chain(ratios)
     }
@@ -503,7 +515,11 @@ fn in_fen(value: Decimal, key: &str) -> Result<Fen> {
 
 /// Why an amount has no value in fen: more than two decimals, or too large.
 fn not_in_fen(value: Decimal) -> ErrorKind {
-    if value.normalize().scale() > 2 { ErrorKind::TooManyDecimals } else { ErrorKind::AmountTooLarge }
+    if value.normalize().scale() > 2 {
+        ErrorKind::TooManyDecimals
+    } else {
+        ErrorKind::AmountTooLarge
+    }
 }
 
 /// A visit's amounts in fen, checked as the scenario reader checks them (a visit made in code has
@@ -633,7 +649,8 @@ impl<'a> Adjudicator<'a> {
                 Some(current) => (current.year + 1, self.close(current)),
                 None => {
                     let balance = self.scenario.account.map_or(Decimal::ZERO, |a| a.balance);
-                    let opening = Fen::from_yuan(balance).ok_or_else(|| Error::new("account.balance", ErrorKind::TooManyDecimals))?;
+                    let opening = Fen::from_yuan(balance)
+                        .ok_or_else(|| Error::new("account.balance", ErrorKind::TooManyDecimals))?;
                     (self.period.map_or(year, |p| p.start.year()), opening)
                 }
             };
@@ -671,7 +688,8 @@ impl<'a> Adjudicator<'a> {
         for (i, version) in versions.iter().enumerate() {
             let next_start = versions.get(i + 1).map(|v| v.start);
             if version.start <= last && next_start.is_none_or(|n| n > first) {
-                cap_steps.push(CapStep { from: version.start.max(first), cap: self.figures[i].cap.known().map(Fen::yuan) });
+                cap_steps
+                    .push(CapStep { from: version.start.max(first), cap: self.figures[i].cap.known().map(Fen::yuan) });
             }
         }
         let member = y.amount - y.fund_paid;
@@ -704,7 +722,13 @@ fn version_on(policy: &Policy, date: NaiveDate) -> Option<usize> {
 }
 
 /// The rules for a visit under a version in force (`v`, its index): scope, deductible, ratio, cap.
-fn apply_rules(r: &mut VisitResult, year: &mut YearState, version: &Version, v: usize, figures: &VersionFigures) -> Result<()> {
+fn apply_rules(
+    r: &mut VisitResult,
+    year: &mut YearState,
+    version: &Version,
+    v: usize,
+    figures: &VersionFigures,
+) -> Result<()> {
     let version_changed = year.last_version.is_some_and(|last| last != v);
     year.last_version = Some(v);
     r.version = Some(version.start);
@@ -801,12 +825,21 @@ impl Adjudicator<'_> {
         let lang = self.scenario.lang;
         let mut trace = Vec::new();
         if let Some((version, figures)) = self.version_of(r) {
-            let assumed = if version.start_status == Status::Stated { "" } else { lang.pick("（开始日期为假定）", " (start date assumed)") };
+            let assumed = if version.start_status == Status::Stated {
+                ""
+            } else {
+                lang.pick("（开始日期为假定）", " (start date assumed)")
+            };
             trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), assumed), &[], lang));
             trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", r.eligible.yuan(), r.amount.yuan(), r.out_of_scope.yuan()), &[], lang));
             let [deductible, ratio, cap] = rule_figures(r, version, figures);
             match deductible {
-                None => trace.push(step("deductible", tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"), &[], lang)),
+                None => trace.push(step(
+                    "deductible",
+                    tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"),
+                    &[],
+                    lang,
+                )),
                 Some(used) => {
                     let before = r.deductible_paid - r.deductible;
                     trace.push(step("deductible", tr!(lang, zh: "起付线 {} 元；本年此前已累计 {} 元，本次计入 {} 元，累计 {} 元", en: "Deductible {}; paid toward it this year before {}, this visit {}, now {}", r.threshold.yuan(), before.yuan(), r.deductible.yuan(), r.deductible_paid.yuan()), used, lang));
@@ -850,32 +883,55 @@ impl Adjudicator<'_> {
         let lang = self.scenario.lang;
         let start = r.version.map(iso).unwrap_or_default();
         match code {
-            NoteCode::NewYear => tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year()),
+            NoteCode::NewYear => {
+                tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
+            }
             NoteCode::BeforePolicy => {
                 let start = self.policy.versions.first().map(|v| iso(v.start)).unwrap_or_default();
                 tr!(lang, zh: "就诊日期早于本政策施行日（{}），统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect ({}): the fund pays nothing and it does not count toward the deductible.", start)
             }
-            NoteCode::OutOfScope => tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", r.out_of_scope.yuan()),
-            NoteCode::NoDeductibleHere => tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", r.facility.label(lang)),
-            NoteCode::DeductibleMayBeHigher => tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher."),
-            NoteCode::DeductibleMetByChange => tr!(lang, zh: "政策自 {} 起调整：本年已累计的 {} 元已达到新的起付线 {} 元。", en: "The policy changed on {}: the {} already paid this year meets the new deductible of {}.", start, r.deductible_paid.yuan(), r.threshold.yuan()),
-            NoteCode::DeductibleMet => tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; above it the fund pays its share.", r.threshold.yuan()),
-            NoteCode::WithinDeductible => tr!(lang, zh: "尚未达到起付线：本次政策范围内费用由个人负担并计入起付线。", en: "The deductible is not yet met: the member pays this in-scope spending, and it counts toward the deductible."),
-            NoteCode::FundAtLeast => tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”），统筹基金实际支付可能更多。", en: "The ratio used is only a lower bound (the source says \"no less than\"), so the fund may pay more."),
-            NoteCode::LeastFavourable => tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case."),
+            NoteCode::OutOfScope => {
+                tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", r.out_of_scope.yuan())
+            }
+            NoteCode::NoDeductibleHere => {
+                tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", r.facility.label(lang))
+            }
+            NoteCode::DeductibleMayBeHigher => {
+                tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher.")
+            }
+            NoteCode::DeductibleMetByChange => {
+                tr!(lang, zh: "政策自 {} 起调整：本年已累计的 {} 元已达到新的起付线 {} 元。", en: "The policy changed on {}: the {} already paid this year meets the new deductible of {}.", start, r.deductible_paid.yuan(), r.threshold.yuan())
+            }
+            NoteCode::DeductibleMet => {
+                tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; above it the fund pays its share.", r.threshold.yuan())
+            }
+            NoteCode::WithinDeductible => {
+                tr!(lang, zh: "尚未达到起付线：本次政策范围内费用由个人负担并计入起付线。", en: "The deductible is not yet met: the member pays this in-scope spending, and it counts toward the deductible.")
+            }
+            NoteCode::FundAtLeast => {
+                tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”），统筹基金实际支付可能更多。", en: "The ratio used is only a lower bound (the source says \"no less than\"), so the fund may pay more.")
+            }
+            NoteCode::LeastFavourable => {
+                tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case.")
+            }
             NoteCode::CapRaised => {
                 // The cap was raised above what the year had paid, so that is the cap less what was left.
                 let paid = r.cap - r.cap_remaining_before.unwrap_or_default();
                 tr!(lang, zh: "年度限额自 {} 起提高为 {} 元，本年已支付的 {} 元计入新限额。", en: "From {} the cap is {}; the {} already paid this year counts against it.", start, r.cap.yuan(), paid.yuan())
             }
-            NoteCode::CapExhausted => tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January."),
-            NoteCode::CapReached => tr!(lang, zh: "本次就诊用完本年统筹基金限额 {} 元。", en: "This visit reaches the year's fund cap of {}.", r.cap.yuan()),
+            NoteCode::CapExhausted => {
+                tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January.")
+            }
+            NoteCode::CapReached => {
+                tr!(lang, zh: "本次就诊用完本年统筹基金限额 {} 元。", en: "This visit reaches the year's fund cap of {}.", r.cap.yuan())
+            }
         }
     }
 
     fn ratio_text(&self, ratio: Decimal, used: &[FigureUse<'_>]) -> String {
         let lang = self.scenario.lang;
-        let value = |prefix: &str| used.iter().find(|f| f.key().starts_with(prefix)).and_then(|f| f.value).unwrap_or_default();
+        let value =
+            |prefix: &str| used.iter().find(|f| f.key().starts_with(prefix)).and_then(|f| f.value).unwrap_or_default();
         let mut text = match lang {
             Lang::Zh => format!("支付比例 {} = 机构级别比例 {}", percent(ratio), percent(value("ratio."))),
             Lang::En => format!("Ratio {} = tier ratio {}", percent(ratio), percent(value("ratio."))),
@@ -893,7 +949,11 @@ impl Adjudicator<'_> {
 
 /// The figures a visit's deductible, ratio and cap rest on, each `None` when the visit did not
 /// need that rule (a tier without deductible, nothing above the deductible, nothing owed).
-fn rule_figures<'f>(r: &VisitResult, version: &Version, figures: &'f VersionFigures<'_>) -> [Option<&'f [FigureUse<'f>]>; 3] {
+fn rule_figures<'f>(
+    r: &VisitResult,
+    version: &Version,
+    figures: &'f VersionFigures<'_>,
+) -> [Option<&'f [FigureUse<'f>]>; 3] {
     [
         (!version.deductible_exempt.contains(&r.facility)).then(|| figures.threshold.figures()),
         (r.eligible > r.deductible).then(|| figures.ratio(r.facility).figures()),
@@ -933,11 +993,17 @@ mod tests {
     #[test]
     fn a_visit_made_in_code_is_checked_as_the_reader_checks_it() {
         let library = crate::Library::bundled().expect("bundled policies load");
-        let scenario = Scenario::from_json(r#"{"policy": "qiannan-employee", "member": "retiree"}"#, &library).expect("valid");
+        let scenario =
+            Scenario::from_json(r#"{"policy": "qiannan-employee", "member": "retiree"}"#, &library).expect("valid");
         let policy = scenario.policy(&library).expect("bundled");
         let refused = |amount: &str, out_of_scope: &str| {
             let date = crate::date::parse_date("2023-03-15", "").expect("a date");
-            let visit = Visit { date, facility: Facility::Primary, amount: amount.parse().expect("a decimal"), out_of_scope: out_of_scope.parse().expect("a decimal") };
+            let visit = Visit {
+                date,
+                facility: Facility::Primary,
+                amount: amount.parse().expect("a decimal"),
+                out_of_scope: out_of_scope.parse().expect("a decimal"),
+            };
             let error = Adjudicator::new(&scenario, policy).visit(3, &visit).expect_err("refused");
             (error.field.clone(), error.code())
         };

@@ -97,7 +97,8 @@ impl Labels {
             return None;
         }
         baselines.iter().copied().find(|&y| {
-            let [left, right, top, bottom] = [from - margin, from + width + margin, y - Px::whole(size), y + Px(size * 3)];
+            let [left, right, top, bottom] =
+                [from - margin, from + width + margin, y - Px::whole(size), y + Px(size * 3)];
             let free = self.boxes.iter().all(|b| right <= b[0] || left >= b[1] || bottom <= b[2] || top >= b[3]);
             if free {
                 self.boxes.push([left, right, top, bottom]);
@@ -122,12 +123,19 @@ impl Labels {
     /// `wordings` (each its width, type size and baselines to try, fullest first) with room on the
     /// side `prefer_end` names or else on the other: more words matter more than the side. Returns
     /// the wording's index, the text's x, anchor and baseline.
-    fn beside(&mut self, start_x: Px, end_x: Px, prefer_end: bool, wordings: &[(Px, i64, &[Px])]) -> Option<(usize, Px, &'static str, Px)> {
+    fn beside(
+        &mut self,
+        start_x: Px,
+        end_x: Px,
+        prefer_end: bool,
+        wordings: &[(Px, i64, &[Px])],
+    ) -> Option<(usize, Px, &'static str, Px)> {
         let sides = if prefer_end { [false, true] } else { [true, false] };
         (0..wordings.len()).find_map(|i| {
             let (width, size, baselines) = wordings[i];
             sides.into_iter().find_map(|starts| {
-                let (x, anchor, from) = if starts { (start_x, "start", start_x) } else { (end_x, "end", end_x - width) };
+                let (x, anchor, from) =
+                    if starts { (start_x, "start", start_x) } else { (end_x, "end", end_x - width) };
                 self.place(from, width, size, baselines).map(|y| (i, x, anchor, y))
             })
         })
@@ -195,7 +203,8 @@ pub fn render<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang) -> Strin
 pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width: u32) -> String {
     let width = Px::whole(i64::from(width.clamp(MIN_WIDTH, DEFAULT_WIDTH)));
     let mut svg = String::new();
-    let title = tr!(lang, zh: "{}：统筹基金与个人负担累计", en: "{}: fund and member share over time", outcome.policy.name);
+    let title =
+        tr!(lang, zh: "{}：统筹基金与个人负担累计", en: "{}: fund and member share over time", outcome.policy.name);
     let summary = summary(outcome, lang);
     let _ = write!(
         svg,
@@ -204,8 +213,13 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         escape(&summary)
     );
     let Some(period) = outcome.period else {
-        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#, Px(width.0 / 2), Px(HEIGHT.0 / 2),
-            escape(&tr!(lang, zh: "还没有就诊记录", en: "No visits yet")));
+        let _ = write!(
+            svg,
+            r#"<text x="{}" y="{}" text-anchor="middle" fill="{TEXT}">{}</text></svg>"#,
+            Px(width.0 / 2),
+            Px(HEIGHT.0 / 2),
+            escape(&tr!(lang, zh: "还没有就诊记录", en: "No visits yet"))
+        );
         return svg;
     };
     let (start, end) = (period.start, period.end);
@@ -234,13 +248,24 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
     let mut tick = 0;
     while tick <= top_value {
         let number = (tick / 100).to_string();
-        let _ = write!(svg, r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{number}</text>"#,
-            y(tick), LEFT - Px::whole(6), y(tick) + Px::whole(4));
+        let _ = write!(
+            svg,
+            r#"<line x1="{LEFT}" x2="{x_end}" y1="{0}" y2="{0}" stroke="{GRID}" stroke-width="1"/><text x="{1}" y="{2}" text-anchor="end" fill="{TEXT}">{number}</text>"#,
+            y(tick),
+            LEFT - Px::whole(6),
+            y(tick) + Px::whole(4)
+        );
         labels.take_ending_at(LEFT - Px::whole(6), &number, 13, y(tick) + Px::whole(4));
         tick += step;
     }
     let unit = tr!(lang, zh: "元", en: "yuan");
-    let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#, LEFT - Px::whole(6), top - Px::whole(14), escape(&unit));
+    let _ = write!(
+        svg,
+        r#"<text x="{}" y="{}" text-anchor="end" fill="{TEXT}" font-size="12">{}</text>"#,
+        LEFT - Px::whole(6),
+        top - Px::whole(14),
+        escape(&unit)
+    );
     labels.take_ending_at(LEFT - Px::whole(6), &unit, 12, top - Px::whole(14));
 
     // Month ticks along the bottom, every month or, when months are too narrow for their names,
@@ -255,18 +280,31 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
             let label = month_label(month.month(), lang);
             let width = text_width(&label, 11);
             if let Some(ly) = labels.place(x(month) - Px(width.0 / 2), width, 11, &[HEIGHT - BOTTOM + Px::whole(18)]) {
-                let _ = write!(svg, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11">{3}</text>"#,
-                    x(month), HEIGHT - BOTTOM, HEIGHT - BOTTOM + Px::whole(5), escape(&label));
+                let _ = write!(
+                    svg,
+                    r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{TEXT}"/><text x="{0}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11">{3}</text>"#,
+                    x(month),
+                    HEIGHT - BOTTOM,
+                    HEIGHT - BOTTOM + Px::whole(5),
+                    escape(&label)
+                );
             }
         }
         if month.month() == 1 || month == first_month {
             let year_label = tr!(lang, zh: "{}年", en: "{}", month.year());
             let (at, width) = (x(month.max(start)), text_width(&year_label, 11));
             if let Some(ly) = labels.place(at - Px(width.0 / 2), width, 11, &[HEIGHT - BOTTOM + Px::whole(33)]) {
-                let _ = write!(svg, r#"<text x="{at}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#, escape(&year_label));
+                let _ = write!(
+                    svg,
+                    r#"<text x="{at}" y="{ly}" text-anchor="middle" fill="{TEXT}" font-size="11" font-weight="bold">{}</text>"#,
+                    escape(&year_label)
+                );
             }
         }
-        month = match month.checked_add_months(chrono::Months::new(1)) { Some(m) => m, None => break };
+        month = match month.checked_add_months(chrono::Months::new(1)) {
+            Some(m) => m,
+            None => break,
+        };
     }
 
     // Each 1 January inside the period: the reset, said in words beside the line (on its left
@@ -278,7 +316,10 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
         let title = tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year);
-        let detail = [tr!(lang, zh: "起付线重算·限额恢复·", en: "new deductible, full cap;"), tr!(lang, zh: "不结转也不作废", en: "nothing carried over or lost")];
+        let detail = [
+            tr!(lang, zh: "起付线重算·限额恢复·", en: "new deductible, full cap;"),
+            tr!(lang, zh: "不结转也不作废", en: "nothing carried over or lost"),
+        ];
         let whole_detail = tr!(lang, zh: "{}{}", en: "{} {}", detail[0], detail[1]);
         let wordings = [
             vec![title.clone(), whole_detail.clone()],
@@ -289,27 +330,37 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         // then 14 px a line.
         let boxes = wordings.each_ref().map(|lines| {
             let below = 14 * (lines.len() as i64 - 1);
-            let words = (0..).zip(lines).map(|(i, l)| text_width(l, if i == 0 { 12 } else { 11 })).max().unwrap_or(Px(0));
+            let words =
+                (0..).zip(lines).map(|(i, l)| text_width(l, if i == 0 { 12 } else { 11 })).max().unwrap_or(Px(0));
             (words, 12 + below, [top - Px::whole(2) + Px::whole(below)])
         });
         let boxes = boxes.each_ref().map(|(words, size, baseline)| (*words, *size, &baseline[..]));
-        let placed = labels.beside(rx + Px::whole(5), rx - Px::whole(5), rx.0 * 10 > width.0 * 6, &boxes)
+        let placed = labels
+            .beside(rx + Px::whole(5), rx - Px::whole(5), rx.0 * 10 > width.0 * 6, &boxes)
             .map(|(i, tx, anchor, _)| (tx, anchor, &wordings[i]));
         let mut words = String::new();
         match placed {
             Some((tx, anchor, lines)) => {
                 for (i, line) in (0..).zip(lines) {
                     let (size, weight) = if i == 0 { (12, r#" font-weight="bold""#) } else { (11, "") };
-                    let _ = write!(words, r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="{size}"{weight} stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
-                        top - Px::whole(2) + Px::whole(14 * i), escape(line));
+                    let _ = write!(
+                        words,
+                        r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{RESET}" font-size="{size}"{weight} stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                        top - Px::whole(2) + Px::whole(14 * i),
+                        escape(line)
+                    );
                 }
             }
             None => {
                 let _ = write!(words, "<title>{}：{}</title>", escape(&title), escape(&whole_detail));
             }
         }
-        let _ = write!(resets, r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/>{words}</g>"#,
-            top - Px::whole(14), HEIGHT - BOTTOM);
+        let _ = write!(
+            resets,
+            r#"<g class="oe-reset"><line x1="{rx}" x2="{rx}" y1="{}" y2="{}" stroke="{RESET}" stroke-width="2"/>{words}</g>"#,
+            top - Px::whole(14),
+            HEIGHT - BOTTOM
+        );
         labels.take_line(rx, top - Px::whole(14), HEIGHT - BOTTOM);
     }
 
@@ -326,8 +377,12 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         for (i, cap_step) in year.cap_steps.iter().enumerate() {
             let Some(cap) = cap_step.cap else { continue };
             let seg_end = year.cap_steps.get(i + 1).map_or(x1, |next| x(next.from));
-            let _ = write!(svg, r#"<line x1="{0}" x2="{seg_end}" y1="{1}" y2="{1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/>"#,
-                x(cap_step.from), yd(cap.0));
+            let _ = write!(
+                svg,
+                r#"<line x1="{0}" x2="{seg_end}" y1="{1}" y2="{1}" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4" class="oe-cap"/>"#,
+                x(cap_step.from),
+                yd(cap.0)
+            );
             let label = tr!(lang, zh: "限额 {} 元", en: "cap {}", cap);
             let lx = x(cap_step.from) + Px::whole(4);
             if let Some(ly) = labels.place(lx, text_width(&label, 12), 12, &[yd(cap.0) - Px::whole(6)]) {
@@ -346,17 +401,30 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
             for code in v.codes.iter() {
                 let (circle, class, at, cy) = match code {
                     NoteCode::DeductibleMet => (true, "oe-deductible-met", v.date, y(0)),
-                    NoteCode::DeductibleMetByChange => (true, "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0)),
+                    NoteCode::DeductibleMetByChange => {
+                        (true, "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0))
+                    }
                     NoteCode::CapReached => (false, "oe-cap-reached", v.date, y(fund)),
                     _ => continue,
                 };
                 let cx = x(at);
                 let (mark, label, shape) = if circle {
-                    (format!(r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#),
-                     tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)), "●")
+                    (
+                        format!(
+                            r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#
+                        ),
+                        tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)),
+                        "●",
+                    )
                 } else {
-                    (format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
-                     tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)), "▲")
+                    (
+                        format!(
+                            r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#,
+                            cy - Px::whole(6)
+                        ),
+                        tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)),
+                        "▲",
+                    )
                 };
                 // The label at the first free height: above a circle (on the axis); below a
                 // triangle (on the cap), else above it. It starts at its marker, or ends there in
@@ -368,19 +436,34 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
                 };
                 // Fewer words where the full ones do not fit: the legend names the shape, and the
                 // year is the one between the 1 January lines.
-                let wordings = [label.clone(), format!("{shape} {}", short_date(at, lang)), format!("{shape} {}", day_and_month(at, lang))];
-                let placed = labels.beside((cx - Px::whole(4)).max(x0 + Px::whole(4)), (cx + Px::whole(4)).min(x1 - Px::whole(4)), cx.0 * 4 > width.0 * 3,
-                    &wordings.each_ref().map(|words| (text_width(words, 12), 12, &heights[..])))
+                let wordings = [
+                    label.clone(),
+                    format!("{shape} {}", short_date(at, lang)),
+                    format!("{shape} {}", day_and_month(at, lang)),
+                ];
+                let placed = labels
+                    .beside(
+                        (cx - Px::whole(4)).max(x0 + Px::whole(4)),
+                        (cx + Px::whole(4)).min(x1 - Px::whole(4)),
+                        cx.0 * 4 > width.0 * 3,
+                        &wordings.each_ref().map(|words| (text_width(words, 12), 12, &heights[..])),
+                    )
                     .map(|(i, lx, anchor, ly)| (lx, ly, anchor, &wordings[i]));
                 let text = match placed {
-                    Some((lx, ly, anchor, words)) => format!(r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#, escape(words)),
+                    Some((lx, ly, anchor, words)) => format!(
+                        r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                        escape(words)
+                    ),
                     None => format!("<title>{}</title>", escape(&label)),
                 };
                 let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}{text}</g>"#);
             }
         }
         let (fund_path, member_path) = (fund_line.end(x1), member_line.end(x1));
-        let _ = write!(svg, r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#);
+        let _ = write!(
+            svg,
+            r#"<path d="{fund_path}" fill="none" stroke="{FUND}" stroke-width="2.5" class="oe-fund"/><path d="{member_path}" fill="none" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3" class="oe-member"/>{markers}"#
+        );
     }
 
     svg.push_str(&resets);
@@ -394,9 +477,20 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
 /// estimated per character). Returns the legend and the baseline of its last line.
 fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, Px) {
     let items = [
-        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{FUND}" stroke-width="2.5"/>"#), tr!(lang, zh: "统筹基金累计支付", en: "fund paid (cumulative)")),
-        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#), tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)")),
-        (format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#), tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)")),
+        (
+            format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{FUND}" stroke-width="2.5"/>"#),
+            tr!(lang, zh: "统筹基金累计支付", en: "fund paid (cumulative)"),
+        ),
+        (
+            format!(
+                r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{MEMBER}" stroke-width="2.5" stroke-dasharray="2 3"/>"#
+            ),
+            tr!(lang, zh: "个人累计负担", en: "member paid (cumulative)"),
+        ),
+        (
+            format!(r#"<line x1="0" x2="22" y1="0" y2="0" stroke="{CAP}" stroke-width="1.5" stroke-dasharray="6 4"/>"#),
+            tr!(lang, zh: "年度限额（上限，不是可领的钱）", en: "annual cap (a ceiling, not money owed)"),
+        ),
     ];
     let (right, line) = (width - RIGHT, Px::whole(15));
     let mut svg = String::new();
@@ -413,7 +507,12 @@ fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, P
         }
         let _ = write!(svg, r#"<g transform="translate({lx},{ly})">{mark}"#);
         for (i, words) in (0..).zip(&lines) {
-            let _ = write!(svg, r#"<text x="28" y="{}" fill="{TEXT}">{}</text>"#, Px::whole(4) + Px(line.0 * i), escape(words));
+            let _ = write!(
+                svg,
+                r#"<text x="28" y="{}" fill="{TEXT}">{}</text>"#,
+                Px::whole(4) + Px(line.0 * i),
+                escape(words)
+            );
         }
         svg.push_str("</g>");
         row_extra = row_extra.max(Px(line.0 * (lines.len() as i64 - 1)));
@@ -448,15 +547,25 @@ pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
         parts.push(match lang {
             Lang::Zh => format!(
                 "{} 年：统筹基金支付 {} 元，个人负担 {} 元；{}；{}。",
-                y.year, y.fund, y.member,
+                y.year,
+                y.fund,
+                y.member,
                 met.map_or("未达到起付线".to_owned(), |d| format!("{d}达到起付线")),
-                reached.map_or(format!("年度限额{}未用完", y.cap.map(|c| format!(" {c} 元")).unwrap_or_default()), |d| format!("{d}用完年度限额")),
+                reached.map_or(
+                    format!("年度限额{}未用完", y.cap.map(|c| format!(" {c} 元")).unwrap_or_default()),
+                    |d| format!("{d}用完年度限额")
+                ),
             ),
             Lang::En => format!(
                 "{}: the fund paid {}, the member {}; {}; {}.",
-                y.year, y.fund, y.member,
+                y.year,
+                y.fund,
+                y.member,
                 met.map_or("deductible not met".to_owned(), |d| format!("deductible met on {d}")),
-                reached.map_or(format!("cap{} not reached", y.cap.map(|c| format!(" of {c}")).unwrap_or_default()), |d| format!("cap reached on {d}")),
+                reached.map_or(
+                    format!("cap{} not reached", y.cap.map(|c| format!(" of {c}")).unwrap_or_default()),
+                    |d| format!("cap reached on {d}")
+                ),
             ),
         });
     }
@@ -551,12 +660,23 @@ mod tests {
         // Sixty days of 300 yuan at primary care for a Qiannan retiree: the fund's 2,000 cap is
         // used up within days, and every visit after it adds to the member's line only.
         let visits: Vec<String> = (1..=60)
-            .map(|day| format!(r#"{{"date": "2023-{:02}-{:02}", "facility": "primary", "amount": "300"}}"#, (day - 1) / 28 + 1, (day - 1) % 28 + 1))
+            .map(|day| {
+                format!(
+                    r#"{{"date": "2023-{:02}-{:02}", "facility": "primary", "amount": "300"}}"#,
+                    (day - 1) / 28 + 1,
+                    (day - 1) % 28 + 1
+                )
+            })
             .collect();
-        let outcome = outcome_of(&format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(",")));
+        let outcome = outcome_of(&format!(
+            r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#,
+            visits.join(",")
+        ));
         let svg = render(&outcome, Lang::En);
 
-        let moves = |pick: fn(&VisitNumbers) -> Decimal| outcome.visits.iter().filter(|v| pick(v.as_ref()) > Decimal::ZERO).count();
+        let moves = |pick: fn(&VisitNumbers) -> Decimal| {
+            outcome.visits.iter().filter(|v| pick(v.as_ref()) > Decimal::ZERO).count()
+        };
         let fund_path = attribute(tags(&svg, "oe-fund")[0], "d");
         let member_path = attribute(tags(&svg, "oe-member")[0], "d");
         let fund_steps = moves(|v| v.fund.0);
@@ -575,13 +695,20 @@ mod tests {
         let outcome = outcome_of(&std::fs::read_to_string("examples/qiannan-retiree.json").unwrap());
         let (wide, narrow) = (render(&outcome, Lang::En), render_at(&outcome, Lang::En, 320));
         assert!(wide.contains(r#"viewBox="0 0 640 400""#) && narrow.contains(r#"viewBox="0 0 320 400""#));
-        assert_eq!(render_at(&outcome, Lang::En, 100), render_at(&outcome, Lang::En, MIN_WIDTH), "never narrower than 300");
+        assert_eq!(
+            render_at(&outcome, Lang::En, 100),
+            render_at(&outcome, Lang::En, MIN_WIDTH),
+            "never narrower than 300"
+        );
         assert_eq!(render_at(&outcome, Lang::En, 2000), wide, "never wider than 640");
         // The cap's words break before their bracket, the markers' key and the period take a line
         // each, and the plot starts lower, under them.
         assert!(wide.contains(">annual cap (a ceiling, not money owed)</text>"));
         assert!(narrow.contains(">annual cap</text>") && narrow.contains(">(a ceiling, not money owed)</text>"));
-        assert!(narrow.contains(">● deductible met · ▲ cap reached</text>") && narrow.contains(">2023-07-01 to 2024-06-30</text>"));
+        assert!(
+            narrow.contains(">● deductible met · ▲ cap reached</text>")
+                && narrow.contains(">2023-07-01 to 2024-06-30</text>")
+        );
         let unit_y = |svg: &str| {
             let at = svg.find(">yuan</text>").unwrap();
             attribute(&svg[svg[..at].rfind('<').unwrap()..at], "y").parse::<f64>().unwrap()
@@ -589,7 +716,10 @@ mod tests {
         assert!(unit_y(&narrow) > unit_y(&wide), "the plot (its unit above it) starts under the legend");
         // The 1 January reset and every marker keep words on the chart, fewer of them.
         let groups = |svg: &'_ str, class: &str| -> Vec<String> {
-            svg.split(&format!(r#"<g class="{class}"#)).skip(1).map(|g| g[..g.find("</g>").unwrap()].to_owned()).collect()
+            svg.split(&format!(r#"<g class="{class}"#))
+                .skip(1)
+                .map(|g| g[..g.find("</g>").unwrap()].to_owned())
+                .collect()
         };
         let reset = &groups(&narrow, "oe-reset")[0];
         assert!(reset.contains(">1 Jan 2024</text>") && reset.contains(">all starts again</text>"), "{reset}");
@@ -608,7 +738,11 @@ mod tests {
             for width in (MIN_WIDTH..=DEFAULT_WIDTH).step_by(20) {
                 let svg = render_at(&outcome, lang, width);
                 let number = |tag: &str, name: &str| attribute(tag, name).parse::<f64>().unwrap();
-                let lines: Vec<[f64; 3]> = svg.split(r#"<g class="oe-reset"><line"#).skip(1).map(|g| [number(g, "x1"), number(g, "y1"), number(g, "y2")]).collect();
+                let lines: Vec<[f64; 3]> = svg
+                    .split(r#"<g class="oe-reset"><line"#)
+                    .skip(1)
+                    .map(|g| [number(g, "x1"), number(g, "y1"), number(g, "y2")])
+                    .collect();
                 assert_eq!(lines.len(), 1, "the example crosses one 1 January");
                 // Each text's extent, by the chart's own estimate of its width, beside the lines
                 // (the months and years under the axis are centred under theirs).
@@ -616,18 +750,26 @@ mod tests {
                     let words = &tag[tag.find('>').unwrap() + 1..tag.find("</text>").unwrap()];
                     let size = tag.find(r#" font-size=""#).map_or(13, |_| attribute(tag, "font-size").parse().unwrap());
                     let (baseline, font) = (number(tag, "y"), f64::from(size as i32));
-                    let (x, span) = (attribute(tag, "x").parse::<f64>().unwrap(), f64::from(text_width(words, size).0 as i32) / 10.0);
+                    let (x, span) = (
+                        attribute(tag, "x").parse::<f64>().unwrap(),
+                        f64::from(text_width(words, size).0 as i32) / 10.0,
+                    );
                     let (left, right) = match tag.find(" text-anchor=").map(|_| attribute(tag, "text-anchor")) {
                         Some("end") => (x - span, x),
                         Some("middle") => (x - span / 2.0, x + span / 2.0),
                         _ => (x, x + span),
                     };
-                    for &[line, top, bottom] in lines.iter().filter(|[_, top, bottom]| baseline > *top && baseline - font < *bottom) {
+                    for &[line, top, bottom] in
+                        lines.iter().filter(|[_, top, bottom]| baseline > *top && baseline - font < *bottom)
+                    {
                         assert!(right <= line || left >= line, "{lang:?} at {width}: {words:?} ({left}..{right}) crosses the line at {line} ({top}..{bottom})");
                     }
                 }
                 for marker in svg.split(r#"<g class="oe-marker"#).skip(1) {
-                    assert!(marker[..marker.find("</g>").unwrap()].contains("<text"), "{lang:?} at {width}: a marker with words: {marker}");
+                    assert!(
+                        marker[..marker.find("</g>").unwrap()].contains("<text"),
+                        "{lang:?} at {width}: a marker with words: {marker}"
+                    );
                 }
                 if width == MIN_WIDTH {
                     // The first deductible, with no room for its year before the line: its day and month.
@@ -642,18 +784,31 @@ mod tests {
     fn a_ten_year_diary_draws_at_most_one_step_per_pixel() {
         let first = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
         let visits: Vec<String> = (0..3650)
-            .map(|day| format!(r#"{{"date": "{}", "facility": "primary", "amount": "{}"}}"#, iso(first + chrono::Days::new(day)), 20 + day % 50))
+            .map(|day| {
+                format!(
+                    r#"{{"date": "{}", "facility": "primary", "amount": "{}"}}"#,
+                    iso(first + chrono::Days::new(day)),
+                    20 + day % 50
+                )
+            })
             .collect();
-        let outcome = outcome_of(&format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(",")));
+        let outcome = outcome_of(&format!(
+            r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#,
+            visits.join(",")
+        ));
         let svg = render(&outcome, Lang::En);
         let lines = tags(&svg, "oe-member");
         assert_eq!(lines.len(), 10, "a member line for each year");
         let mut steps = 0;
         for (year, line) in lines.into_iter().map(|tag| attribute(tag, "d")).enumerate() {
             // " H{x} V{y}" steps, then the closing " H{x}".
-            let xs: Vec<f64> = line.split(" H").skip(1).map(|step| step.split(' ').next().unwrap().parse().unwrap()).collect();
+            let xs: Vec<f64> =
+                line.split(" H").skip(1).map(|step| step.split(' ').next().unwrap().parse().unwrap()).collect();
             let pixels: Vec<i64> = xs[..xs.len() - 1].iter().map(|x| x.floor() as i64).collect();
-            assert!(pixels.windows(2).all(|w| w[0] < w[1]), "year {year}: one step per pixel, left to right: {pixels:?}");
+            assert!(
+                pixels.windows(2).all(|w| w[0] < w[1]),
+                "year {year}: one step per pixel, left to right: {pixels:?}"
+            );
             steps += pixels.len();
         }
         assert!(steps < 3650 / 2, "far fewer steps ({steps}) than visits");
@@ -662,12 +817,17 @@ mod tests {
         // are written, the others kept as tooltips, and the first reset always has its words.
         let months = svg.matches(r#"font-size="11">"#).count();
         assert!((10..=40).contains(&months), "{months} month labels for 120 months");
-        let resets: Vec<&str> = svg.split(r#"<g class="oe-reset">"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
+        let resets: Vec<&str> =
+            svg.split(r#"<g class="oe-reset">"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
         assert_eq!(resets.len(), 9);
         assert!(resets[0].contains("<text") && resets[0].contains("1 Jan 2024: all starts again"));
         assert!(resets.iter().all(|g| g.contains("<text") != g.contains("<title>")), "words or a tooltip: {resets:?}");
-        assert!(resets.iter().any(|g| g.contains("<title>1 Jan 2025: all starts again")), "too close to the first to be written out");
-        let markers: Vec<&str> = svg.split(r#"<g class="oe-marker"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
+        assert!(
+            resets.iter().any(|g| g.contains("<title>1 Jan 2025: all starts again")),
+            "too close to the first to be written out"
+        );
+        let markers: Vec<&str> =
+            svg.split(r#"<g class="oe-marker"#).skip(1).map(|g| &g[..g.find("</g>").unwrap()]).collect();
         assert_eq!(markers.len(), 20, "deductible met and cap reached in each year");
         assert!(markers.iter().all(|g| g.contains("<text") != g.contains("<title>")));
         assert!(markers.iter().any(|g| g.contains("<title>")) && markers.iter().any(|g| g.contains("<text")));
@@ -684,7 +844,9 @@ mod tests {
         assert_eq!(svg.matches("达到起付线 ").count(), 2);
         assert_eq!(svg.matches("限额用完 ").count(), 2);
 
-        let one_year = json.replace("2024-12-31", "2023-12-31").replace(r#", {"date": "2024-05-01", "facility": "primary", "amount": "5000"}"#, "");
+        let one_year = json
+            .replace("2024-12-31", "2023-12-31")
+            .replace(r#", {"date": "2024-05-01", "facility": "primary", "amount": "5000"}"#, "");
         let svg = render(&outcome_of(&one_year), Lang::Zh);
         assert_eq!(svg.matches(r#"font-size="11">"#).count(), 12, "one year: every month");
     }

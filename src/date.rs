@@ -11,12 +11,14 @@ pub fn parse_date(text: &str, field: impl Into<String> + Copy) -> Result<NaiveDa
         return Err(not_a_date());
     };
     let number = |s: &str, len: usize| {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
     };
     let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
         return Err(not_a_date());
     };
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| Error::new(field, ErrorKind::ImpossibleDate))?;
+    let date =
+        NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| Error::new(field, ErrorKind::ImpossibleDate))?;
     // Compared as numbers: making the two limits into dates for every visit would cost more.
     if (year as i32, month, day) < MIN_DATE || (year as i32, month, day) > MAX_DATE {
         return Err(Error::new(field, ErrorKind::DateOutOfRange));

@@ -14,10 +14,16 @@ pub struct Error {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The text could not be read at all (TOML or JSON syntax); `detail` is the parser's words.
-    Syntax { detail: String },
+    Syntax {
+        detail: String,
+    },
     Missing,
-    UnknownKey { allowed: Vec<&'static str> },
-    WrongType { expected: Expected },
+    UnknownKey {
+        allowed: Vec<&'static str>,
+    },
+    WrongType {
+        expected: Expected,
+    },
     NotANumber,
     Negative,
     TooManyDecimals,
@@ -31,33 +37,67 @@ pub enum ErrorKind {
     DateOutOfRange,
     PeriodReversed,
     PeriodTooLong,
-    OutsidePeriod { start: String, end: String },
+    OutsidePeriod {
+        start: String,
+        end: String,
+    },
     OutOfScopeExceedsAmount,
-    NotOneOf { value: String, allowed: Vec<String> },
-    UnknownPolicy { id: String },
-    UnknownRule { id: String },
-    UnknownSource { id: String },
-    MemberNotCovered { member: String, policy: String },
+    NotOneOf {
+        value: String,
+        allowed: Vec<String>,
+    },
+    UnknownPolicy {
+        id: String,
+    },
+    UnknownRule {
+        id: String,
+    },
+    UnknownSource {
+        id: String,
+    },
+    MemberNotCovered {
+        member: String,
+        policy: String,
+    },
     VersionsUnordered,
     DuplicateVersion,
     NoVersions,
     ValueForUnknown,
     MissingValue,
     SameAsItself,
-    UnknownFigure { key: String, version: String },
-    UnknownOverride { key: String },
-    TooMany { max: usize },
-    TooLarge { max_bytes: usize },
-    TooLong { max_chars: usize },
+    UnknownFigure {
+        key: String,
+        version: String,
+    },
+    UnknownOverride {
+        key: String,
+    },
+    TooMany {
+        max: usize,
+    },
+    TooLarge {
+        max_bytes: usize,
+    },
+    TooLong {
+        max_chars: usize,
+    },
     /// A whole number beyond what any field takes (more than 19 digits).
     NumberTooLarge,
     /// A link (URL fragment) in a format version this build does not read.
-    LinkVersion { found: String },
+    LinkVersion {
+        found: String,
+    },
     /// A part of a link that is not written the way its `form` says.
-    NotInForm { form: &'static str },
+    NotInForm {
+        form: &'static str,
+    },
     BadEscape,
-    BadCharacter { found: char },
-    ExclusiveWith { other: String },
+    BadCharacter {
+        found: char,
+    },
+    ExclusiveWith {
+        other: String,
+    },
 }
 
 /// What kind of value a field needed, for [`ErrorKind::WrongType`].
@@ -131,39 +171,77 @@ impl Error {
         match &self.kind {
             Syntax { detail } => bilingual!(zh: "无法读取：{}", en: "cannot be read: {}", detail),
             Missing => bilingual!(zh: "必须填写", en: "is required"),
-            UnknownKey { allowed } => bilingual!(zh: "不是可识别的项（可用：{}）", en: "is not a known key (known: {})", allowed.join(", ")),
+            UnknownKey { allowed } => {
+                bilingual!(zh: "不是可识别的项（可用：{}）", en: "is not a known key (known: {})", allowed.join(", "))
+            }
             WrongType { expected } => {
                 let (zh, en) = expected.words();
                 Text { zh: format!("应为{zh}"), en: format!("must be {en}") }
             }
-            NotANumber => bilingual!(zh: "不是数字：请只用数字和小数点，例如 1200.50", en: "is not a number: use digits and a decimal point, e.g. 1200.50"),
+            NotANumber => {
+                bilingual!(zh: "不是数字：请只用数字和小数点，例如 1200.50", en: "is not a number: use digits and a decimal point, e.g. 1200.50")
+            }
             Negative => bilingual!(zh: "不能为负数", en: "cannot be negative"),
-            TooManyDecimals => bilingual!(zh: "金额最多两位小数（精确到分）", en: "has more than two decimals (amounts are in fen)"),
-            RatioOutOfRange => bilingual!(zh: "比例必须在 0 到 1 之间（如 0.70）或 0% 到 100% 之间", en: "must be a ratio between 0 and 1 (e.g. 0.70) or 0% to 100%"),
-            PointsOutOfRange => bilingual!(zh: "调整幅度必须在 -1 到 1 之间（0.05 即 5 个百分点）", en: "must be between -1 and 1 (0.05 means 5 percentage points)"),
-            MultipleOutOfRange => bilingual!(zh: "倍数必须在 1 到 100 之间", en: "must be a multiple between 1 and 100"),
+            TooManyDecimals => {
+                bilingual!(zh: "金额最多两位小数（精确到分）", en: "has more than two decimals (amounts are in fen)")
+            }
+            RatioOutOfRange => {
+                bilingual!(zh: "比例必须在 0 到 1 之间（如 0.70）或 0% 到 100% 之间", en: "must be a ratio between 0 and 1 (e.g. 0.70) or 0% to 100%")
+            }
+            PointsOutOfRange => {
+                bilingual!(zh: "调整幅度必须在 -1 到 1 之间（0.05 即 5 个百分点）", en: "must be between -1 and 1 (0.05 means 5 percentage points)")
+            }
+            MultipleOutOfRange => {
+                bilingual!(zh: "倍数必须在 1 到 100 之间", en: "must be a multiple between 1 and 100")
+            }
             DuplicateKey => bilingual!(zh: "同一项出现了两次", en: "is given twice"),
-            AmountTooLarge => bilingual!(zh: "金额过大（上限 {} 元）", en: "is too large (at most {} yuan)", crate::limits::MAX_AMOUNT_YUAN),
-            NotADate => bilingual!(zh: "不是日期：请写成 年-月-日，例如 2023-03-15", en: "is not a date: write it as YYYY-MM-DD, e.g. 2023-03-15"),
+            AmountTooLarge => {
+                bilingual!(zh: "金额过大（上限 {} 元）", en: "is too large (at most {} yuan)", crate::limits::MAX_AMOUNT_YUAN)
+            }
+            NotADate => {
+                bilingual!(zh: "不是日期：请写成 年-月-日，例如 2023-03-15", en: "is not a date: write it as YYYY-MM-DD, e.g. 2023-03-15")
+            }
             ImpossibleDate => bilingual!(zh: "日历上没有这一天", en: "is not a day of the calendar"),
             DateOutOfRange => {
                 let ((y0, m0, d0), (y1, m1, d1)) = (crate::limits::MIN_DATE, crate::limits::MAX_DATE);
                 bilingual!(zh: "日期须在 {:04}-{:02}-{:02} 至 {:04}-{:02}-{:02} 之间", en: "must be between {:04}-{:02}-{:02} and {:04}-{:02}-{:02}", y0, m0, d0, y1, m1, d1)
             }
             PeriodReversed => bilingual!(zh: "结束日期早于开始日期", en: "ends before it starts"),
-            PeriodTooLong => bilingual!(zh: "期间过长（最多 {} 天）", en: "is too long (at most {} days)", crate::limits::MAX_PERIOD_DAYS),
-            OutsidePeriod { start, end } => bilingual!(zh: "不在所选期间 {} 至 {} 内", en: "is outside the chosen period {} to {}", start, end),
-            OutOfScopeExceedsAmount => bilingual!(zh: "政策范围外金额不能大于就诊总额", en: "cannot be more than the visit's total amount"),
-            NotOneOf { value, allowed } => bilingual!(zh: "“{}”不是可选值（可选：{}）", en: "\"{}\" is not one of: {}", value, allowed.join(", ")),
+            PeriodTooLong => {
+                bilingual!(zh: "期间过长（最多 {} 天）", en: "is too long (at most {} days)", crate::limits::MAX_PERIOD_DAYS)
+            }
+            OutsidePeriod { start, end } => {
+                bilingual!(zh: "不在所选期间 {} 至 {} 内", en: "is outside the chosen period {} to {}", start, end)
+            }
+            OutOfScopeExceedsAmount => {
+                bilingual!(zh: "政策范围外金额不能大于就诊总额", en: "cannot be more than the visit's total amount")
+            }
+            NotOneOf { value, allowed } => {
+                bilingual!(zh: "“{}”不是可选值（可选：{}）", en: "\"{}\" is not one of: {}", value, allowed.join(", "))
+            }
             UnknownPolicy { id } => bilingual!(zh: "没有编号为“{}”的政策", en: "no policy has the id \"{}\"", id),
-            UnknownRule { id } => bilingual!(zh: "没有编号为“{}”的共用规则", en: "no shared rule has the id \"{}\"", id),
-            UnknownSource { id } => bilingual!(zh: "来源“{}”未在 [sources] 中列出", en: "source \"{}\" is not listed under [sources]", id),
-            MemberNotCovered { member, policy } => bilingual!(zh: "政策 {} 不适用于人员类别“{}”", en: "policy {} has no member category \"{}\"", policy, member),
-            VersionsUnordered => bilingual!(zh: "版本须按开始日期从早到晚排列", en: "versions must be in order of their start dates"),
-            DuplicateVersion => bilingual!(zh: "与上一版本的开始日期相同", en: "has the same start date as the version before it"),
+            UnknownRule { id } => {
+                bilingual!(zh: "没有编号为“{}”的共用规则", en: "no shared rule has the id \"{}\"", id)
+            }
+            UnknownSource { id } => {
+                bilingual!(zh: "来源“{}”未在 [sources] 中列出", en: "source \"{}\" is not listed under [sources]", id)
+            }
+            MemberNotCovered { member, policy } => {
+                bilingual!(zh: "政策 {} 不适用于人员类别“{}”", en: "policy {} has no member category \"{}\"", policy, member)
+            }
+            VersionsUnordered => {
+                bilingual!(zh: "版本须按开始日期从早到晚排列", en: "versions must be in order of their start dates")
+            }
+            DuplicateVersion => {
+                bilingual!(zh: "与上一版本的开始日期相同", en: "has the same start date as the version before it")
+            }
             NoVersions => bilingual!(zh: "至少需要一个版本", en: "needs at least one version"),
-            ValueForUnknown => bilingual!(zh: "状态为 unknown（未知）的数值不能给出 value", en: "has a value although its status is unknown"),
-            MissingValue => bilingual!(zh: "需要 value（若来源未给出，请把 status 写为 unknown）", en: "needs a value (if no source gives it, set status = \"unknown\")"),
+            ValueForUnknown => {
+                bilingual!(zh: "状态为 unknown（未知）的数值不能给出 value", en: "has a value although its status is unknown")
+            }
+            MissingValue => {
+                bilingual!(zh: "需要 value（若来源未给出，请把 status 写为 unknown）", en: "needs a value (if no source gives it, set status = \"unknown\")")
+            }
             SameAsItself => bilingual!(zh: "不能引用自身", en: "cannot refer to itself"),
             UnknownFigure { key, version } => {
                 let (zh, en) = (crate::policy::figure_label(key, Lang::Zh), crate::policy::figure_label(key, Lang::En));
@@ -172,16 +250,28 @@ impl Error {
                     en: format!("the policy does not give \"{en}\" (version from {version}); enter your local figure"),
                 }
             }
-            UnknownOverride { key } => bilingual!(zh: "“{}”不是可调整的数值", en: "\"{}\" is not a figure that can be set", key),
+            UnknownOverride { key } => {
+                bilingual!(zh: "“{}”不是可调整的数值", en: "\"{}\" is not a figure that can be set", key)
+            }
             TooMany { max } => bilingual!(zh: "数量过多（最多 {} 项）", en: "has too many entries (at most {})", max),
-            TooLarge { max_bytes } => bilingual!(zh: "内容过大（最多 {} 字节）", en: "is too large (at most {} bytes)", max_bytes),
-            TooLong { max_chars } => bilingual!(zh: "文字过长（最多 {} 个字符）", en: "is too long (at most {} characters)", max_chars),
+            TooLarge { max_bytes } => {
+                bilingual!(zh: "内容过大（最多 {} 字节）", en: "is too large (at most {} bytes)", max_bytes)
+            }
+            TooLong { max_chars } => {
+                bilingual!(zh: "文字过长（最多 {} 个字符）", en: "is too long (at most {} characters)", max_chars)
+            }
             NumberTooLarge => bilingual!(zh: "数字过大", en: "is too large"),
-            LinkVersion { found } => bilingual!(zh: "链接格式“{}”无法识别（本页读取 {} 格式的链接）", en: "is a link format this page does not read (\"{}\"; it reads {})", found, crate::fragment::VERSION),
+            LinkVersion { found } => {
+                bilingual!(zh: "链接格式“{}”无法识别（本页读取 {} 格式的链接）", en: "is a link format this page does not read (\"{}\"; it reads {})", found, crate::fragment::VERSION)
+            }
             NotInForm { form } => bilingual!(zh: "格式不对，应写成 {}", en: "is not written as {}", form),
             BadEscape => bilingual!(zh: "含有无效的 % 转义", en: "has a broken %-escape"),
-            BadCharacter { found } => bilingual!(zh: "含有链接中不能出现的字符“{}”", en: "has a character a link cannot carry: \"{}\"", found.escape_debug()),
-            ExclusiveWith { other } => bilingual!(zh: "不能与 {} 同时给出", en: "cannot be given together with {}", other),
+            BadCharacter { found } => {
+                bilingual!(zh: "含有链接中不能出现的字符“{}”", en: "has a character a link cannot carry: \"{}\"", found.escape_debug())
+            }
+            ExclusiveWith { other } => {
+                bilingual!(zh: "不能与 {} 同时给出", en: "cannot be given together with {}", other)
+            }
         }
     }
 

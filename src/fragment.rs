@@ -32,8 +32,8 @@ use crate::pattern;
 use crate::policy::{Facility, Settlement};
 use crate::scenario::Scenario;
 use crate::tree::Tree;
-use std::borrow::Cow;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// The format this build writes and reads; a later format gets a new version.
 pub const VERSION: &str = "v1";
@@ -66,7 +66,8 @@ const PATTERN_FORM: &str = "monthly:FACILITY:AMOUNT:DAY, weekly:FACILITY:AMOUNT:
 
 /// The link of a (valid) scenario: the same scenario comes back from [`read`].
 pub fn encode(scenario: &Scenario) -> String {
-    let mut parts = vec![VERSION.to_owned(), format!("p={}", escape(&scenario.policy)), format!("m={}", scenario.member.key())];
+    let mut parts =
+        vec![VERSION.to_owned(), format!("p={}", escape(&scenario.policy)), format!("m={}", scenario.member.key())];
     if scenario.settlement != Settlement::Local {
         parts.push(format!("s={}", scenario.settlement.key()));
     }
@@ -87,7 +88,12 @@ pub fn encode(scenario: &Scenario) -> String {
     }
     if let Some(account) = scenario.account {
         let flag = |on: bool| if on { "y" } else { "n" };
-        parts.push(format!("a={}:{}:{}", number(account.balance), flag(account.yearly_credit), flag(account.pays_member_share)));
+        parts.push(format!(
+            "a={}:{}:{}",
+            number(account.balance),
+            flag(account.yearly_credit),
+            flag(account.pays_member_share)
+        ));
     }
     if !scenario.visits.is_empty() {
         let items: Vec<String> = scenario
@@ -196,7 +202,9 @@ fn in_link(mut error: Error) -> Error {
 fn read_period(value: &str, field: &str) -> Result<Tree<'static>> {
     let (start, end) = match value.split_once('~') {
         Some((start, end)) => (unescape(start, field)?, unescape(end, field)?),
-        None if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) => (format!("{value}-01-01"), format!("{value}-12-31")),
+        None if value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            (format!("{value}-01-01"), format!("{value}-12-31"))
+        }
         None => return Err(Error::new(field, ErrorKind::NotInForm { form: PERIOD_FORM })),
     };
     Ok(table([("start", Tree::text(start)), ("end", Tree::text(end))]))
@@ -204,7 +212,8 @@ fn read_period(value: &str, field: &str) -> Result<Tree<'static>> {
 
 fn read_overrides(value: &str, field: &str) -> Result<Tree<'static>> {
     let entries = each(value, field, |item, item_field| {
-        let (key, value) = item.split_once(':').ok_or_else(|| Error::new(item_field, ErrorKind::NotInForm { form: OVERRIDE_FORM }))?;
+        let (key, value) =
+            item.split_once(':').ok_or_else(|| Error::new(item_field, ErrorKind::NotInForm { form: OVERRIDE_FORM }))?;
         Ok((unescape(key, item_field)?.into(), Tree::text(unescape(value, item_field)?)))
     })?;
     Ok(Tree::Table(entries))
@@ -218,7 +227,10 @@ fn read_account(value: &str, field: &str) -> Result<Tree<'static>> {
     let flag = |index: usize, name: &str| match fields.get(index).copied() {
         None | Some("y") => Ok(true),
         Some("n") => Ok(false),
-        Some(other) => Err(Error::new(format!("{field}.{name}"), ErrorKind::NotOneOf { value: other.into(), allowed: vec!["y".into(), "n".into()] })),
+        Some(other) => Err(Error::new(
+            format!("{field}.{name}"),
+            ErrorKind::NotOneOf { value: other.into(), allowed: vec!["y".into(), "n".into()] },
+        )),
     };
     Ok(table([
         ("balance", Tree::text(unescape(fields[0], field)?)),
@@ -322,9 +334,7 @@ fn is_plain_byte(b: u8) -> bool {
 }
 
 fn escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| if is_plain_byte(b) { char::from(b).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    text.bytes().map(|b| if is_plain_byte(b) { char::from(b).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn unescape(text: &str, field: &str) -> Result<String> {
@@ -386,7 +396,8 @@ mod tests {
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).expect("tests/cases") {
             let path = entry.expect("a directory entry").path();
-            let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("readable")).expect("JSON");
+            let case: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).expect("readable")).expect("JSON");
             let name = path.display();
             let Ok(scenario) = Scenario::from_json(&case["scenario"].to_string(), &library) else { continue };
             let link = encode(&scenario);
@@ -471,9 +482,17 @@ mod tests {
         assert_error("v1;p=qiannan-employee;m=retiree;d=2023-07", "fragment.d", "not_in_form");
         assert_error("v1;p=qiannan-employee;m=retiree;d=2024-01-01~2023-01-01", "fragment.d.end", "period_reversed");
         assert_error("v1;p=qiannan-employee;m=retiree;o=ratio.pharmacy", "fragment.o[0]", "not_in_form");
-        assert_error("v1;p=qiannan-employee;m=retiree;o=ratio.pharmacy:7", "fragment.o.ratio.pharmacy", "ratio_out_of_range");
+        assert_error(
+            "v1;p=qiannan-employee;m=retiree;o=ratio.pharmacy:7",
+            "fragment.o.ratio.pharmacy",
+            "ratio_out_of_range",
+        );
         assert_error("v1;p=qiannan-employee;m=retiree;o=x:1", "fragment.o.x", "unknown_override");
-        assert_error("v1;p=qiannan-employee;m=retiree;o=deductible:1,deductible:2", "fragment.o.deductible", "duplicate_key");
+        assert_error(
+            "v1;p=qiannan-employee;m=retiree;o=deductible:1,deductible:2",
+            "fragment.o.deductible",
+            "duplicate_key",
+        );
         assert_error("v1;p=qiannan-employee;m=retiree;a=500:y:n:y", "fragment.a", "not_in_form");
         assert_error("v1;p=qiannan-employee;m=retiree;a=500:yes", "fragment.a.yearly_credit", "not_one_of");
         assert_error("v1;p=qiannan-employee;m=retiree;a=-5", "fragment.a.balance", "negative");

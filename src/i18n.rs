@@ -54,7 +54,11 @@ impl Text {
             Lang::Zh => (&self.zh, &self.en),
             Lang::En => (&self.en, &self.zh),
         };
-        if first.is_empty() { second } else { first }
+        if first.is_empty() {
+            second
+        } else {
+            first
+        }
     }
 }
 

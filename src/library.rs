@@ -24,7 +24,10 @@ impl Library {
     /// bundled file is broken (a test guards this).
     pub fn bundled() -> Result<Library> {
         let read = |file: &str, json: &'static str| read_json(json, file);
-        let rules = bundled::RULES_JSON.iter().map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file)).collect::<Result<_>>()?;
+        let rules = bundled::RULES_JSON
+            .iter()
+            .map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file))
+            .collect::<Result<_>>()?;
         let mut library = Library { rules, policies: Vec::new() };
         for (file, json) in bundled::POLICIES_JSON {
             library.add_tree(&read(file, json)?, file)?;
@@ -99,7 +102,8 @@ mod tests {
         for ((file, toml), (json_file, json)) in Library::bundled_files().zip(Library::bundled_json()) {
             assert_eq!(file, json_file);
             let from_toml = crate::policy::read_toml(toml, file).unwrap_or_else(|e| panic!("{e}"));
-            let from_json = Tree::read(&mut serde_json::Deserializer::from_str(json)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let from_json =
+                Tree::read(&mut serde_json::Deserializer::from_str(json)).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(from_toml, from_json, "{file}");
             count += 1;
         }

@@ -377,11 +377,20 @@ mod tests {
     #[test]
     fn money_and_ratios_are_written_as_before() {
         let text = |d: &str| Yuan(d.parse().unwrap()).to_string();
-        assert_eq!([text("0"), text("1.5"), text("-2.05"), text("1200.50"), text("10000000"), text("1.005")], ["0.00", "1.50", "-2.05", "1200.50", "10000000.00", "1.01"]);
+        assert_eq!(
+            [text("0"), text("1.5"), text("-2.05"), text("1200.50"), text("10000000"), text("1.005")],
+            ["0.00", "1.50", "-2.05", "1200.50", "10000000.00", "1.01"]
+        );
         let ratio = |d: &str| Ratio(d.parse().unwrap()).to_string();
-        assert_eq!([ratio("0.7"), ratio("0.655"), ratio("1"), ratio("0"), ratio("-0.05"), ratio("0.1000")], ["0.70", "0.655", "1.00", "0.00", "-0.05", "0.10"]);
+        assert_eq!(
+            [ratio("0.7"), ratio("0.655"), ratio("1"), ratio("0"), ratio("-0.05"), ratio("0.1000")],
+            ["0.70", "0.655", "1.00", "0.00", "-0.05", "0.10"]
+        );
         assert_eq!(ratio("0.1234567890123456789012345678"), "0.1234567890123456789012345678");
-        assert_eq!(format!("{:>8}|{:<6}|", Yuan("3.1".parse().unwrap()), Ratio("0.5".parse().unwrap())), "    3.10|0.50  |");
+        assert_eq!(
+            format!("{:>8}|{:<6}|", Yuan("3.1".parse().unwrap()), Ratio("0.5".parse().unwrap())),
+            "    3.10|0.50  |"
+        );
     }
 
     fn d(s: &str) -> Decimal {
@@ -446,7 +455,15 @@ mod tests {
         assert_eq!(Fen::from_yuan(d("12.300")), Some(Fen(1230)));
         assert_eq!(Fen::from_yuan(d("12.305")), None);
         assert_eq!(Fen(1230).yuan().to_string(), "12.30");
-        for (fen, ratio) in [(1001, "0.5"), (1, "0.5"), (3, "0.655"), (15_001, "0.655"), (99_999, "0.123456789012345678901234567"), (7, "1"), (7, "0")] {
+        for (fen, ratio) in [
+            (1001, "0.5"),
+            (1, "0.5"),
+            (3, "0.655"),
+            (15_001, "0.655"),
+            (99_999, "0.123456789012345678901234567"),
+            (7, "1"),
+            (7, "0"),
+        ] {
             let decimal = round_fen(Decimal::new(fen, 2) * d(ratio));
             assert_eq!(Fen(fen).times(d(ratio)).yuan().0, decimal, "{fen} fen × {ratio}");
         }

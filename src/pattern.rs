@@ -113,11 +113,21 @@ fn chronic(seed: u64, start: NaiveDate, end: NaiveDate) -> Vec<Visit> {
         }
         if rng.below(100) < 7 {
             let amount = rng.yuan(300, 900);
-            add(day(rng.below(7)), Facility::Secondary, amount, (amount * Decimal::new(rng.below(20) as i64, 2)).round_dp(2));
+            add(
+                day(rng.below(7)),
+                Facility::Secondary,
+                amount,
+                (amount * Decimal::new(rng.below(20) as i64, 2)).round_dp(2),
+            );
         }
         if rng.below(100) < 2 {
             let amount = rng.yuan(800, 2000);
-            add(day(rng.below(7)), Facility::Tertiary, amount, (amount * Decimal::new(10 + rng.below(20) as i64, 2)).round_dp(2));
+            add(
+                day(rng.below(7)),
+                Facility::Tertiary,
+                amount,
+                (amount * Decimal::new(10 + rng.below(20) as i64, 2)).round_dp(2),
+            );
         }
         week += 1;
         match week_start.checked_add_days(Days::new(7)) {
@@ -164,7 +174,12 @@ pub struct VisitJson {
 pub fn visits_json(visits: &[Visit]) -> Vec<VisitJson> {
     visits
         .iter()
-        .map(|v| VisitJson { date: iso(v.date), facility: v.facility, amount: Yuan(v.amount), out_of_scope: Yuan(v.out_of_scope) })
+        .map(|v| VisitJson {
+            date: iso(v.date),
+            facility: v.facility,
+            amount: Yuan(v.amount),
+            out_of_scope: Yuan(v.out_of_scope),
+        })
         .collect()
 }
 
@@ -178,7 +193,11 @@ mod tests {
 
     #[test]
     fn a_negative_seed_is_refused_not_wrapped() {
-        let tree = crate::scenario::read_json(r#"{"kind": "chronic", "start": "2023-01-01", "end": "2023-12-31", "seed": -5}"#, "").unwrap();
+        let tree = crate::scenario::read_json(
+            r#"{"kind": "chronic", "start": "2023-01-01", "end": "2023-12-31", "seed": -5}"#,
+            "",
+        )
+        .unwrap();
         let error = generate_from(&tree).expect_err("refused");
         assert_eq!((error.field.as_str(), error.code()), ("seed", "negative"));
     }
@@ -197,7 +216,12 @@ mod tests {
 
     #[test]
     fn monthly_visits_fall_on_the_day_or_the_months_last_day() {
-        let p = Pattern::Monthly { facility: Facility::Primary, amount: Decimal::new(180, 0), out_of_scope: Decimal::ZERO, day: 31 };
+        let p = Pattern::Monthly {
+            facility: Facility::Primary,
+            amount: Decimal::new(180, 0),
+            out_of_scope: Decimal::ZERO,
+            day: 31,
+        };
         let visits = generate(&p, day("2023-01-01"), day("2023-12-31"));
         assert_eq!(visits.len(), 12);
         assert_eq!(iso(visits[1].date), "2023-02-28");
@@ -206,7 +230,12 @@ mod tests {
 
     #[test]
     fn weekly_visits_fall_on_the_weekday() {
-        let p = Pattern::Weekly { facility: Facility::Pharmacy, amount: Decimal::new(60, 0), out_of_scope: Decimal::ZERO, weekday: 1 };
+        let p = Pattern::Weekly {
+            facility: Facility::Pharmacy,
+            amount: Decimal::new(60, 0),
+            out_of_scope: Decimal::ZERO,
+            weekday: 1,
+        };
         let visits = generate(&p, day("2023-01-01"), day("2023-12-31"));
         assert_eq!(visits.len(), 52);
         assert!(visits.iter().all(|v| v.date.weekday() == chrono::Weekday::Mon));

@@ -178,7 +178,10 @@ pub struct Figure {
     pub note: Text,
 }
 
-pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> std::result::Result<S::Ok, S::Error> {
+pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(
+    value: &Option<Decimal>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.collect_str(&v.normalize()),
         None => s.serialize_none(),
@@ -237,7 +240,8 @@ pub struct OutOfAreaRule {
 }
 
 const POLICY_KEYS: &[&str] = &["id", "scheme", "members", "name", "region", "sources", "out_of_area", "versions"];
-const VERSION_KEYS: &[&str] = &["start", "deductible", "deductible_exempt", "ratio", "adjustment", "cap", "account_credit"];
+const VERSION_KEYS: &[&str] =
+    &["start", "deductible", "deductible_exempt", "ratio", "adjustment", "cap", "account_credit"];
 const FIGURE_KEYS: &[&str] = &["value", "same_as", "status", "source", "note", "note_zh"];
 const SOURCE_KEYS: &[&str] = &["title", "title_zh", "publisher", "published", "reference"];
 const RULE_KEYS: &[&str] = &["id", "kind", "name", "sources", "figures"];
@@ -355,7 +359,10 @@ fn read_id(node: Node<'_>) -> Result<String> {
     let id = node.text()?.trim();
     let ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !ok {
-        return Err(node.error(ErrorKind::NotOneOf { value: id.to_owned(), allowed: vec!["a-z".into(), "0-9".into(), "-".into()] }));
+        return Err(node.error(ErrorKind::NotOneOf {
+            value: id.to_owned(),
+            allowed: vec!["a-z".into(), "0-9".into(), "-".into()],
+        }));
     }
     Ok(id.to_owned())
 }
@@ -456,7 +463,9 @@ fn check_same_as(figures: &VecMap<String, Figure>, version_path: Path<'_>) -> Re
         let same_kind = FigureKind::of(target) == FigureKind::of(&figure.key);
         let target_is_plain = figures.get(target).is_some_and(|t| t.same_as.is_none());
         if !same_kind || !target_is_plain {
-            let allowed = figures.values().filter(|f| f.same_as.is_none() && FigureKind::of(&f.key) == FigureKind::of(&figure.key));
+            let allowed = figures
+                .values()
+                .filter(|f| f.same_as.is_none() && FigureKind::of(&f.key) == FigureKind::of(&figure.key));
             let allowed = allowed.map(|f| f.key.clone()).collect();
             return Err(Error::new(field, ErrorKind::NotOneOf { value: target.clone(), allowed }));
         }
@@ -515,7 +524,9 @@ fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Re
     let note = read_note(&table)?;
     match (status, value.is_some() || same_as.is_some()) {
         (Status::Unknown, true) => Err(Error::new(table.field_path("value"), ErrorKind::ValueForUnknown)),
-        (Status::Unknown, false) | (_, true) => Ok(Figure { key: key.to_owned(), value, same_as, status, source, source_title, note }),
+        (Status::Unknown, false) | (_, true) => {
+            Ok(Figure { key: key.to_owned(), value, same_as, status, source, source_title, note })
+        }
         (_, false) => Err(Error::new(table.field_path("value"), ErrorKind::MissingValue)),
     }
 }
@@ -615,7 +626,11 @@ impl FigureUse<'_> {
     }
 
     pub fn status(&self) -> Status {
-        if self.overridden { Status::User } else { self.figure.status }
+        if self.overridden {
+            Status::User
+        } else {
+            self.figure.status
+        }
     }
 
     pub fn to_used(&self, lang: Lang) -> UsedFigure {
@@ -682,13 +697,25 @@ pub fn figure_label(key: &str, lang: Lang) -> String {
     let member = || Member::parse(rest).map_or(rest, |m| m.label(lang));
     match group {
         "deductible" => lang.pick("起付线（元/年）", "deductible (yuan a year)").to_owned(),
-        "ratio" => format!("{}{}", lang.pick("支付比例：", "fund ratio: "), Facility::parse(rest).map_or(rest, |f| f.label(lang))),
+        "ratio" => format!(
+            "{}{}",
+            lang.pick("支付比例：", "fund ratio: "),
+            Facility::parse(rest).map_or(rest, |f| f.label(lang))
+        ),
         "adjustment" => format!("{}{}", lang.pick("比例调整（百分点）：", "ratio adjustment (points): "), member()),
         "cap" => format!("{}{}", lang.pick("年度最高支付限额（元）：", "annual cap (yuan): "), member()),
-        "account_credit" => format!("{}{}", lang.pick("个人账户年划入额（元）：", "personal account yearly credit (yuan): "), member()),
+        "account_credit" => {
+            format!("{}{}", lang.pick("个人账户年划入额（元）：", "personal account yearly credit (yuan): "), member())
+        }
         "out_of_area" => match rest {
-            "temporary_deductible_multiple" => lang.pick("临时外出就医起付线倍数", "temporary care: deductible multiple").to_owned(),
-            mode => format!("{}{}", lang.pick("异地就医比例下调：", "out-of-area ratio reduction: "), Settlement::parse(mode).map_or(mode, |s| s.label(lang))),
+            "temporary_deductible_multiple" => {
+                lang.pick("临时外出就医起付线倍数", "temporary care: deductible multiple").to_owned()
+            }
+            mode => format!(
+                "{}{}",
+                lang.pick("异地就医比例下调：", "out-of-area ratio reduction: "),
+                Settlement::parse(mode).map_or(mode, |s| s.label(lang))
+            ),
         },
         _ => key.to_owned(),
     }
@@ -811,7 +838,9 @@ mod tests {
         let json = serde_json::to_value(super::labels(Lang::En)).unwrap();
         let kinds: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
         assert_eq!(kinds, ["facility", "member", "scheme", "settlement", "status"]);
-        let keys = |kind: &str| json[kind].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+        let keys = |kind: &str| {
+            json[kind].as_array().unwrap().iter().map(|l| l["key"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        };
         assert_eq!(keys("facility"), ["primary", "secondary", "tertiary", "pharmacy"]);
         assert_eq!(keys("member"), ["in_service", "retiree", "flexible", "resident"]);
         assert_eq!(json["settlement"][0], serde_json::json!({ "key": "local", "label": "care where insured" }));
@@ -837,11 +866,13 @@ mod tests {
 
         let (_, text) = Library::bundled_files().find(|(name, _)| name.contains("qiannan")).unwrap();
         let chinese = "黔南州职工医保个人账户9月1日起可用于配偶子女";
-        let with_chinese = text.replacen("[sources.seed-001]\n", &format!("[sources.seed-001]\ntitle_zh = \"{chinese}\"\n"), 1);
+        let with_chinese =
+            text.replacen("[sources.seed-001]\n", &format!("[sources.seed-001]\ntitle_zh = \"{chinese}\"\n"), 1);
         assert_ne!(with_chinese, text, "the title was added");
         let policy = library.check(&with_chinese, "qiannan.toml").unwrap();
         assert_eq!(titles(&policy, Lang::En), en);
-        let expected: Vec<String> = en.iter().zip(&marked).map(|(t, m)| if t == english { chinese.to_owned() } else { m.clone() }).collect();
+        let expected: Vec<String> =
+            en.iter().zip(&marked).map(|(t, m)| if t == english { chinese.to_owned() } else { m.clone() }).collect();
         assert_eq!(titles(&policy, Lang::Zh), expected, "the Chinese title where the file gives one");
 
         // A bureau's own file cites Chinese sources by their Chinese titles: shown as they are.
@@ -849,7 +880,10 @@ mod tests {
         assert_ne!(chinese_source, text);
         let policy = library.check(&chinese_source, "qiannan.toml").unwrap();
         let zh = titles(&policy, Lang::Zh);
-        assert!(zh.iter().any(|t| t == chinese) && zh.iter().all(|t| t == chinese || t.ends_with("（英文）")), "{zh:?}");
+        assert!(
+            zh.iter().any(|t| t == chinese) && zh.iter().all(|t| t == chinese || t.ends_with("（英文）")),
+            "{zh:?}"
+        );
         assert!(titles(&policy, Lang::En).iter().any(|t| *t == format!("{chinese} (in Chinese)")));
     }
 }

@@ -76,7 +76,9 @@ impl Scenario {
         let lang = root
             .read_opt("lang", |n| {
                 let text = n.text()?;
-                Lang::parse(text).ok_or_else(|| n.error(ErrorKind::NotOneOf { value: text.into(), allowed: vec!["zh".into(), "en".into()] }))
+                Lang::parse(text).ok_or_else(|| {
+                    n.error(ErrorKind::NotOneOf { value: text.into(), allowed: vec!["zh".into(), "en".into()] })
+                })
             })?
             .unwrap_or_default();
         let policy_id = root.read("policy", |n| n.text().map(|t| t.trim().to_owned()))?;
@@ -156,7 +158,8 @@ pub fn read_visit(node: Node<'_>, period: Option<Period>) -> Result<Visit> {
     }
     let facility = table.read("facility", Facility::read)?;
     let amount = table.read("amount", |n| parse_amount(&n.decimal_text()?, n.path()))?;
-    let out_of_scope = table.read_opt("out_of_scope", |n| parse_amount(&n.decimal_text()?, n.path()))?.unwrap_or_default();
+    let out_of_scope =
+        table.read_opt("out_of_scope", |n| parse_amount(&n.decimal_text()?, n.path()))?.unwrap_or_default();
     if out_of_scope > amount {
         return Err(Error::new(table.field_path("out_of_scope"), ErrorKind::OutOfScopeExceedsAmount));
     }

@@ -266,7 +266,9 @@ impl<'a> Node<'a> {
     pub fn integer(&self) -> Result<i64> {
         match self.tree {
             Tree::Int(i) => Ok(*i),
-            Tree::Str(s) if is_whole_number(s.trim()) => s.trim().parse().map_err(|_| self.error(ErrorKind::NumberTooLarge)),
+            Tree::Str(s) if is_whole_number(s.trim()) => {
+                s.trim().parse().map_err(|_| self.error(ErrorKind::NumberTooLarge))
+            }
             _ => Err(self.wrong(Expected::Integer)),
         }
     }
@@ -359,6 +361,10 @@ fn as_table<'a>(tree: &'a Tree<'a>, path: Path<'_>) -> Result<&'a [(Cow<'a, str>
 }
 
 /// Calls `read(index, node)` for each item of a list, each node carrying `path[index]`.
-pub fn each<T>(items: &[Tree<'_>], path: Path<'_>, mut read: impl FnMut(usize, Node<'_>) -> Result<T>) -> Result<Vec<T>> {
+pub fn each<T>(
+    items: &[Tree<'_>],
+    path: Path<'_>,
+    mut read: impl FnMut(usize, Node<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
     items.iter().enumerate().map(|(i, tree)| read(i, Node { tree, path: Path::Index(&path, i) })).collect()
 }

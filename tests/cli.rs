@@ -8,7 +8,14 @@ use std::process::{Command, Output, Stdio};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const EXAMPLE: &str = "examples/qiannan-retiree.json";
-const POLICY_IDS: [&str; 6] = ["hohhot-employee", "hunan-employee", "jiangxi-employee", "jiangxi-resident", "qiannan-employee", "xilingol-employee"];
+const POLICY_IDS: [&str; 6] = [
+    "hohhot-employee",
+    "hunan-employee",
+    "jiangxi-employee",
+    "jiangxi-resident",
+    "qiannan-employee",
+    "xilingol-employee",
+];
 
 fn estimate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_estimate")).args(args).current_dir(ROOT).output().expect("estimate runs")
@@ -81,9 +88,13 @@ fn table_output_has_a_header_row_and_a_row_per_visit() {
     assert_success(&output);
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    let header = lines.iter().position(|l| ["date", "facility", "amount", "fund", "self"].iter().all(|w| l.contains(w)));
+    let header =
+        lines.iter().position(|l| ["date", "facility", "amount", "fund", "self"].iter().all(|w| l.contains(w)));
     let header = header.unwrap_or_else(|| panic!("no header row in:\n{text}"));
-    let rows = lines[header + 1..].iter().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains("-")).count();
+    let rows = lines[header + 1..]
+        .iter()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()) && l.contains("-"))
+        .count();
     assert!(rows >= 5, "{text}");
     // The example's second visit: (300 - 20 - 50) x 0.65 = 149.50 (see tests/cases for the rules).
     assert!(text.contains("149.50"), "{text}");
@@ -111,7 +122,10 @@ fn svg_width_draws_the_chart_that_wide_and_refuses_other_widths() {
     assert_success(&output);
     assert!(stdout(&output).contains(r#"viewBox="0 0 320 400""#));
     for (args, message) in [
-        (&["--svg", "--width", "299", EXAMPLE][..], "--width must be a whole number of pixels from 300 to 640, not \"299\""),
+        (
+            &["--svg", "--width", "299", EXAMPLE][..],
+            "--width must be a whole number of pixels from 300 to 640, not \"299\"",
+        ),
         (&["--svg", "--width", "wide", EXAMPLE][..], "not \"wide\""),
         (&["--width", "320", EXAMPLE][..], "--width goes with --svg"),
     ] {
@@ -147,7 +161,8 @@ fn to_json_writes_the_policy_as_the_library_reads_it() {
     assert_eq!(policy["id"], "qiannan-employee");
     assert_eq!(policy["versions"][0]["ratio"]["primary"]["value"], "0.70");
     // The same text as the JSON the page's wasm carries for the bundled file.
-    let (_, bundled) = Library::bundled_json().find(|(file, _)| file.ends_with("qiannan-employee.toml")).expect("bundled");
+    let (_, bundled) =
+        Library::bundled_json().find(|(file, _)| file.ends_with("qiannan-employee.toml")).expect("bundled");
     assert_eq!(policy, serde_json::from_str::<Value>(bundled).expect("JSON"));
 }
 

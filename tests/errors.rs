@@ -104,7 +104,10 @@ mod policy_file {
     fn an_unknown_key_is_named() {
         let e = policy_error(&qiannan_with("scheme = \"employee\"\n", "scheme = \"employee\"\ncolour = \"blue\"\n"));
         assert_error(&e, "x.toml.colour", "unknown_key");
-        let e = policy_error(&qiannan_with(r#"primary = { value = "0.70", "#, r#"primary = { value = "0.70", colour = "blue", "#));
+        let e = policy_error(&qiannan_with(
+            r#"primary = { value = "0.70", "#,
+            r#"primary = { value = "0.70", colour = "blue", "#,
+        ));
         assert_error(&e, "x.toml.versions[0].ratio.primary.colour", "unknown_key");
     }
 
@@ -130,13 +133,19 @@ mod policy_file {
 
     #[test]
     fn a_value_given_for_an_unknown_figure_is_refused() {
-        let e = policy_error(&qiannan_with(r#"pharmacy = { status = "unknown""#, r#"pharmacy = { value = "0.70", status = "unknown""#));
+        let e = policy_error(&qiannan_with(
+            r#"pharmacy = { status = "unknown""#,
+            r#"pharmacy = { value = "0.70", status = "unknown""#,
+        ));
         assert_error(&e, "x.toml.versions[0].ratio.pharmacy.value", "value_for_unknown");
     }
 
     #[test]
     fn a_known_figure_without_a_value_is_refused() {
-        let e = policy_error(&qiannan_with(r#"deductible = { value = "150", status = "stated""#, r#"deductible = { status = "stated""#));
+        let e = policy_error(&qiannan_with(
+            r#"deductible = { value = "150", status = "stated""#,
+            r#"deductible = { status = "stated""#,
+        ));
         assert_error(&e, "x.toml.versions[0].deductible.value", "missing_value");
     }
 
@@ -151,19 +160,26 @@ mod policy_file {
 
     #[test]
     fn an_unknown_out_of_area_rule_is_named() {
-        let e = policy_error(&qiannan_with(r#"out_of_area = "out-of-area-2022""#, r#"out_of_area = "out-of-area-1999""#));
+        let e =
+            policy_error(&qiannan_with(r#"out_of_area = "out-of-area-2022""#, r#"out_of_area = "out-of-area-1999""#));
         assert_error(&e, "x.toml.out_of_area", "unknown_rule");
     }
 
     #[test]
     fn the_user_status_is_reserved_for_overrides() {
-        let e = policy_error(&qiannan_with(r#"deductible = { value = "150", status = "stated""#, r#"deductible = { value = "150", status = "user""#));
+        let e = policy_error(&qiannan_with(
+            r#"deductible = { value = "150", status = "stated""#,
+            r#"deductible = { value = "150", status = "user""#,
+        ));
         assert_error(&e, "x.toml.versions[0].deductible.status", "not_one_of");
     }
 
     #[test]
     fn a_figure_cannot_be_the_same_as_itself() {
-        let e = policy_error(&qiannan_with(r#"pharmacy = { status = "unknown""#, r#"pharmacy = { same_as = "ratio.pharmacy", status = "stated""#));
+        let e = policy_error(&qiannan_with(
+            r#"pharmacy = { status = "unknown""#,
+            r#"pharmacy = { same_as = "ratio.pharmacy", status = "stated""#,
+        ));
         assert_error(&e, "x.toml.versions[0].ratio.pharmacy.same_as", "same_as_itself");
     }
 
@@ -239,7 +255,8 @@ mod scenario {
     #[track_caller]
     fn scenario_error(scenario: &Value) -> Error {
         let library = library();
-        let result = Scenario::from_json(&scenario.to_string(), &library).and_then(|s| adjudicate(&s, s.policy(&library)?));
+        let result =
+            Scenario::from_json(&scenario.to_string(), &library).and_then(|s| adjudicate(&s, s.policy(&library)?));
         match result {
             Ok(_) => panic!("the broken scenario was accepted: {scenario}"),
             Err(error) => error,
@@ -283,7 +300,8 @@ mod scenario {
     #[test]
     fn an_amount_as_a_whole_json_number_is_accepted() {
         let library = library();
-        let scenario = Scenario::from_json(&scenario_with("/visits/3/amount", Some(json!(400))).to_string(), &library).expect("a whole number is exact");
+        let scenario = Scenario::from_json(&scenario_with("/visits/3/amount", Some(json!(400))).to_string(), &library)
+            .expect("a whole number is exact");
         assert_eq!(scenario.visits[3].amount.to_string(), "400");
     }
 
@@ -414,10 +432,14 @@ mod scenario {
     fn a_deductible_multiple_below_one_is_out_of_range_not_a_non_number() {
         // "0.5" is a number; the multiple must be between 1 and 100. The error must say so rather
         // than "is not a number: use digits and a decimal point".
-        let e = scenario_error(&scenario_with("/overrides/out_of_area.temporary_deductible_multiple", Some(json!("0.5"))));
+        let e =
+            scenario_error(&scenario_with("/overrides/out_of_area.temporary_deductible_multiple", Some(json!("0.5"))));
         assert_error(&e, "overrides.out_of_area.temporary_deductible_multiple", "multiple_out_of_range");
         // A multiple that is not a number at all is still not_a_number.
-        let e = scenario_error(&scenario_with("/overrides/out_of_area.temporary_deductible_multiple", Some(json!("twice"))));
+        let e = scenario_error(&scenario_with(
+            "/overrides/out_of_area.temporary_deductible_multiple",
+            Some(json!("twice")),
+        ));
         assert_error(&e, "overrides.out_of_area.temporary_deductible_multiple", "not_a_number");
     }
 
@@ -502,7 +524,10 @@ mod scenario {
         for scenario in broken {
             let e = Scenario::from_json(&scenario.to_string(), &library).unwrap_err();
             let description = e.description();
-            assert!(!description.zh.is_empty() && !description.en.is_empty() && description.zh != description.en, "{e}");
+            assert!(
+                !description.zh.is_empty() && !description.en.is_empty() && description.zh != description.en,
+                "{e}"
+            );
         }
     }
 }

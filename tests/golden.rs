@@ -39,7 +39,10 @@ fn run_case(library: &Library, file: &Path) -> Vec<String> {
     let case: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: not JSON: {e}"));
     let obj = case.as_object().unwrap_or_else(|| panic!("{name}: a case is a JSON object"));
     for key in obj.keys() {
-        assert!(["comment", "scenario", "expected", "error"].contains(&key.as_str()), "{name}: unknown key {key:?} in the case");
+        assert!(
+            ["comment", "scenario", "expected", "error"].contains(&key.as_str()),
+            "{name}: unknown key {key:?} in the case"
+        );
     }
     let comment = obj.get("comment").and_then(Value::as_array);
     assert!(comment.is_some_and(|c| !c.is_empty()), "{name}: every case explains its figures in \"comment\"");
@@ -62,7 +65,9 @@ fn run_case(library: &Library, file: &Path) -> Vec<String> {
             let actual = serde_json::json!({ "field": error.field, "code": error.code() });
             compare("error", expected, &actual, &mut problems);
         }
-        (None, Some(expected), Ok(_)) => problems.push(format!("expected error {expected}, but the scenario adjudicated")),
+        (None, Some(expected), Ok(_)) => {
+            problems.push(format!("expected error {expected}, but the scenario adjudicated"))
+        }
         _ => panic!("{name}: a case has exactly one of \"expected\" and \"error\""),
     }
     problems.into_iter().map(|p| format!("{name}: {p}")).collect()
@@ -74,7 +79,9 @@ fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<Stri
             for (key, want_value) in want {
                 let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
                 match key.as_str() {
-                    "notes" | "notes_absent" if want_value.as_array().is_some_and(|a| a.iter().all(Value::is_string)) => {
+                    "notes" | "notes_absent"
+                        if want_value.as_array().is_some_and(|a| a.iter().all(Value::is_string)) =>
+                    {
                         let codes: Vec<&str> = have
                             .get("notes")
                             .and_then(Value::as_array)
@@ -86,7 +93,8 @@ fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<Stri
                                 problems.push(format!("{here}: expected note {code:?}, actual notes {codes:?}"));
                             }
                             if key == "notes_absent" && present {
-                                problems.push(format!("{here}: note {code:?} should not appear, actual notes {codes:?}"));
+                                problems
+                                    .push(format!("{here}: note {code:?} should not appear, actual notes {codes:?}"));
                             }
                         }
                     }
@@ -99,20 +107,30 @@ fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<Stri
                                 scratch.is_empty()
                             });
                             if !found {
-                                problems.push(format!("{here}[{i}]: no used figure matches {want_figure}; actual figures {}", Value::Array(have_list.clone())));
+                                problems.push(format!(
+                                    "{here}[{i}]: no used figure matches {want_figure}; actual figures {}",
+                                    Value::Array(have_list.clone())
+                                ));
                             }
                         }
                     }
                     _ => match have.get(key) {
                         Some(have_value) => compare(&here, want_value, have_value, problems),
-                        None => problems.push(format!("{here}: expected {want_value}, but the outcome has no such field")),
+                        None => {
+                            problems.push(format!("{here}: expected {want_value}, but the outcome has no such field"))
+                        }
                     },
                 }
             }
         }
         (Value::Array(want), Value::Array(have)) => {
             if want.len() != have.len() {
-                problems.push(format!("{path}: expected {} elements, actual {} elements: {}", want.len(), have.len(), summarize(actual)));
+                problems.push(format!(
+                    "{path}: expected {} elements, actual {} elements: {}",
+                    want.len(),
+                    have.len(),
+                    summarize(actual)
+                ));
             }
             for (i, (w, h)) in want.iter().zip(have).enumerate() {
                 compare(&format!("{path}[{i}]"), w, h, problems);
@@ -145,7 +163,13 @@ fn every_golden_case_matches_its_hand_worked_figures() {
     for file in &files {
         problems.extend(run_case(&library, file));
     }
-    assert!(problems.is_empty(), "{} mismatch(es) in {} case(s):\n{}", problems.len(), files.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} mismatch(es) in {} case(s):\n{}",
+        problems.len(),
+        files.len(),
+        problems.join("\n")
+    );
 }
 
 /// The runner itself must catch a wrong figure, a missing note and a wrong list length.
@@ -166,5 +190,8 @@ fn the_comparison_reports_what_differs() {
     });
     compare("", &wrong, &actual, &mut problems);
     assert_eq!(problems.len(), 5, "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains("visits[0].fund") && p.contains("\"91.00\"") && p.contains("\"90.00\"")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.contains("visits[0].fund") && p.contains("\"91.00\"") && p.contains("\"90.00\"")),
+        "{problems:#?}"
+    );
 }

@@ -9,7 +9,9 @@
 //! Case counts are modest (the suite runs on two cores); failures are not persisted to files.
 
 use chrono::{Datelike, Days, NaiveDate};
-use outpatient_estimator::policy::{Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE};
+use outpatient_estimator::policy::{
+    Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
+};
 use outpatient_estimator::scenario::{AccountOptions, Period, Visit};
 use outpatient_estimator::{adjudicate, chart, Lang, Library, Outcome, Scenario};
 use proptest::prelude::*;
@@ -84,7 +86,12 @@ fn amount_fen() -> impl Strategy<Value = u64> {
 
 fn visit_spec() -> impl Strategy<Value = VisitSpec> {
     (0..DAYS, 0..4usize, amount_fen(), prop_oneof![Just(None), (0..=1000u64).prop_map(Some), Just(Some(1000))])
-        .prop_map(|(day, facility, amount_fen, out_of_scope_permille)| VisitSpec { day, facility, amount_fen, out_of_scope_permille })
+        .prop_map(|(day, facility, amount_fen, out_of_scope_permille)| VisitSpec {
+            day,
+            facility,
+            amount_fen,
+            out_of_scope_permille,
+        })
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -208,9 +215,11 @@ fn scenario_json(spec: &Spec) -> Value {
 
 fn run(scenario: &Value) -> (Scenario, Outcome) {
     let library = library();
-    let parsed = Scenario::from_json(&scenario.to_string(), library).unwrap_or_else(|e| panic!("a valid scenario is refused: {} ({}): {scenario}", e, e.code()));
+    let parsed = Scenario::from_json(&scenario.to_string(), library)
+        .unwrap_or_else(|e| panic!("a valid scenario is refused: {} ({}): {scenario}", e, e.code()));
     let policy = parsed.policy(library).expect("the policy exists");
-    let outcome = adjudicate(&parsed, policy).unwrap_or_else(|e| panic!("a scenario with every unknown supplied fails: {} ({}): {scenario}", e, e.code()));
+    let outcome = adjudicate(&parsed, policy)
+        .unwrap_or_else(|e| panic!("a scenario with every unknown supplied fails: {} ({}): {scenario}", e, e.code()));
     (parsed, outcome)
 }
 
@@ -221,19 +230,52 @@ fn money(value: &Value, what: &str) -> Decimal {
 
 fn is_money_text(text: &str) -> bool {
     let Some((whole, fraction)) = text.split_once('.') else { return false };
-    !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && fraction.len() == 2 && fraction.bytes().all(|b| b.is_ascii_digit())
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.len() == 2
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-const VISIT_MONEY: &[&str] = &["amount", "out_of_scope", "eligible", "deductible", "fund", "self", "account", "cash", "cap_remaining_before", "cap_remaining"];
-const YEAR_MONEY: &[&str] = &["amount", "eligible", "fund", "self", "account", "cash", "deductible", "deductible_paid", "cap", "cap_used", "account_credit", "account_balance_end"];
+const VISIT_MONEY: &[&str] = &[
+    "amount",
+    "out_of_scope",
+    "eligible",
+    "deductible",
+    "fund",
+    "self",
+    "account",
+    "cash",
+    "cap_remaining_before",
+    "cap_remaining",
+];
+const YEAR_MONEY: &[&str] = &[
+    "amount",
+    "eligible",
+    "fund",
+    "self",
+    "account",
+    "cash",
+    "deductible",
+    "deductible_paid",
+    "cap",
+    "cap_used",
+    "account_credit",
+    "account_balance_end",
+];
 const TOTAL_MONEY: &[&str] = &["amount", "fund", "self", "account", "cash"];
 
 /// The threshold a non-exempt visit must meet under `version`: the deductible, times the
 /// temporary-care multiple, rounded half up to the fen.
-fn threshold(figures: &Figures<'_>, version: &outpatient_estimator::policy::Version, settlement: Settlement) -> Decimal {
+fn threshold(
+    figures: &Figures<'_>,
+    version: &outpatient_estimator::policy::Version,
+    settlement: Settlement,
+) -> Decimal {
     let base = figures.get(version, "deductible").expect("deductible supplied").0;
     let multiple = match settlement {
-        Settlement::TemporaryReferred | Settlement::TemporaryUnreferred => figures.get(version, OUT_OF_AREA_MULTIPLE).expect("multiple").0,
+        Settlement::TemporaryReferred | Settlement::TemporaryUnreferred => {
+            figures.get(version, OUT_OF_AREA_MULTIPLE).expect("multiple").0
+        }
         _ => Decimal::ONE,
     };
     (base * multiple).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -269,8 +311,10 @@ fn check_outcome(scenario: &Scenario, outcome: &Outcome) -> Result<(), String> {
     // Per visit: the shares add up, in input order with the input index.
     for (i, v) in visits.iter().enumerate() {
         let input = &scenario.visits[i];
-        let (amount, fund, member) = (money(&v["amount"], "amount"), money(&v["fund"], "fund"), money(&v["self"], "self"));
-        let (account, cash, eligible) = (money(&v["account"], "account"), money(&v["cash"], "cash"), money(&v["eligible"], "eligible"));
+        let (amount, fund, member) =
+            (money(&v["amount"], "amount"), money(&v["fund"], "fund"), money(&v["self"], "self"));
+        let (account, cash, eligible) =
+            (money(&v["account"], "account"), money(&v["cash"], "cash"), money(&v["eligible"], "eligible"));
         let deductible = money(&v["deductible"], "deductible");
         if v["index"] != json!(i) || amount != input.amount || v["date"] != json!(iso(input.date)) {
             return Err(format!("visit {i} is not reported in input order: {v}"));
@@ -322,7 +366,8 @@ fn check_outcome(scenario: &Scenario, outcome: &Outcome) -> Result<(), String> {
             if version.start > scenario.visits[i].date {
                 return Err(format!("visit {i}: version {start} is not yet in force on its date"));
             }
-            biggest_cap = biggest_cap.max(figures.get(version, &format!("cap.{}", scenario.member.key())).expect("cap supplied").0);
+            biggest_cap = biggest_cap
+                .max(figures.get(version, &format!("cap.{}", scenario.member.key())).expect("cap supplied").0);
             if version.deductible_exempt.contains(&scenario.visits[i].facility) {
                 if !part.is_zero() {
                     return Err(format!("visit {i}: an exempt tier paid {part} toward the deductible"));
@@ -331,10 +376,15 @@ fn check_outcome(scenario: &Scenario, outcome: &Outcome) -> Result<(), String> {
             }
             let needed = threshold(&figures, version, scenario.settlement);
             if fund > Decimal::ZERO && paid + part < needed {
-                return Err(format!("visit {i}: the fund paid {fund} with only {} of the {needed} deductible paid this year", paid + part));
+                return Err(format!(
+                    "visit {i}: the fund paid {fund} with only {} of the {needed} deductible paid this year",
+                    paid + part
+                ));
             }
             if part > Decimal::ZERO && paid + part > needed {
-                return Err(format!("visit {i}: {part} toward the deductible overshoots it ({paid} already paid of {needed})"));
+                return Err(format!(
+                    "visit {i}: {part} toward the deductible overshoots it ({paid} already paid of {needed})"
+                ));
             }
             paid += part;
         }
@@ -342,7 +392,10 @@ fn check_outcome(scenario: &Scenario, outcome: &Outcome) -> Result<(), String> {
             return Err(format!("{year}: the fund paid {fund_sum}, more than the largest cap {biggest_cap}"));
         }
         if money(&y["fund"], "fund") != fund_sum || money(&y["cap_used"], "cap_used") != fund_sum {
-            return Err(format!("{year}: year fund {} / cap_used {} != sum of its visits {fund_sum}", y["fund"], y["cap_used"]));
+            return Err(format!(
+                "{year}: year fund {} / cap_used {} != sum of its visits {fund_sum}",
+                y["fund"], y["cap_used"]
+            ));
         }
         if money(&y["deductible_paid"], "deductible_paid") != paid {
             return Err(format!("{year}: deductible_paid {} != sum of its visits {paid}", y["deductible_paid"]));
@@ -374,7 +427,10 @@ fn date_stable_shuffle(dates: &[NaiveDate], keys: &[u32]) -> Vec<usize> {
     for (i, date) in dates.iter().enumerate() {
         by_date.entry(*date).or_default().push_back(i);
     }
-    shuffled.iter().map(|&i| by_date.get_mut(&dates[i]).and_then(|q| q.pop_front()).expect("each date's visits")).collect()
+    shuffled
+        .iter()
+        .map(|&i| by_date.get_mut(&dates[i]).and_then(|q| q.pop_front()).expect("each date's visits"))
+        .collect()
 }
 
 fn without_index(visit: &Value) -> Value {
@@ -438,20 +494,95 @@ proptest! {
 // Hostile input: never a panic.
 
 const KEYS: &[&str] = &[
-    "policy", "member", "settlement", "period", "visits", "overrides", "account", "lang", "date", "facility", "amount",
-    "out_of_scope", "start", "end", "balance", "yearly_credit", "pays_member_share", "ratio.pharmacy", "deductible",
-    "deductible@2023-07-01", "deductible@2023-07-02", "cap.retiree", "cap.resident", "out_of_area.temporary_deductible_multiple",
-    "adjustment.retiree", "ratio.primary@2022-09-01", "@", "", "x",
+    "policy",
+    "member",
+    "settlement",
+    "period",
+    "visits",
+    "overrides",
+    "account",
+    "lang",
+    "date",
+    "facility",
+    "amount",
+    "out_of_scope",
+    "start",
+    "end",
+    "balance",
+    "yearly_credit",
+    "pays_member_share",
+    "ratio.pharmacy",
+    "deductible",
+    "deductible@2023-07-01",
+    "deductible@2023-07-02",
+    "cap.retiree",
+    "cap.resident",
+    "out_of_area.temporary_deductible_multiple",
+    "adjustment.retiree",
+    "ratio.primary@2022-09-01",
+    "@",
+    "",
+    "x",
 ];
 
 const TEXTS: &[&str] = &[
-    "qiannan-employee", "jiangxi-employee", "jiangxi-resident", "xilingol-employee", "hohhot-employee", "hunan-employee",
-    "in_service", "retiree", "flexible", "resident", "local", "long_term_resident", "temporary_referred",
-    "temporary_unreferred", "primary", "secondary", "tertiary", "pharmacy", "zh", "en", "zh-CN", "2023-02-30",
-    "2023-03-15", "2022-09-15", "1989-12-31", "2100-12-31", "2101-01-01", "0000-00-00", "2023-3-5", "1,200.50",
-    "¥1,200.50", "１２３．５", "-5", "-0", "0", "0.005", "1e3", ".5", "5.", ".", "1,20", "70%", "150%", "-20%", "0.70", "1.2",
-    "99999999999999999999999999999", "9999999999999999999999999999", ".0000000000000000000000000001",
-    "0.1234567890123456789012345678", "10000000", "10000000.01", "100", "101", "1", "0.5", "",
+    "qiannan-employee",
+    "jiangxi-employee",
+    "jiangxi-resident",
+    "xilingol-employee",
+    "hohhot-employee",
+    "hunan-employee",
+    "in_service",
+    "retiree",
+    "flexible",
+    "resident",
+    "local",
+    "long_term_resident",
+    "temporary_referred",
+    "temporary_unreferred",
+    "primary",
+    "secondary",
+    "tertiary",
+    "pharmacy",
+    "zh",
+    "en",
+    "zh-CN",
+    "2023-02-30",
+    "2023-03-15",
+    "2022-09-15",
+    "1989-12-31",
+    "2100-12-31",
+    "2101-01-01",
+    "0000-00-00",
+    "2023-3-5",
+    "1,200.50",
+    "¥1,200.50",
+    "１２３．５",
+    "-5",
+    "-0",
+    "0",
+    "0.005",
+    "1e3",
+    ".5",
+    "5.",
+    ".",
+    "1,20",
+    "70%",
+    "150%",
+    "-20%",
+    "0.70",
+    "1.2",
+    "99999999999999999999999999999",
+    "9999999999999999999999999999",
+    ".0000000000000000000000000001",
+    "0.1234567890123456789012345678",
+    "10000000",
+    "10000000.01",
+    "100",
+    "101",
+    "1",
+    "0.5",
+    "",
 ];
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -484,7 +615,9 @@ fn tree() -> impl Strategy<Value = Value> {
 fn pointers(value: &Value, here: String, out: &mut Vec<String>) {
     match value {
         Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| pointers(v, format!("{here}/{i}"), out)),
-        Value::Object(map) => map.iter().for_each(|(k, v)| pointers(v, format!("{here}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| pointers(v, format!("{here}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
         _ => {}
     }
     out.push(here);
@@ -562,18 +695,49 @@ proptest! {
 // checks can be used to adjudicate without a panic.
 
 const SNIPPETS: &[&str] = &[
-    "\n", "\"", "'", "=", "[", "]", "{", "}", ",", "#", "\n[[versions]]\n", "\n[versions.ratio]\n", "value = \"-1\"",
-    "value = \"1.5\"", "value = 0.7", "value = 150", "status = \"unknown\"", "status = \"user\"", "same_as = \"ratio.primary\"",
-    "same_as = \"ratio.pharmacy\"", "same_as = \"cap.retiree\"", "source = \"seed-999\"", "date = \"2022-02-30\"",
-    "date = 2022-09-01", "deductible_exempt = [\"primary\", \"pharmacy\"]", "members = []", "members = [\"resident\"]",
-    "out_of_area = \"nowhere\"", "\u{0}", "é", "中", "\"\"\"", "inf", "nan", "1e308", "-0",
+    "\n",
+    "\"",
+    "'",
+    "=",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "#",
+    "\n[[versions]]\n",
+    "\n[versions.ratio]\n",
+    "value = \"-1\"",
+    "value = \"1.5\"",
+    "value = 0.7",
+    "value = 150",
+    "status = \"unknown\"",
+    "status = \"user\"",
+    "same_as = \"ratio.primary\"",
+    "same_as = \"ratio.pharmacy\"",
+    "same_as = \"cap.retiree\"",
+    "source = \"seed-999\"",
+    "date = \"2022-02-30\"",
+    "date = 2022-09-01",
+    "deductible_exempt = [\"primary\", \"pharmacy\"]",
+    "members = []",
+    "members = [\"resident\"]",
+    "out_of_area = \"nowhere\"",
+    "\u{0}",
+    "é",
+    "中",
+    "\"\"\"",
+    "inf",
+    "nan",
+    "1e308",
+    "-0",
 ];
 
 fn damaged_policy() -> impl Strategy<Value = String> {
     let files: Vec<&'static str> = Library::bundled_files().map(|(_, text)| text).collect();
     let count = files.len();
-    (0..count, prop::collection::vec((0..4u8, any::<usize>(), any::<usize>(), 0..SNIPPETS.len(), ".{0,6}"), 1..5)).prop_map(
-        move |(file, edits)| {
+    (0..count, prop::collection::vec((0..4u8, any::<usize>(), any::<usize>(), 0..SNIPPETS.len(), ".{0,6}"), 1..5))
+        .prop_map(move |(file, edits)| {
             let mut text: Vec<char> = files[file].chars().collect();
             for (kind, at, len, snippet, random) in edits {
                 let at = at % (text.len() + 1);
@@ -595,7 +759,11 @@ fn damaged_policy() -> impl Strategy<Value = String> {
                             let open_chars = rest[..open].chars().count() + at + 1;
                             let close = text[open_chars..].iter().position(|c| *c == '"').map(|p| p + open_chars);
                             if let Some(close) = close {
-                                let new: Vec<char> = if len % 2 == 0 { SNIPPETS[snippet].chars().collect() } else { random.chars().collect() };
+                                let new: Vec<char> = if len % 2 == 0 {
+                                    SNIPPETS[snippet].chars().collect()
+                                } else {
+                                    random.chars().collect()
+                                };
                                 text.splice(open_chars..close, new);
                             }
                         }
@@ -603,8 +771,7 @@ fn damaged_policy() -> impl Strategy<Value = String> {
                 }
             }
             text.into_iter().collect()
-        },
-    )
+        })
 }
 
 /// Adjudicates a fixed year of visits under a policy that passed the checks, with every
@@ -632,7 +799,11 @@ fn use_policy(policy: &Policy) {
                 period: Some(Period { start: day(0), end: day(DAYS - 1) }),
                 visits: Vec::clone(&visits),
                 overrides: overrides.clone(),
-                account: Some(AccountOptions { balance: Decimal::ONE_HUNDRED, yearly_credit: true, pays_member_share: true }),
+                account: Some(AccountOptions {
+                    balance: Decimal::ONE_HUNDRED,
+                    yearly_credit: true,
+                    pays_member_share: true,
+                }),
                 lang: Lang::Zh,
             };
             if let Ok(outcome) = adjudicate(&scenario, policy) {
@@ -668,8 +839,14 @@ fn the_valid_scenarios_cover_policies_modes_years_and_the_cap() {
     use proptest::strategy::ValueTree;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = spec();
-    let (mut policies, mut settlements, mut years, mut capped, mut before_policy, mut with_account) =
-        (std::collections::BTreeSet::new(), std::collections::BTreeSet::new(), std::collections::BTreeSet::new(), 0, 0, 0);
+    let (mut policies, mut settlements, mut years, mut capped, mut before_policy, mut with_account) = (
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+        0,
+        0,
+        0,
+    );
     for _ in 0..300 {
         let spec = strategy.new_tree(&mut runner).unwrap().current();
         let (parsed, outcome) = run(&scenario_json(&spec));
@@ -683,5 +860,8 @@ fn the_valid_scenarios_cover_policies_modes_years_and_the_cap() {
     assert_eq!(policies.len(), library().policies().len(), "{policies:?}");
     assert_eq!(settlements.len(), 4);
     assert!((2022..=2025).all(|y| years.contains(&y)), "{years:?}");
-    assert!(capped > 0 && before_policy > 0 && with_account > 0, "capped {capped}, before policy {before_policy}, account {with_account}");
+    assert!(
+        capped > 0 && before_policy > 0 && with_account > 0,
+        "capped {capped}, before policy {before_policy}, account {with_account}"
+    );
 }

@@ -82,7 +82,14 @@ fn policies_list_every_bundled_policy_with_figures() {
     let est = Estimator::new().unwrap();
     let list = Array::from(&est.policies(Some("zh".into())).unwrap());
     let ids: Vec<String> = list.iter().map(|p| text(&p, "id")).collect();
-    for id in ["qiannan-employee", "jiangxi-employee", "jiangxi-resident", "xilingol-employee", "hohhot-employee", "hunan-employee"] {
+    for id in [
+        "qiannan-employee",
+        "jiangxi-employee",
+        "jiangxi-resident",
+        "xilingol-employee",
+        "hohhot-employee",
+        "hunan-employee",
+    ] {
         assert!(ids.contains(&id.to_owned()), "{id} missing from {ids:?}");
     }
     let qiannan = list.iter().find(|p| text(p, "id") == "qiannan-employee").unwrap();
@@ -96,7 +103,9 @@ fn policies_list_every_bundled_policy_with_figures() {
 #[wasm_bindgen_test]
 fn generate_makes_visits_from_a_pattern() {
     let est = Estimator::new().unwrap();
-    let pattern = js(r#"{"kind": "monthly", "start": "2023-01-01", "end": "2023-12-31", "facility": "primary", "amount": "180", "day": 15}"#);
+    let pattern = js(
+        r#"{"kind": "monthly", "start": "2023-01-01", "end": "2023-12-31", "facility": "primary", "amount": "180", "day": 15}"#,
+    );
     let visits = Array::from(&est.generate(pattern, None).unwrap());
     assert_eq!(visits.length(), 12);
     assert_eq!(text(&visits.get(0), "date"), "2023-01-15");
@@ -142,7 +151,8 @@ fn a_bureau_policy_file_is_checked_and_added() {
     assert_eq!(text(&summary, "id"), "my-region");
     let result = est.run(js(&SCENARIO.replace("qiannan-employee", "my-region")), None, None).unwrap();
     assert_eq!(text(&result, "outcome.visits.0.fund"), "97.50");
-    let float = est.check_policy(js(&json.replace(r#""value":"0.70""#, r#""value":0.7"#)), Some("en".into())).unwrap_err();
+    let float =
+        est.check_policy(js(&json.replace(r#""value":"0.70""#, r#""value":0.7"#)), Some("en".into())).unwrap_err();
     assert_eq!(text(&float, "field"), "policy.versions[0].ratio.primary.value");
 }
 
@@ -159,7 +169,8 @@ fn a_scenario_goes_into_a_link_and_comes_back() {
     let result = est.run(scenario, None, None).unwrap();
     assert_eq!(text(&result, "outcome.visits.1.fund"), "1902.50");
 
-    let generated = est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
+    let generated =
+        est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
     assert_eq!(Array::from(&get(&generated, "visits")).length(), 12);
     assert_eq!(text(&generated, "lang"), "en", "the language asked for when the link gives none");
 }
@@ -167,7 +178,8 @@ fn a_scenario_goes_into_a_link_and_comes_back() {
 #[wasm_bindgen_test]
 fn a_broken_link_or_an_invalid_scenario_is_a_js_error() {
     let est = Estimator::new().unwrap();
-    let error = est.decode_fragment("v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x", Some("zh".into())).unwrap_err();
+    let error =
+        est.decode_fragment("v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x", Some("zh".into())).unwrap_err();
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(text(&error, "field"), "fragment.v[0].amount");
     assert_eq!(text(&error, "code"), "not_a_number");

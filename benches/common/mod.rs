@@ -24,10 +24,22 @@ pub fn scenario(library: &Library, years: i32) -> Scenario {
 pub fn visits(count: u64, days: u64) -> impl Iterator<Item = Visit> {
     (0..count).map(move |i| {
         let h = mix(i);
-        let facility = [Facility::Primary, Facility::Pharmacy, Facility::Primary, Facility::Secondary, Facility::Pharmacy, Facility::Tertiary][(h % 6) as usize];
+        let facility = [
+            Facility::Primary,
+            Facility::Pharmacy,
+            Facility::Primary,
+            Facility::Secondary,
+            Facility::Pharmacy,
+            Facility::Tertiary,
+        ][(h % 6) as usize];
         let fen = ((500 + (h >> 8) % 5500) * days / count).max(1); // 5 to 60 yuan a day
         let out_of_scope = if (h >> 40) % 10 == 0 { fen / 10 } else { 0 };
-        Visit { date: day(i * days / count), facility, amount: Decimal::new(fen as i64, 2), out_of_scope: Decimal::new(out_of_scope as i64, 2) }
+        Visit {
+            date: day(i * days / count),
+            facility,
+            amount: Decimal::new(fen as i64, 2),
+            out_of_scope: Decimal::new(out_of_scope as i64, 2),
+        }
     })
 }
 

@@ -34,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
             period: None,
             visits: Vec::clone(&visits),
             overrides: Overrides::default(),
-            account: Some(AccountOptions { balance: Decimal::ONE_HUNDRED, yearly_credit: true, pays_member_share: true }),
+            account: Some(AccountOptions {
+                balance: Decimal::ONE_HUNDRED,
+                yearly_credit: true,
+                pays_member_share: true,
+            }),
             lang: Lang::Zh,
         };
         let _ = adjudicate(&scenario, &policy);

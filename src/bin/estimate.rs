@@ -94,7 +94,10 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 let text = value("--width")?;
                 let range = chart::MIN_WIDTH..=chart::DEFAULT_WIDTH;
                 width = Some(text.parse().ok().filter(|w| range.contains(w)).ok_or(format!(
-                    "--width must be a whole number of pixels from {} to {}, not {text:?}", range.start(), range.end()))?);
+                    "--width must be a whole number of pixels from {} to {}, not {text:?}",
+                    range.start(),
+                    range.end()
+                ))?);
             }
             "--list" => set(Command::List, &mut command)?,
             "--check" => set(Command::Check(value("--check")?), &mut command)?,
@@ -120,7 +123,9 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
 
 fn read_input(path: &str) -> Result<String, Error> {
     let mut text = String::new();
-    let result = if path == "-" { std::io::stdin().read_to_string(&mut text).map(|_| ()) } else {
+    let result = if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
         std::fs::read_to_string(path).map(|t| text = t)
     };
     result.map_err(|e| Error::new(path, ErrorKind::Syntax { detail: e.to_string() }))?;
@@ -138,8 +143,12 @@ fn run(args: Args) -> Result<String, Error> {
         Command::Check(path) => {
             let policy = library.check(&read_input(&path)?, &path)?;
             let (known, total) = policy.completeness();
-            Ok(format!("{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
-                policy.id, policy.name.get(lang), policy.versions.len()))
+            Ok(format!(
+                "{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
+                policy.id,
+                policy.name.get(lang),
+                policy.versions.len()
+            ))
         }
         Command::ToJson(path) => {
             let text = read_input(&path)?;
@@ -181,7 +190,11 @@ fn list(library: &Library, lang: Lang) -> String {
         let starts: Vec<String> = policy.versions.iter().map(|v| outpatient_estimator::date::iso(v.start)).collect();
         out += &format!(
             "{:<20} {:>2}/{:<2} figures given  versions from {}  {}\n",
-            policy.id, known, total, starts.join(", "), policy.name.get(lang)
+            policy.id,
+            known,
+            total,
+            starts.join(", "),
+            policy.name.get(lang)
         );
     }
     out
@@ -194,24 +207,50 @@ fn table(outcome: &Outcome, lang: Lang) -> String {
         Lang::En => ["#", "date", "facility", "amount", "deductible", "ratio", "fund", "self", "cap left"],
     };
     let mut out = format!("{}\n", outcome.policy.name);
-    out += &format!("{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}\n", head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]);
+    out += &format!(
+        "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}\n",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
+    );
     for visit in &outcome.visits {
         let v = &visit.numbers;
         let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
         let flagged = visit.trace.iter().flat_map(|s| &s.figures).any(|f| f.status != Status::Stated);
         out += &format!(
             "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}{}\n",
-            v.index, outpatient_estimator::date::iso(v.date), v.facility.key(), v.amount, v.deductible, v.ratio, v.fund, v.member, cap,
+            v.index,
+            outpatient_estimator::date::iso(v.date),
+            v.facility.key(),
+            v.amount,
+            v.deductible,
+            v.ratio,
+            v.fund,
+            v.member,
+            cap,
             if flagged { " *" } else { "" }
         );
     }
     for y in &outcome.years {
         let date = |d: Option<chrono::NaiveDate>| d.map(outpatient_estimator::date::iso).unwrap_or_else(|| "-".into());
         out += &match lang {
-            Lang::Zh => format!("{} 年：统筹支付 {}，个人负担 {}；起付线达到于 {}，限额用完于 {}\n", y.year, y.fund, y.member, date(y.deductible_met_on), date(y.cap_reached_on)),
-            Lang::En => format!("{}: fund {}, self {}; deductible met {}, cap reached {}\n", y.year, y.fund, y.member, date(y.deductible_met_on), date(y.cap_reached_on)),
+            Lang::Zh => format!(
+                "{} 年：统筹支付 {}，个人负担 {}；起付线达到于 {}，限额用完于 {}\n",
+                y.year,
+                y.fund,
+                y.member,
+                date(y.deductible_met_on),
+                date(y.cap_reached_on)
+            ),
+            Lang::En => format!(
+                "{}: fund {}, self {}; deductible met {}, cap reached {}\n",
+                y.year,
+                y.fund,
+                y.member,
+                date(y.deductible_met_on),
+                date(y.cap_reached_on)
+            ),
         };
     }
-    out += lang.pick("* 用到了假定、推得或仅为上下限的数值\n", "* uses a figure that is assumed, derived, or only a bound\n");
+    out += lang
+        .pick("* 用到了假定、推得或仅为上下限的数值\n", "* uses a figure that is assumed, derived, or only a bound\n");
     out
 }
