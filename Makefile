@@ -1,13 +1,13 @@
 # make serve   build the page and serve it on http://127.0.0.1:8000/
 # make dist    build the page into dist/ and check its size budgets
-# make test    every test (what CI runs)
+# make test    formatting, lints and every test (what CI runs)
 #
 # Set-up is scripts/setup.sh (installs only what is missing); the build is scripts/build.py,
 # with its settings in wasm-pack.toml.
 
 # Each step needs the one before it, so keep the order even under make -j.
 .NOTPARALLEL:
-.PHONY: serve dist test test-native test-wasm test-e2e bench fuzz setup-build setup-test
+.PHONY: serve dist test lint test-native test-wasm test-e2e bench fuzz setup-build setup-test
 
 # cargo install puts wasm-pack and wasm-bindgen here; not every shell has it on PATH.
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
@@ -19,7 +19,15 @@ dist: setup-build
 	python3 scripts/build.py
 
 # Every kind of test, in order; add new ones here.
-test: setup-test test-native test-wasm test-e2e
+test: setup-test lint test-native test-wasm test-e2e
+
+# Formatting (rustfmt.toml; the fuzz targets' crate too) and clippy's warnings, natively and for
+# the wasm build (src/wasm.rs and its tests are compiled only there).
+lint:
+	cargo fmt --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --no-default-features --lib --test wasm -- -D warnings
 
 test-native:
 	cargo test --all-targets

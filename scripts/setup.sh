@@ -3,7 +3,8 @@
 # again: each step checks first, so on a ready machine it takes about a second.
 #
 #   scripts/setup.sh build   Rust's wasm target, wasm-bindgen, wasm-pack, npm dev tools
-#   scripts/setup.sh test    the same, plus Chromium, its driver and CJK fonts (Debian packages)
+#   scripts/setup.sh test    the same, plus rustfmt and clippy (make lint), and Chromium, its
+#                            driver and CJK fonts (Debian packages)
 #
 # Nothing here downloads from outside the package registries: wasm-pack would fetch
 # wasm-bindgen and binaryen from the web, so both are installed from crates.io and npm first.
@@ -66,6 +67,14 @@ if [[ ! node_modules/.package-lock.json -nt package-lock.json ]]; then
 fi
 
 if [[ $mode == test ]]; then
+    # rustup's default profile has both; a minimal one does not.
+    for component in rustfmt clippy; do
+        if ! rustup component list --installed | grep -q "^$component"; then
+            say "adding Rust component $component"
+            rustup component add "$component"
+        fi
+    done
+
     missing=()
     for package in "${APT_PACKAGES_FOR_TESTS[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
