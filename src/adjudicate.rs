@@ -94,6 +94,8 @@ pub struct VisitOutcome {
     pub numbers: VisitNumbers,
     pub notes: Vec<Note>,
     pub trace: Vec<Step>,
+    /// As in [`VisitLine`]: the statuses to point out among the figures the visit rests on.
+    pub marks: Vec<Status>,
 }
 
 /// A visit as the page's table lists it: the numbers its columns show, and the statuses that need
@@ -325,7 +327,9 @@ note_codes!(
     DeductibleMet = "deductible_met",
     WithinDeductible = "within_deductible",
     FundAtLeast = "fund_at_least",
+    FundAtLeastNearCap = "fund_at_least_near_cap",
     LeastFavourable = "least_favourable",
+    LeastFavourableNearCap = "least_favourable_near_cap",
     CapRaised = "cap_raised",
     CapExhausted = "cap_exhausted",
     CapReached = "cap_reached",
@@ -342,6 +346,13 @@ impl Notes {
 
     pub fn contains(self, code: NoteCode) -> bool {
         self.0 & (1 << code as u16) != 0
+    }
+
+    /// Takes `code` out; whether the set had it.
+    fn remove(&mut self, code: NoteCode) -> bool {
+        let had = self.contains(code);
+        self.0 &= !(1 << code as u16);
+        had
     }
 
     /// The codes in the order they are shown.
@@ -387,6 +398,8 @@ struct YearState {
     deductible_paid: Fen,
     /// What the fund paid this year, which counts against the cap.
     fund_paid: Fen,
+    /// In-scope spending above the deductible this year: what the fund would have paid at a ratio of 1.
+    payable: Fen,
     account_paid: Fen,
     /// The deductible and the cap in force at the latest visit that needed them.
     deductible: Option<Fen>,
@@ -589,7 +602,9 @@ impl<'a> Adjudicator<'a> {
             cap: Fen::ZERO,
             balance: Fen::ZERO,
         };
-        if year.visits == 0 && !year.first {
+        // The new year's note, when there was a year before it in the period and under the policy.
+        let in_force_last_year = version_on(self.policy, year_end(visit.date.year() - 1)).is_some();
+        if year.visits == 0 && !year.first && in_force_last_year {
             r.notes.add(NoteCode::NewYear);
         }
         // Before the policy's first version the fund pays nothing and nothing counts.
@@ -660,8 +675,10 @@ impl<'a> Adjudicator<'a> {
 
     fn open(&self, year: i32, mut balance: Fen) -> Result<YearState> {
         let mut account_credit = Fen::ZERO;
-        if self.scenario.account.is_some_and(|a| a.yearly_credit) {
-            // The yearly credit comes from the version in force on 1 January; none before the policy.
+        // The yearly credit comes on 1 January from the version then in force: not before the policy,
+        // nor for a year whose 1 January is before the scenario's period (the starting balance has it).
+        let credited_in_period = self.scenario.period.is_none_or(|p| p.start <= new_year(year));
+        if self.scenario.account.is_some_and(|a| a.yearly_credit) && credited_in_period {
             if let Some(v) = version_on(self.policy, new_year(year)) {
                 account_credit = self.figures[v].account_credit.get()?;
                 balance += account_credit;
@@ -764,6 +781,8 @@ fn apply_rules(
     // Ratio, then cap: only looked up when there is something above the deductible to pay.
     let payable = r.eligible - r.deductible;
     if payable > Fen::ZERO {
+        let payable_before = year.payable;
+        year.payable += payable;
         let ratio = figures.ratio(r.facility);
         r.ratio = ratio.get()?;
         r.notes |= ratio.notes;
@@ -779,6 +798,7 @@ fn apply_rules(
             }
             r.fund = owed.min(remaining);
             year.fund_paid += r.fund;
+            near_cap(&mut r.notes, remaining, payable_before + r.fund > cap);
             if remaining.is_zero() {
                 r.notes.add(NoteCode::CapExhausted);
             } else if r.fund == remaining {
@@ -795,6 +815,23 @@ fn apply_rules(
     let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
     (r.cap_remaining_before, r.cap_remaining) = (left, left);
     Ok(())
+}
+
+/// A ratio that is only a lower bound (or a reduction only an upper one) gives a visit's payment
+/// as a lower bound only while the cap is out of reach: a higher real ratio uses more of the cap
+/// on earlier visits. Past the point where a ratio of 1 could have done so (`cap_in_reach`) the
+/// payment may be more or less; once the cap is used up, the ratio no longer matters.
+fn near_cap(notes: &mut Notes, remaining: Fen, cap_in_reach: bool) {
+    for (bound, near) in [
+        (NoteCode::FundAtLeast, NoteCode::FundAtLeastNearCap),
+        (NoteCode::LeastFavourable, NoteCode::LeastFavourableNearCap),
+    ] {
+        if remaining.is_zero() {
+            notes.remove(bound);
+        } else if cap_in_reach && notes.remove(bound) {
+            notes.add(near);
+        }
+    }
 }
 
 impl YearState {
@@ -824,13 +861,11 @@ impl Adjudicator<'_> {
     pub fn explain(&self, r: &VisitResult) -> VisitOutcome {
         let lang = self.scenario.lang;
         let mut trace = Vec::new();
+        if let Some(first) = self.policy_not_yet_in_force(r) {
+            trace.push(step("version", tr!(lang, zh: "本政策 {} 起施行{}，此前没有统筹基金支付", en: "The policy takes effect on {}{}; before it the fund pays nothing", iso(first.start), start_qualifier(first, lang)), &[], lang));
+        }
         if let Some((version, figures)) = self.version_of(r) {
-            let assumed = if version.start_status == Status::Stated {
-                ""
-            } else {
-                lang.pick("（开始日期为假定）", " (start date assumed)")
-            };
-            trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), assumed), &[], lang));
+            trace.push(step("version", tr!(lang, zh: "适用 {} 起施行的政策版本{}", en: "Policy version in force from {}{}", iso(version.start), start_qualifier(version, lang)), &[], lang));
             trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", r.eligible.yuan(), r.amount.yuan(), r.out_of_scope.yuan()), &[], lang));
             let [deductible, ratio, cap] = rule_figures(r, version, figures);
             match deductible {
@@ -859,18 +894,29 @@ impl Adjudicator<'_> {
             numbers: numbers(r),
             notes: r.notes.iter().map(|code| Note { code: code.code(), text: self.note_text(code, r) }).collect(),
             trace,
+            marks: self.marks(r),
         }
     }
 
     /// The visit as the page lists it: numbers, note codes and the statuses to point out.
     pub fn line(&self, r: &VisitResult) -> VisitLine {
+        VisitLine { numbers: numbers(r), marks: self.marks(r) }
+    }
+
+    /// The statuses to point out among the figures a visit rests on, in the order of `Status`.
+    fn marks(&self, r: &VisitResult) -> Vec<Status> {
         let mut used = Vec::new();
         if let Some((version, figures)) = self.version_of(r) {
             used.extend(rule_figures(r, version, figures).into_iter().flatten().flatten().map(FigureUse::status));
         }
-        // In the order of `Status`, each once.
-        let marks = Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect();
-        VisitLine { numbers: numbers(r), marks }
+        // Before the policy, the visit rests on its start date alone.
+        used.extend(self.policy_not_yet_in_force(r).map(|first| first.start_status));
+        Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect()
+    }
+
+    /// The policy's first version, for a visit before it.
+    fn policy_not_yet_in_force(&self, r: &VisitResult) -> Option<&Version> {
+        self.policy.versions.first().filter(|_| r.notes.contains(NoteCode::BeforePolicy))
     }
 
     /// The version applied to a visit and its figures; `None` before the policy is in force.
@@ -887,8 +933,11 @@ impl Adjudicator<'_> {
                 tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
             }
             NoteCode::BeforePolicy => {
-                let start = self.policy.versions.first().map(|v| iso(v.start)).unwrap_or_default();
-                tr!(lang, zh: "就诊日期早于本政策施行日（{}），统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect ({}): the fund pays nothing and it does not count toward the deductible.", start)
+                let (start, qualifier) = match self.policy.versions.first() {
+                    Some(first) => (iso(first.start), start_qualifier(first, lang)),
+                    None => (String::new(), ""),
+                };
+                tr!(lang, zh: "就诊日期早于本政策施行日 {}{}，统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect on {}{}: the fund pays nothing and it does not count toward the deductible.", start, qualifier)
             }
             NoteCode::OutOfScope => {
                 tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", r.out_of_scope.yuan())
@@ -911,8 +960,14 @@ impl Adjudicator<'_> {
             NoteCode::FundAtLeast => {
                 tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”），统筹基金实际支付可能更多。", en: "The ratio used is only a lower bound (the source says \"no less than\"), so the fund may pay more.")
             }
+            NoteCode::FundAtLeastNearCap => {
+                tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”）；实际比例更高时年度限额会更早用完，本次统筹基金支付可能更多，也可能更少。", en: "The ratio used is only a lower bound (the source says \"no less than\"); with a higher real ratio the cap is reached sooner, so the fund's payment for this visit may be more or less.")
+            }
             NoteCode::LeastFavourable => {
                 tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case.")
+            }
+            NoteCode::LeastFavourableNearCap => {
+                tr!(lang, zh: "异地就医比例按最多下调的幅度计算；实际下调更少时年度限额会更早用完，本次统筹基金支付可能更多，也可能更少。", en: "Out-of-area care is reduced by the most the rules allow; with a smaller real reduction the cap is reached sooner, so the fund's payment for this visit may be more or less.")
             }
             NoteCode::CapRaised => {
                 // The cap was raised above what the year had paid, so that is the cap less what was left.
@@ -944,6 +999,15 @@ impl Adjudicator<'_> {
             text += &format!(" − {} ({})", percent(value(key)), self.scenario.settlement.label(lang));
         }
         text
+    }
+}
+
+/// How sure a version's start date is, said after the date (a start is stated, derived or assumed).
+fn start_qualifier(version: &Version, lang: Lang) -> &'static str {
+    match version.start_status {
+        Status::Assumed => lang.pick("（施行日期为假定）", " (start date assumed)"),
+        Status::Derived => lang.pick("（施行日期由来源推得）", " (start date derived from the source)"),
+        _ => "",
     }
 }
 

@@ -417,7 +417,16 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
     let start_path = version.field_path("start");
     let start = Table::open(version.require("start")?, start_path, &["date", "status", "source", "note", "note_zh"])?;
     let start_date = start.read("date", |n| parse_date(n.text()?, n.path()))?;
-    let start_status = start.read("status", Status::read)?;
+    // The date is given, so a source states it, it is derived from one, or it is assumed.
+    let start_status = start.read("status", |n| {
+        const ALLOWED: [Status; 3] = [Status::Stated, Status::Derived, Status::Assumed];
+        let status = Status::read(n)?;
+        let allowed = || ALLOWED.iter().map(|s| s.key().to_string()).collect();
+        ALLOWED
+            .contains(&status)
+            .then_some(status)
+            .ok_or_else(|| n.error(ErrorKind::NotOneOf { value: status.key().to_owned(), allowed: allowed() }))
+    })?;
     let start_source = start.read("source", |n| read_source_id(n, sources))?.0;
     let start_note = read_note(&start)?;
 

@@ -104,7 +104,33 @@ fn table_output_has_a_header_row_and_a_row_per_visit() {
 fn table_output_follows_the_language() {
     let output = estimate(&["--table", "--lang", "zh", EXAMPLE]);
     assert_success(&output);
-    assert!(stdout(&output).contains("日期"), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("日期") && text.contains(" 一级 "), "{text}");
+    assert!(!text.contains("primary"), "a tier's keyword in the Chinese table: {text}");
+}
+
+#[test]
+fn the_tables_star_marks_exactly_the_rows_with_a_flagged_figure_and_is_explained_only_then() {
+    let star_rows = |scenario: &str| {
+        let output = estimate_with_stdin(&["--table", "-"], scenario);
+        assert_success(&output);
+        let text = stdout(&output);
+        let stars = text.lines().filter(|l| l.ends_with(" *")).count();
+        (stars, text.contains("* uses a figure"))
+    };
+    let visit = r#"{ "date": "2023-03-01", "facility": "primary", "amount": "300" }"#;
+    // Qiannan's retiree uplift is derived, so a visit above the deductible is marked; one within it
+    // rests on the stated deductible alone; a visit before Hunan's assumed start date is marked.
+    let retiree = format!(r#"{{ "policy": "qiannan-employee", "member": "retiree", "visits": [{visit}] }}"#);
+    assert_eq!(star_rows(&retiree), (1, true));
+    let within = r#"{ "policy": "qiannan-employee", "member": "retiree",
+        "visits": [ { "date": "2023-03-01", "facility": "primary", "amount": "100" } ] }"#;
+    assert_eq!(star_rows(within), (0, false));
+    let before = format!(
+        r#"{{ "policy": "hunan-employee", "member": "retiree", "visits": [{}] }}"#,
+        r#"{ "date": "2022-03-01", "facility": "primary", "amount": "300" }"#
+    );
+    assert_eq!(star_rows(&before), (1, true), "before an assumed start date");
 }
 
 #[test]

@@ -175,6 +175,18 @@ mod policy_file {
     }
 
     #[test]
+    fn a_start_date_is_stated_derived_or_assumed_never_a_bound_or_unknown() {
+        for status in ["unknown", "lower_bound", "user"] {
+            let e = policy_error(&qiannan_with(
+                r#"start = { date = "2022-09-01", status = "stated""#,
+                &format!(r#"start = {{ date = "2022-09-01", status = "{status}""#),
+            ));
+            assert_error(&e, "x.toml.versions[0].start.status", "not_one_of");
+            assert!(e.message(Lang::En).contains("derived"), "{}", e.message(Lang::En));
+        }
+    }
+
+    #[test]
     fn a_figure_cannot_be_the_same_as_itself() {
         let e = policy_error(&qiannan_with(
             r#"pharmacy = { status = "unknown""#,

@@ -3,7 +3,7 @@
 
 const zh = {
   title: '门诊统筹报销估算',
-  intro: '估算一年中普通门诊统筹基金支付多少、您自己支付多少。结果仅供参考，以当地医保经办机构为准。',
+  intro: '估算一年中普通门诊统筹基金支付多少、您自己支付多少（门诊慢特病另有政策，不在此列）。结果仅供参考，以当地医保经办机构为准。',
   otherLanguage: 'English',
   resetExample: '恢复示例',
   loading: '正在加载计算程序…',
@@ -154,7 +154,7 @@ const zh = {
 
 const en = {
   title: 'Outpatient pooling benefit estimator',
-  intro: 'Estimate how much the general outpatient pooling fund pays over a year and how much you pay yourself. For guidance only: your local medical insurance office decides.',
+  intro: 'Estimate how much the general outpatient pooling fund pays over a year and how much you pay yourself (care for registered chronic and special diseases has rules of its own and is not included). For guidance only: your local medical insurance office decides.',
   otherLanguage: '中文',
   resetExample: 'Reset to example',
   loading: 'Loading the calculator…',

@@ -19,7 +19,7 @@
 //! Errors go to standard error with a non-zero exit, naming the offending field.
 
 use outpatient_estimator::adjudicate::Outcome;
-use outpatient_estimator::policy::Status;
+use outpatient_estimator::policy::Facility;
 use outpatient_estimator::scenario::read_json;
 use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
 use std::io::Read;
@@ -201,6 +201,17 @@ fn list(library: &Library, lang: Lang) -> String {
 }
 
 /// A plain-text table, one row per visit in input order, then the years.
+/// The facility column: the scenario's keyword in English, the tier's short name in Chinese.
+fn facility_short(facility: Facility, lang: Lang) -> &'static str {
+    let zh = match facility {
+        Facility::Primary => "一级",
+        Facility::Secondary => "二级",
+        Facility::Tertiary => "三级",
+        Facility::Pharmacy => "药店",
+    };
+    lang.pick(zh, facility.key())
+}
+
 fn table(outcome: &Outcome, lang: Lang) -> String {
     let head = match lang {
         Lang::Zh => ["#", "日期", "机构", "总额", "起付线", "比例", "统筹支付", "个人负担", "限额剩余"],
@@ -214,12 +225,12 @@ fn table(outcome: &Outcome, lang: Lang) -> String {
     for visit in &outcome.visits {
         let v = &visit.numbers;
         let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
-        let flagged = visit.trace.iter().flat_map(|s| &s.figures).any(|f| f.status != Status::Stated);
+        let flagged = !visit.marks.is_empty();
         out += &format!(
             "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}{}\n",
             v.index,
             outpatient_estimator::date::iso(v.date),
-            v.facility.key(),
+            facility_short(v.facility, lang),
             v.amount,
             v.deductible,
             v.ratio,
@@ -250,7 +261,11 @@ fn table(outcome: &Outcome, lang: Lang) -> String {
             ),
         };
     }
-    out += lang
-        .pick("* 用到了假定、推得或仅为上下限的数值\n", "* uses a figure that is assumed, derived, or only a bound\n");
+    if outcome.visits.iter().any(|v| !v.marks.is_empty()) {
+        out += lang.pick(
+            "* 用到了假定、推得、仅为上下限或您输入的数值\n",
+            "* uses a figure that is assumed, derived, only a bound, or yours\n",
+        );
+    }
     out
 }
