@@ -108,7 +108,7 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
-  let linkKept = false; // a link opened while the estimator ran could not be: the scenario on screen stayed
+  let linkKept = false; // a link could not be opened, and the user's own scenario stayed
   function openLink(text) {
     try {
       return callCore('decodeFragment', text, lang);
@@ -155,8 +155,10 @@ export async function mountEstimator(root, options = {}) {
     state.savedOverrides ??= {};
     lang = state.lang;
   }
-  // A link wins over what was remembered; a broken one shows the example, with the notice.
-  replaceState(opened ? stateFromScenario(opened, lang) : (!linkError && saved) || makeExample());
+  // A link wins over what was remembered; a broken one leaves what was remembered (or the example)
+  // on screen, with the notice: it must not put the example in place of the user's own scenario.
+  linkKept = Boolean(linkError && saved);
+  replaceState(opened ? stateFromScenario(opened, lang) : saved || makeExample());
   if (!currentPolicy()) replaceState(makeExample());
 
   // ---- rendering the inputs from the state ------------------------------------------------------

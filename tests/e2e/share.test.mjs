@@ -1,14 +1,14 @@
 // Links: the "share and embed" panel gives a link that reproduces the same figures in a fresh
 // browser, the iframe code and the widget code (as text); a link wins over the remembered scenario;
-// a malformed or hostile link shows a message in the page's language and the example, never a
-// broken page; a link pasted while the page is open is opened too.
+// a malformed or hostile link shows a message in the page's language and the remembered scenario
+// (or the example), never a broken page; a link pasted while the page is open is opened too.
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, ROW_LIMIT, runEstimate, scenarioOnScreen,
-  showAllRows, STORAGE_KEY, switchLanguage, waitForResultRows,
+  chooseScheme, showAllRows, STORAGE_KEY, storedState, switchLanguage, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -139,6 +139,26 @@ test('a malformed or hostile link shows a message and the example', { timeout: 6
     assert.equal(await notice.isHidden(), true, `${what}: the message can be dismissed`);
     session.assertClean();
   }
+});
+
+test('a broken link opened afresh keeps the remembered scenario, and does not save the example over it', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await chooseScheme(page, 'jiangxi-employee', 'retiree');
+  const mine = await scenarioOnScreen(page);
+  assert.equal((await storedState(page)).policy, 'jiangxi-employee', 'remembered');
+
+  await page.goto('about:blank');
+  await session.load('#v1;p=qiannan-employee;m=retiree;d=2025-07-01~2026-06-3'); // a link cut short
+  assert.equal(await ref(page, 'noticeText').textContent(),
+    '无法打开给定的估算（fragment.d.end：不是日期：请写成 年-月-日，例如 2023-03-15），下面仍是您原来的估算。');
+  assert.deepEqual(await scenarioOnScreen(page), mine, 'the remembered scenario, not the example');
+
+  await page.goto('about:blank');
+  await session.load();
+  assert.deepEqual(await scenarioOnScreen(page), mine, 'and it is still remembered');
+  session.assertClean();
 });
 
 test('the message follows the language the page is in', { timeout: 30_000 }, async (t) => {
