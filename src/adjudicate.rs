@@ -87,6 +87,14 @@ pub struct VisitNumbers {
     pub codes: Notes,
 }
 
+impl VisitNumbers {
+    /// The ratio, when the visit had in-scope spending above the deductible for it to apply to: a
+    /// table shows none rather than a "0%" the policy never gave.
+    pub fn ratio_applied(&self) -> Option<Ratio> {
+        (self.eligible > self.deductible).then_some(self.ratio)
+    }
+}
+
 /// A visit with its notes and the trace of the rules and figures applied, in the scenario's language.
 #[derive(Clone, Debug, Serialize)]
 pub struct VisitOutcome {
@@ -118,7 +126,7 @@ impl Serialize for VisitLine {
         line.serialize_field("facility", &n.facility)?;
         line.serialize_field("amount", &n.amount)?;
         line.serialize_field("deductible", &n.deductible)?;
-        line.serialize_field("ratio", &n.ratio)?;
+        line.serialize_field("ratio", &n.ratio_applied())?;
         line.serialize_field("fund", &n.fund)?;
         line.serialize_field("self", &n.member)?;
         line.serialize_field("cap_remaining", &n.cap_remaining)?;

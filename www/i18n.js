@@ -69,6 +69,7 @@ const zh = {
   accountLegend: '个人账户（可选）',
   accountUse: '计入个人账户',
   accountBalance: '期初余额（元）',
+  accountBalanceHint: '估算期间第一天的余额。勾选每年划入时，期间内每个1月1日加上当年的划入额。',
   accountYearlyCredit: '每年划入个人账户',
   accountPays: '用个人账户支付个人负担部分',
 
@@ -220,6 +221,7 @@ const en = {
   accountLegend: 'Personal account (optional)',
   accountUse: 'Include a personal account',
   accountBalance: 'Starting balance (yuan)',
+  accountBalanceHint: 'The balance on the period’s first day. With the yearly credit, each 1 January in the period adds that year’s credit.',
   accountYearlyCredit: 'Yearly credit into the account',
   accountPays: 'The account pays my share',
 

@@ -98,7 +98,8 @@ function skeleton(level) {
     <label class="oe-check"><input type="checkbox" data-ref="accountOn"><span data-t="accountUse"></span></label>
     <div class="oe-account" data-ref="accountFields" hidden>
       <div class="oe-field"><label for="balance" data-t="accountBalance"></label>
-        <input id="balance" type="text" inputmode="decimal" autocomplete="off" data-account="balance" data-field="account.balance"></div>
+        <input id="balance" type="text" inputmode="decimal" autocomplete="off" data-account="balance" data-field="account.balance" aria-describedby="balance-hint">
+        <p class="oe-hint" id="balance-hint" data-t="accountBalanceHint"></p></div>
       <label class="oe-check"><input type="checkbox" data-account="yearly_credit" data-field="account.yearly_credit"><span data-t="accountYearlyCredit"></span></label>
       <label class="oe-check"><input type="checkbox" data-account="pays_member_share" data-field="account.pays_member_share"><span data-t="accountPays"></span></label>
     </div>

@@ -233,7 +233,7 @@ fn table(outcome: &Outcome, lang: Lang) -> String {
             facility_short(v.facility, lang),
             v.amount,
             v.deductible,
-            v.ratio,
+            v.ratio_applied().map_or_else(|| "-".to_owned(), |r| r.to_string()),
             v.fund,
             v.member,
             cap,

@@ -254,7 +254,8 @@ export function assertShows(shown, outcome) {
     const row = shown.rows[i];
     assert.deepEqual(
       { date: row.date, amount: money(row.amount), deductible: money(row.deductible), ratio: row.ratio, fund: money(row.fund), self: money(row.self), capLeft: money(row.capLeft) },
-      { date: visit.date, amount: visit.amount, deductible: visit.deductible, ratio: percentOf(visit.ratio), fund: visit.fund, self: visit.self, capLeft: visit.cap_remaining },
+      // No ratio is shown where nothing was above the deductible for it to apply to.
+      { date: visit.date, amount: visit.amount, deductible: visit.deductible, ratio: visit.eligible === visit.deductible ? '—' : percentOf(visit.ratio), fund: visit.fund, self: visit.self, capLeft: visit.cap_remaining },
       `visit row ${i}`,
     );
   });
