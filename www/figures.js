@@ -2,7 +2,7 @@
 // labelled input, and every known one can be changed as a what-if. A changed figure goes into
 // `state.overrides` under its key, or `key@VERSIONSTART` when the policy has several versions.
 import { badge, h, isMarked } from './dom.js';
-import { figureValueText, figureUnit } from './format.js';
+import { figureValueText, figureUnit, sameDecimal } from './format.js';
 import { asName, t } from './i18n.js';
 
 // People read a policy deductible first, then ratios, the cap, and the rest.
@@ -143,7 +143,7 @@ export function bindFigureInputs(container, state, { lang, changed, statusOf }) 
     if (!input) return;
     const key = input.dataset.override;
     // The policy's own figure, or nothing at all, is not a what-if.
-    if (input.value.trim() === '' || input.value === input.dataset.policyValue) delete state.overrides[key];
+    if (input.value.trim() === '' || sameDecimal(input.value, input.dataset.policyValue)) delete state.overrides[key];
     else state.overrides[key] = input.value;
     markFigure(input.closest('[data-figure]'), statusOf(key), state, lang());
     changed();

@@ -35,6 +35,23 @@ export function figureValueText(key, value, lang) {
   return yuan(value);
 }
 
+/**
+ * Whether the text typed for a figure is exactly the decimal `value`: "0.70" and "70%" are 0.7.
+ * False for anything else, or unsure: the core reads the text, this only spares a figure that
+ * equals the policy's from being shown as the user's own.
+ */
+export function sameDecimal(text, value) {
+  const exact = (s) => {
+    const percent = /[%％]$/.test(s);
+    const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(percent ? s.slice(0, -1).trim() : s);
+    if (!match || !(match[2] + (match[3] ?? ''))) return null;
+    const fraction = match[3] ?? '';
+    return { digits: BigInt(match[1] + match[2] + fraction), scale: fraction.length + (percent ? 2 : 0) };
+  };
+  const [a, b] = [exact(String(text).trim()), exact(String(value ?? ''))];
+  return Boolean(a && b) && a.digits * 10n ** BigInt(b.scale) === b.digits * 10n ** BigInt(a.scale);
+}
+
 /** Share of `part` in `whole` as a 0–100 number, for bar widths only. */
 export function share(part, whole) {
   const ratio = Number(part) / Number(whole);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
 import {
-  assertShows, buildEstimate, chooseScheme, field, messageFor, PERIOD, readResult, replaceWithPattern, runEstimate,
+  assertShows, buildEstimate, chooseScheme, field, messageFor, PERIOD, readResult, ref, replaceWithPattern, runEstimate,
   scenarioOnScreen, setPeriod, storedScenario, waitForResultRows,
 } from './steps.mjs';
 
@@ -68,5 +68,28 @@ test('an unknown figure is asked for, and the answer is used and marked as the u
   const outcome = await runEstimate(scenario);
   assert.ok(outcome.figures.some((f) => f.key === 'ratio.pharmacy' && f.status === 'user' && f.overridden && Number(f.value) === 0.7));
   assertShows(shown, outcome);
+  session.assertClean();
+});
+
+test('typing the policy\'s own figure, in any of its spellings, is no what-if', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  await chooseScheme(page, 'qiannan-employee', 'in_service');
+  const before = await readResult(page);
+  await ref(page, 'adjustDetails').locator('summary').click();
+  const input = field(page, 'overrides.ratio.primary');
+  const wrapper = page.locator('[data-ref="adjustFigures"] [data-figure="ratio.primary"]');
+  for (const same of ['0.70', '70%', ' 0.7000 ', '70 %']) {
+    await input.fill(same);
+    await settle(page);
+    assert.equal(await wrapper.locator('.oe-badge-user').count(), 0, `${JSON.stringify(same)}: not marked as the user's`);
+    assert.deepEqual((await storedScenario(page)).overrides ?? {}, {}, `${JSON.stringify(same)}: no override kept`);
+    assert.deepEqual(await readResult(page), before, `${JSON.stringify(same)}: the policy's result`);
+  }
+  await input.fill('0.71');
+  await settle(page);
+  assert.equal(await wrapper.locator('.oe-badge-user').textContent(), '您的数字', 'another figure is the user\'s');
+  assert.deepEqual((await storedScenario(page)).overrides, { 'ratio.primary': '0.71' });
   session.assertClean();
 });
