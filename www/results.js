@@ -12,11 +12,20 @@ import { t } from './i18n.js';
 
 export function summaryText(outcome, lang) {
   const totals = outcome.totals;
-  return t(lang, 'summary', {
+  const summary = t(lang, 'summary', {
     amount: yuan(totals.amount), fund: yuan(totals.fund), self: yuan(totals.self),
     cash: yuan(totals.cash), account: yuan(totals.account), share: percent(totals.effective_share),
   });
+  // Said here too, as a compact widget shows no badges: the figures are not all a source's own.
+  const marked = new Set([...outcome.figures.map(figureStatus), ...outcome.visits.flatMap((v) => v.marks)]);
+  const statuses = STATUS_ORDER.filter((status) => marked.has(status) && isMarked(status));
+  if (!statuses.length) return summary;
+  const names = statuses.map((status) => `“${t(lang, `status.${status}`)}”`).join(t(lang, 'listSep'));
+  return summary + t(lang, 'summaryCaveat', { statuses: names });
 }
+
+// The core's order of statuses (policy.rs `Status`).
+const STATUS_ORDER = ['stated', 'derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
 
 /** The short line a phone keeps at the bottom of the screen under the form (mount.js renderPeek). */
 export function peekText(outcome, lang) {
