@@ -21,7 +21,8 @@ const zh = {
   periodLegend: '估算期间',
   start: '开始日期',
   end: '结束日期',
-  periodHint: '默认期间跨过1月1日，可以看到新年度如何重新开始累计。',
+  periodHint: '期间跨过1月1日，可以看到新年度如何重新开始累计。',
+  periodHintOneYear: '期间在同一年内，看不到1月1日重新开始累计；跨年的期间可以看到。',
   fullYear: '改为{year}年全年',
 
   visitsLegend: '就诊记录',
@@ -175,7 +176,8 @@ const en = {
   periodLegend: 'Period',
   start: 'Start date',
   end: 'End date',
-  periodHint: 'The default period crosses 1 January, so you can see the new year start again.',
+  periodHint: 'The period crosses 1 January, so you can see the new year start again.',
+  periodHintOneYear: 'The period stays within one year, so the 1 January reset is not in view; a period across two years shows it.',
   fullYear: 'Use all of {year}',
 
   visitsLegend: 'Visits',

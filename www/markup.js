@@ -46,7 +46,7 @@ function skeleton(level) {
       <div class="oe-field"><label for="end" data-t="end"></label>
         <input id="end" type="date" data-ref="end" data-field="period.end" aria-describedby="period-hint"></div>
     </div>
-    <p class="oe-hint" id="period-hint" data-t="periodHint"></p>
+    <p class="oe-hint" id="period-hint" data-ref="periodHint"></p>
     <button type="button" class="oe-button" data-ref="fullYear"></button>
   </fieldset>
 

@@ -10,7 +10,9 @@ import {
   CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
 } from './results.js';
 import { bindShare, renderShare } from './share.js';
-import { calendarYear, exampleState, loadState, stateFromScenario, stateSaver, toPattern, toScenario } from './state.js';
+import {
+  calendarYear, exampleState, loadState, sameVisits, stateFromScenario, stateSaver, toPattern, toScenario,
+} from './state.js';
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
 
 /** The core's message without its leading field path: the message is shown beside the field. */
@@ -188,7 +190,7 @@ export async function mountEstimator(root, options = {}) {
     }
     renderMemberAndFigures();
     renderSettlementHint();
-    renderFullYearButton();
+    renderPeriodHelp();
     renderPatternKind();
     renderAccountFields();
     renderVisitEditor(refs, state.visits, lang, prefix);
@@ -212,7 +214,12 @@ export async function mountEstimator(root, options = {}) {
   }
   const renderSettlementHint = () => { refs.settlementHint.textContent = t(lang, `settlementHint.${state.settlement}`); };
   const periodYear = () => Number(state.period.start.slice(0, 4)) || new Date().getFullYear() - 1;
-  const renderFullYearButton = () => { refs.fullYear.textContent = t(lang, 'fullYear', { year: periodYear() }); };
+  const renderPeriodHelp = () => {
+    refs.fullYear.textContent = t(lang, 'fullYear', { year: periodYear() });
+    const { start, end } = state.period;
+    const oneYear = start.slice(0, 4) === end.slice(0, 4); // also while a date is being typed
+    refs.periodHint.textContent = t(lang, oneYear ? 'periodHintOneYear' : 'periodHint');
+  };
   const renderPatternKind = () => {
     for (const field of root.querySelectorAll('[data-for-kinds]')) {
       field.hidden = !field.dataset.forKinds.split(' ').includes(state.pattern.kind);
@@ -472,16 +479,24 @@ export async function mountEstimator(root, options = {}) {
   for (const end of ['start', 'end']) {
     refs[end].addEventListener('input', () => {
       state.period[end] = refs[end].value;
-      renderFullYearButton();
+      renderPeriodHelp();
       renderFigures(); // the versions in force may have changed
       changed();
     });
   }
   refs.fullYear.addEventListener('click', () => {
+    // Visits just as the pattern made them for the old period are made again for the year (else
+    // they would fall outside it); visits the user changed stay as they are.
+    const fromPattern = sameVisits(state.visits, generateOrNothing(toPattern(state), lang));
     state.period = calendarYear(periodYear());
     refs.start.value = state.period.start;
     refs.end.value = state.period.end;
-    renderFullYearButton();
+    if (fromPattern) {
+      state.visits = generateOrNothing(toPattern(state), lang);
+      showAllVisits(refs, false);
+      renderVisitEditor(refs, state.visits, lang, prefix);
+    }
+    renderPeriodHelp();
     renderFigures();
     changed();
   });

@@ -16,6 +16,12 @@ export function defaultPeriod(today = isoToday()) {
   return { start: `${year - 1}-07-01`, end: `${year}-06-30` };
 }
 
+/** Whether two lists hold the same visits, field by field (none is not the same as any). */
+export function sameVisits(a, b) {
+  const fields = ['date', 'facility', 'amount', 'out_of_scope'];
+  return a.length > 0 && a.length === b.length && a.every((visit, i) => fields.every((f) => visit[f] === b[i][f]));
+}
+
 export function calendarYear(year) {
   return { start: `${year}-01-01`, end: `${year}-12-31` };
 }

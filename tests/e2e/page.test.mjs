@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern,
-  field, runEstimate, scenarioOnScreen, storedScenario, switchLanguage, visitField, waitForResultRows,
+  field, runEstimate, scenarioOnScreen, setPeriod, storedScenario, switchLanguage, visitField, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -105,6 +105,41 @@ test('the chart marks the deductible, the cap and the 1 January reset; the new y
   await waitForResultRows(page, 12);
   assert.equal(await chart.locator('.oe-reset').count(), 0, 'no reset inside one year');
   assert.equal((await readResult(page)).years.length, 1);
+  session.assertClean();
+});
+
+test('"use the full year" makes the pattern\'s visits again for the year; visits the user changed stay', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  const hint = ref(page, 'periodHint');
+  assert.match(await hint.textContent(), /跨过1月1日/, 'the example period crosses 1 January');
+  const { period } = await scenarioOnScreen(page);
+  const year = period.start.slice(0, 4);
+
+  await ref(page, 'fullYear').click();
+  await settle(page);
+  const scenario = await scenarioOnScreen(page);
+  assert.deepEqual(scenario.period, { start: `${year}-01-01`, end: `${year}-12-31` });
+  assert.equal(scenario.visits.length, 12, 'a visit a month, all in the year');
+  assert.ok(scenario.visits.every((v) => v.date.startsWith(year)), 'made again for the year');
+  const shown = await readResult(page);
+  assert.equal(shown.alert, null, 'no visit outside the period');
+  assertShows(shown, await runEstimate(scenario));
+  assert.match(await hint.textContent(), /同一年内/, 'the hint follows the period');
+  assert.equal(await ref(page, 'fullYear').evaluate((button) => document.activeElement === button), true, 'focus stays on the button');
+
+  // Changed visits are the user's: kept as they are, and one outside the period is named.
+  await setPeriod(page, period);
+  await replaceWithPattern(page, { facility: 'primary', amount: '400.00', day: 15 });
+  const last = scenario.visits.length - 1;
+  await visitField(page, last, 'amount').fill('401.00');
+  await settle(page);
+  const edited = await scenarioOnScreen(page);
+  await ref(page, 'fullYear').click();
+  await settle(page);
+  assert.deepEqual((await scenarioOnScreen(page)).visits, edited.visits, 'the visits as the user left them');
+  assert.match((await readResult(page)).alert, /不在所选期间/);
   session.assertClean();
 });
 
