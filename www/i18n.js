@@ -110,6 +110,8 @@ const zh = {
   peekStale: '结果尚未更新：请先更正上面的输入。',
   peekButton: '看结果',
   fixField: '请修改：{message}',
+  fixNamedField: '请修改“{field}”：{message}',
+  sentenceSep: '',
   badDate: '日历上没有这一天，或日期还没有填完整',
   goToField: '转到该项',
   needFigure: '还缺一个数字：{message}',
@@ -153,6 +155,7 @@ const zh = {
   shareElement: '网页组件代码（自定义元素）',
   copyElement: '复制组件代码',
   copied: '已复制。',
+  nothingToShare: '还没有可分享的估算：请先改正上面标出的错误。',
   copyFailed: '无法自动复制，请选中文字后手动复制。',
 };
 
@@ -265,6 +268,8 @@ const en = {
   peekStale: 'Not updated: please correct the input above first.',
   peekButton: 'See the estimate',
   fixField: 'Please correct: {message}',
+  fixNamedField: 'Please correct “{field}”: {message}',
+  sentenceSep: ' ',
   badDate: 'is not a day of the calendar, or is not complete',
   goToField: 'Go to the field',
   needFigure: 'One figure is still needed: {message}',
@@ -308,6 +313,7 @@ const en = {
   shareElement: 'Widget code (custom element)',
   copyElement: 'Copy the widget code',
   copied: 'Copied.',
+  nothingToShare: 'There is no estimate to share yet: first correct what is marked above.',
   copyFailed: 'Could not copy: select the text and copy it.',
 };
 

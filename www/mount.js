@@ -270,7 +270,12 @@ export async function mountEstimator(root, options = {}) {
 
   /** The share panel's link, of the scenario on screen; made only while the panel is open or opening. */
   function renderShareLink(opening = false) {
-    if (share && (opening || refs.share.open) && lastGood) renderShare(refs, callCore('encodeFragment', lastGood), lang);
+    if (!share || !(opening || refs.share.open)) return;
+    // The last result shown; before any, the scenario on screen if it can be written as a link
+    // (one waiting for a figure can: whoever opens it is asked for the same figure).
+    let fragment = null;
+    try { fragment = callCore('encodeFragment', lastGood ?? toScenario(state)); } catch { /* nothing to share yet */ }
+    renderShare(refs, fragment, lang);
   }
 
   /**
@@ -363,10 +368,13 @@ export async function mountEstimator(root, options = {}) {
     refs.alert.hidden = false;
     refs.alert.classList.toggle('oe-alert-needed', needsFigure);
     const internal = error.code === 'internal'; // the core restarted: nothing for the user to correct
+    // The banner names the field by its label: the message beside the field does not need to.
+    const label = input?.labels?.[0]?.textContent.trim();
+    const fix = label ? t(lang, 'fixNamedField', { field: label, message }) : t(lang, 'fixField', { message });
     refs.alertText.textContent = [
       lastGood ? t(lang, 'stale') : '',
-      internal ? message : t(lang, needsFigure ? 'needFigure' : 'fixField', { message }),
-    ].join(' ').trim();
+      internal ? message : needsFigure ? t(lang, 'needFigure', { message }) : fix,
+    ].filter(Boolean).join(t(lang, 'sentenceSep'));
     // The compact layout leaves some inputs out: there is nothing to go to then.
     refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));
     refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');

@@ -24,11 +24,14 @@ export function shareCodes(fragment, lang, pageUrl) {
   };
 }
 
+/** `fragment` null: nothing can be shared yet, and the panel says so rather than offer empty texts. */
 export function renderShare(refs, fragment, lang) {
-  for (const [name, text] of Object.entries(shareCodes(fragment, lang, location.href))) refs[name].value = text;
+  const codes = fragment == null ? null : shareCodes(fragment, lang, location.href);
+  for (const name of ['shareLink', 'shareIframe', 'shareElement']) refs[name].value = codes?.[name] ?? '';
+  for (const button of refs.share.querySelectorAll('[data-copy]')) button.disabled = !codes;
   // Code for other sites needs the page on the web; a copy opened from disk can only link to itself.
   refs.embedCodes.hidden = HERE.protocol === 'file:';
-  refs.copyStatus.textContent = '';
+  refs.copyStatus.textContent = codes ? '' : t(lang, 'nothingToShare');
 }
 
 /** The copy buttons: each names the text area it copies (`data-copy`). */

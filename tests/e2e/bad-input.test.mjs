@@ -54,8 +54,11 @@ const SAYS = {
   dayRange: { zh: '不是可选值（可选：1–31）', en: 'is not one of: 1–31' },
   needed: { zh: '请填写本地数值', en: 'enter your local figure' },
 };
-// The alert above the kept result (www/i18n.js: fixField, needFigure).
-const ALERT = { error: { zh: '请修改：', en: 'Please correct: ' }, needed: { zh: '还缺一个数字：', en: 'One figure is still needed: ' } };
+// The alert above the kept result, naming the field by its label (www/i18n.js: fixNamedField, needFigure).
+const ALERT = {
+  error: { zh: (field) => `请修改“${field}”：`, en: (field) => `Please correct “${field}”: ` },
+  needed: { zh: () => '还缺一个数字：', en: () => 'One figure is still needed: ' },
+};
 
 
 // ---- the bad values, by what a field holds ----------------------------------------------------------
@@ -245,7 +248,8 @@ function group(where) {
         assert.equal(shown.stale, before.result.stale);
       } else {
         assert.ok(shown.stale, `${label}: the kept result is marked as out of date`);
-        const prefix = ALERT[needed ? 'needed' : 'error'][lang];
+        const field = await page.locator(`[data-field="${bad.at ?? f.path}"]`).evaluate((input) => input.labels[0].textContent.trim());
+        const prefix = ALERT[needed ? 'needed' : 'error'][lang](field);
         assert.ok(shown.alert?.includes(prefix + message), `${label}: the alert "${shown.alert}" asks for "${prefix}${message}"`);
       }
 

@@ -54,7 +54,7 @@ test('a reload brings back the same scenario', { timeout: 30_000 }, async (t) =>
   assert.equal(await messageFor(page, 'visits[4].amount').textContent(), message);
   // Nothing valid has run since the reload, so no result is shown, only the message.
   const afterReload = await readResult(page);
-  assert.match(afterReload.alert, /Please correct: is not a number/);
+  assert.match(afterReload.alert, /^Please correct “Visit 5 amount \(yuan\)”: is not a number/);
   assert.equal(afterReload.summary, '');
   session.assertClean();
 });

@@ -176,3 +176,26 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
     await ref(page, 'policy').inputValue(), 'what is on screen is what is remembered');
   session.assertClean();
 });
+
+test('before any result, the share panel offers the scenario on screen, or says there is nothing to share', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // A pharmacy visit under Qiannan waits for the pharmacy ratio: no result yet after a reload.
+  await session.load('#v1;p=qiannan-employee;m=in_service;d=2023;v=2023-03-15:rx:300');
+  await session.reload();
+  assert.match((await readResult(page)).alert, /还缺一个数字/);
+  const { link } = await shareTexts(page);
+  assert.ok(link.endsWith('#v1;p=qiannan-employee;m=in_service;d=2023-01-01~2023-12-31;l=zh;v=2023-03-15:rx:300'), link);
+  assert.equal(await ref(page, 'copyStatus').textContent(), '');
+
+  // An amount that cannot be read cannot go in a link either.
+  await field(page, 'visits[0].amount').fill('3x0');
+  await session.reload();
+  await ref(page, 'share').locator('summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-ref="copyStatus"]').textContent !== '');
+  assert.equal(await ref(page, 'copyStatus').textContent(), '还没有可分享的估算：请先改正上面标出的错误。');
+  assert.equal(await ref(page, 'shareLink').inputValue(), '');
+  assert.deepEqual(await ref(page, 'share').locator('[data-copy]').evaluateAll((buttons) => buttons.map((b) => b.disabled)),
+    [true, true, true], 'nothing to copy');
+  session.assertClean();
+});
