@@ -999,12 +999,22 @@ impl Adjudicator<'_> {
             Lang::Zh => format!("支付比例 {} = 机构级别比例 {}", percent(ratio), percent(value("ratio."))),
             Lang::En => format!("Ratio {} = tier ratio {}", percent(ratio), percent(value("ratio."))),
         };
+        // An adjustment is in percentage points, so it is said in points: "+ 5%" reads as 5% of the ratio.
+        let points = |text: &mut String, signed: Decimal, who: &str| {
+            let sign = if signed.is_sign_negative() { "−" } else { "+" };
+            let n = percent(signed.abs());
+            let n = n.trim_end_matches('%');
+            *text += &match lang {
+                Lang::Zh => format!(" {sign} {who} {n} 个百分点"),
+                Lang::En => format!(" {sign} {n} points ({who})"),
+            };
+        };
         let adjustment = value("adjustment.");
         if !adjustment.is_zero() {
-            text += &format!(" + {} ({})", percent(adjustment), self.scenario.member.label(lang));
+            points(&mut text, adjustment, self.scenario.member.label(lang));
         }
         if let Some(key) = reduction_key(self.scenario.settlement) {
-            text += &format!(" − {} ({})", percent(value(key)), self.scenario.settlement.label(lang));
+            points(&mut text, -value(key), self.scenario.settlement.label(lang));
         }
         text
     }
@@ -1084,5 +1094,27 @@ mod tests {
         assert_eq!(refused("10000000.01", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
         assert_eq!(refused("100000000000000000000", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
         assert_eq!(refused("10", "10.01"), ("visits[3].out_of_scope".to_owned(), "out_of_scope_exceeds_amount"));
+    }
+
+    #[test]
+    fn the_ratio_step_says_adjustments_in_percentage_points() {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let ratio_step = |lang: &str| {
+            let json = format!(
+                r#"{{"policy": "qiannan-employee", "member": "retiree", "settlement": "temporary_referred", "lang": "{lang}",
+                    "visits": [{{"date": "2023-08-01", "facility": "primary", "amount": "3300"}}]}}"#
+            );
+            let scenario = Scenario::from_json(&json, &library).expect("valid");
+            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            outcome.visits[0].trace.iter().find(|s| s.rule == "ratio").expect("a ratio step").text.clone()
+        };
+        assert_eq!(
+            ratio_step("zh"),
+            "支付比例 65% = 机构级别比例 70% + 退休人员 5 个百分点 − 临时外出就医（转诊或急诊） 10 个百分点"
+        );
+        assert_eq!(
+            ratio_step("en"),
+            "Ratio 65% = tier ratio 70% + 5 points (retiree) − 10 points (temporary care elsewhere, referred or emergency)"
+        );
     }
 }

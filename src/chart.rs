@@ -520,7 +520,7 @@ fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, P
     }
     // The markers' key and the period, on one line or, where that is too wide, on two.
     let (key, period) = match lang {
-        Lang::Zh => ("● 达到起付线　▲ 用完年度限额", format!("{} 至 {}", iso(start), iso(end))),
+        Lang::Zh => ("● 达到起付线　▲ 限额用完", format!("{} 至 {}", iso(start), iso(end))),
         Lang::En => ("● deductible met · ▲ cap reached", format!("{} to {}", iso(start), iso(end))),
     };
     let one_line = format!("{key}{}{period}", tr!(lang, zh: "　", en: " · "));

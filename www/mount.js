@@ -266,6 +266,7 @@ export async function mountEstimator(root, options = {}) {
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
+    refs.summary.classList.remove('oe-stale');
   }
 
   /** The share panel's link, of the scenario on screen; made only while the panel is open or opening. */
@@ -380,6 +381,7 @@ export async function mountEstimator(root, options = {}) {
     refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
     alertTarget = input;
     refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
+    refs.summary.classList.toggle('oe-stale', Boolean(lastGood)); // the kept result's words too
     if (!lastGood) refs.summary.textContent = '';
     renderPeek(t(lang, 'peekStale'), true);
   }
@@ -449,8 +451,10 @@ export async function mountEstimator(root, options = {}) {
   refs.share.hidden = !share;
 
   refs.langButton.addEventListener('click', () => {
+    const patternWasWrong = shownMessages.some(({ input }) => patternBox.contains(input));
     state.lang = lang = LANGS.find((l) => l !== lang);
     renderAll();
+    if (patternWasWrong) patternVisits(); // its message again, in the new language
   });
   refs.resetButton.addEventListener('click', () => {
     const keepLang = lang;
@@ -520,18 +524,22 @@ export async function mountEstimator(root, options = {}) {
   };
   patternBox.addEventListener('input', onPatternEdit);
   patternBox.addEventListener('change', onPatternEdit);
-  const generateInto = (replace) => {
+  /** The pattern's visits, or null with a message beside the pattern's field that is wrong. */
+  const patternVisits = () => {
     clearMessages(patternBox);
-    let visits;
     try {
-      visits = callCore('generate', toPattern(state), lang);
+      return callCore('generate', toPattern(state), lang);
     } catch (error) {
       // The core names the pattern's own fields ("amount", maybe "pattern.amount"); its range is the period.
       const name = (error.field ?? 'kind').replace(/^pattern\./, '');
       const input = inputForField(['start', 'end'].includes(name) ? `period.${name}` : `pattern.${name}`) ?? refs.replaceVisits;
       showMessage(input, errorText(error), 'error');
-      return;
+      return null;
     }
+  };
+  const generateInto = (replace) => {
+    const visits = patternVisits();
+    if (!visits) return;
     // Added visits go in date order among the old ones so the editor reads like a diary.
     state.visits = replace ? visits : [...state.visits, ...visits].sort((a, b) => a.date.localeCompare(b.date));
     if (replace) showAllVisits(refs, false);

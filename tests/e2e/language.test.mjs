@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useBrowser } from './harness.mjs';
-import { buildYear, CJK, readInputs, readResult, ref, storedState, switchLanguage } from './steps.mjs';
+import {
+  buildYear, CJK, field, messageFor, readInputs, readResult, ref, replaceWithPattern, storedState, switchLanguage,
+} from './steps.mjs';
 
 const browser = useBrowser();
 
@@ -60,5 +62,21 @@ test('the language button switches the whole page and keeps every figure', { tim
   const back = await readResult(page);
   assert.deepEqual(back, inChinese, 'back in Chinese, the result is as it was');
   assert.deepEqual(await readInputs(page), inputs);
+  session.assertClean();
+});
+
+test('a pattern field\'s message stays through a language switch, in the new language', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  const visits = await page.locator('[data-ref="visitRows"] > tr').count();
+  await replaceWithPattern(page, { amount: '40x' });
+  const message = messageFor(page, 'pattern.amount');
+  assert.match(await message.textContent(), CJK);
+  await switchLanguage(page, 'en');
+  assert.match(await message.textContent(), /is not a number/, 'the message, now in English');
+  assert.equal(await field(page, 'pattern.amount').inputValue(), '40x', 'what was typed stays');
+  assert.equal(await field(page, 'pattern.amount').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('[data-ref="visitRows"] > tr').count(), visits, 'the visits are untouched');
   session.assertClean();
 });
