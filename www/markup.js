@@ -129,6 +129,7 @@ function skeleton(level) {
       <button type="button" class="oe-button" data-ref="alertButton"></button>
     </div>
     <p class="oe-summary" id="summary" data-ref="summary"></p>
+    <p class="oe-caveat" data-ref="caveat" hidden></p>
   </div>
   <div class="oe-stale-area" data-ref="resultBody">
     <figure class="oe-chart-figure">

@@ -7,7 +7,7 @@ import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './
 import { asName, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import {
-  CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
+  caveatText, CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
 } from './results.js';
 import { bindShare, renderShare } from './share.js';
 import {
@@ -267,6 +267,7 @@ export async function mountEstimator(root, options = {}) {
     refs.alertText.textContent = '';
     refs.resultBody.classList.remove('oe-stale');
     refs.summary.classList.remove('oe-stale');
+    refs.caveat.classList.remove('oe-stale');
   }
 
   /** The share panel's link, of the scenario on screen; made only while the panel is open or opening. */
@@ -300,6 +301,9 @@ export async function mountEstimator(root, options = {}) {
     // A live region: written only when it changes, so that a reader hears it once.
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
+    const caveat = visits ? caveatText(outcome, lang) : '';
+    if (refs.caveat.textContent !== caveat) refs.caveat.textContent = caveat;
+    refs.caveat.hidden = !caveat;
     renderChart(refs.chart, svg, t(lang, 'chartAlt', { summary }), prefix);
     refs.exportSvg.disabled = refs.exportPng.disabled = false;
     refs.exportCsv.disabled = false;
@@ -381,8 +385,11 @@ export async function mountEstimator(root, options = {}) {
     refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
     alertTarget = input;
     refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
-    refs.summary.classList.toggle('oe-stale', Boolean(lastGood)); // the kept result's words too
-    if (!lastGood) refs.summary.textContent = '';
+    for (const words of [refs.summary, refs.caveat]) {
+      words.classList.toggle('oe-stale', Boolean(lastGood)); // the kept result's words too
+      if (!lastGood) words.textContent = '';
+    }
+    if (!lastGood) refs.caveat.hidden = true;
     renderPeek(t(lang, 'peekStale'), true);
   }
 
@@ -394,9 +401,20 @@ export async function mountEstimator(root, options = {}) {
     refs.peek.classList.toggle('oe-stale', stale);
     refs.peek.hidden = false;
   }
+  let following = null;
   refs.peekButton.addEventListener('click', () => {
-    refs.results.scrollIntoView({ block: 'start' });
+    const toEstimate = () => refs.results.scrollIntoView({ block: 'start' });
+    toEstimate();
     refs.resultsHeading.focus({ preventScroll: true });
+    // The form's cards are laid out only near the view (content-visibility): those passed on the
+    // way, once drawn, may be taller or shorter than the size they kept (a slow phone draws them a
+    // frame or more later). Keep the estimate at the top until they settle or the reader scrolls.
+    following?.disconnect();
+    following = new ResizeObserver(toEstimate);
+    following.observe(refs.form);
+    const stop = () => { following?.disconnect(); following = null; };
+    for (const type of ['wheel', 'touchstart', 'keydown']) addEventListener(type, stop, { once: true, passive: true });
+    setTimeout(stop, 1000);
   });
   let alertTarget = null;
   refs.alertButton.addEventListener('click', () => alertTarget && reveal(alertTarget));

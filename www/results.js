@@ -12,16 +12,22 @@ import { t } from './i18n.js';
 
 export function summaryText(outcome, lang) {
   const totals = outcome.totals;
-  const summary = t(lang, 'summary', {
+  return t(lang, 'summary', {
     amount: yuan(totals.amount), fund: yuan(totals.fund), self: yuan(totals.self),
     cash: yuan(totals.cash), account: yuan(totals.account), share: percent(totals.effective_share),
   });
-  // Said here too, as a compact widget shows no badges: the figures are not all a source's own.
+}
+
+/**
+ * Under the summary, when the result rests on figures that are not simply a source's own: their
+ * statuses in words (a compact widget shows no badges). '' when every figure is stated.
+ */
+export function caveatText(outcome, lang) {
   const marked = new Set([...outcome.figures.map(figureStatus), ...outcome.visits.flatMap((v) => v.marks)]);
   const statuses = STATUS_ORDER.filter((status) => marked.has(status) && isMarked(status));
-  if (!statuses.length) return summary;
+  if (!statuses.length) return '';
   const names = statuses.map((status) => `“${t(lang, `status.${status}`)}”`).join(t(lang, 'listSep'));
-  return summary + t(lang, 'summaryCaveat', { statuses: names });
+  return t(lang, 'caveat', { statuses: names });
 }
 
 // The core's order of statuses (policy.rs `Status`).

@@ -163,6 +163,7 @@ export async function readResult(page, host = null) {
     return {
       moreRows: more.hidden ? null : text(more),
       summary: text(root.querySelector('[data-ref="summary"]')),
+      caveat: root.querySelector('[data-ref="caveat"]').hidden ? null : text(root.querySelector('[data-ref="caveat"]')),
       totals,
       rows,
       years,
