@@ -3,6 +3,7 @@
 //! For each natural year it draws the fund's cumulative payment against that year's cap and the
 //! member's cumulative share, marks where the deductible is met and where the cap is reached, and
 //! draws each 1 January as what it is: everything starts again, nothing is carried over or lost.
+//! Where the policy comes into force or changes inside the period, a dotted line says so.
 //! Colours are presentation attributes (allowed under a strict CSP) with classes a page may restyle;
 //! markers also differ in shape and carry text, so colour is never the only signal.
 
@@ -33,6 +34,7 @@ const FUND: &str = "#1f5fa8";
 const MEMBER: &str = "#b5461d";
 const CAP: &str = "#4d4d4d";
 const RESET: &str = "#2e7d32";
+const VERSION: &str = "#6b5b95";
 const GRID: &str = "#d9d9d9";
 const TEXT: &str = "#222222";
 const WHITE: &str = "#ffffff";
@@ -111,6 +113,12 @@ impl Labels {
     /// numbers and unit, whose letters do not reach below the baseline.
     fn take_ending_at(&mut self, end: Px, text: &str, size: i64, baseline: Px) {
         self.boxes.push([end - text_width(text, size), end, baseline - Px::whole(size), baseline]);
+    }
+
+    /// Keeps labels out of the legend, which ends with the baseline `bottom`: a label above a mark
+    /// on the plot's top line (a cap reached) would be written over it.
+    fn take_legend(&mut self, bottom: Px) {
+        self.boxes.push([Px(0), self.width, Px(0), bottom + Px::whole(4)]);
     }
 
     /// Keeps labels off a vertical line from `top` to `bottom`: a 1 January line, which a label
@@ -245,6 +253,7 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
     // Grid and y axis labels (whole yuan: the step is at least one yuan), which other labels keep
     // clear of.
     let mut labels = Labels::within(width);
+    labels.take_legend(legend_bottom);
     let mut tick = 0;
     while tick <= top_value {
         let number = (tick / 100).to_string();
@@ -362,6 +371,40 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
             HEIGHT - BOTTOM
         );
         labels.take_line(rx, top - Px::whole(14), HEIGHT - BOTTOM);
+    }
+
+    // Each policy version that starts inside the period, but on a 1 January (the reset's line is
+    // there): the policy's start, where nothing was in force before it that year, or a mid-year
+    // change. A flat start of the lines, or a step in the cap, then has its reason on the chart.
+    for year in &outcome.years {
+        let first_day = start.max(new_year(year.year));
+        for (i, step) in year.cap_steps.iter().enumerate().filter(|(_, step)| step.from > first_day) {
+            let vx = x(step.from);
+            let wordings = match i {
+                0 => [
+                    tr!(lang, zh: "{} 起施行", en: "in force from {}", short_date(step.from, lang)),
+                    tr!(lang, zh: "{}起施行", en: "from {}", day_and_month(step.from, lang)),
+                ],
+                _ => [
+                    tr!(lang, zh: "{} 起调整", en: "changed on {}", short_date(step.from, lang)),
+                    tr!(lang, zh: "{}调整", en: "changed {}", day_and_month(step.from, lang)),
+                ],
+            };
+            let baselines = [top + Px::whole(12), top + Px::whole(26)];
+            let boxes = wordings.each_ref().map(|words| (text_width(words, 11), 11, &baselines[..]));
+            let text = match labels.beside(vx + Px::whole(4), vx - Px::whole(4), vx.0 * 10 > width.0 * 6, &boxes) {
+                Some((i, tx, anchor, ty)) => format!(
+                    r#"<text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="{VERSION}" font-size="11" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                    escape(&wordings[i])
+                ),
+                None => format!("<title>{}</title>", escape(&wordings[0])),
+            };
+            let _ = write!(
+                svg,
+                r#"<g class="oe-version"><line x1="{vx}" x2="{vx}" y1="{top}" y2="{}" stroke="{VERSION}" stroke-width="1.5" stroke-dasharray="2 3"/>{text}</g>"#,
+                HEIGHT - BOTTOM
+            );
+        }
     }
 
     let in_order = dates_in_order(&outcome.visits.iter().map(|v| v.as_ref().date).collect::<Vec<_>>());
@@ -778,6 +821,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_policy_start_or_change_inside_the_period_is_drawn_and_said_and_labels_keep_off_the_legend() {
+        let jiangxi = outcome_of(
+            r#"{"policy": "jiangxi-employee", "member": "retiree", "period": {"start": "2023-01-01", "end": "2023-12-31"},
+                "visits": [{"date": "2023-03-10", "facility": "secondary", "amount": "800"},
+                           {"date": "2023-08-10", "facility": "secondary", "amount": "3000"}]}"#,
+        );
+        let svg = render(&jiangxi, Lang::Zh);
+        let lines = tags(&svg, "oe-version");
+        assert_eq!(lines.len(), 1, "the July change, not the start on the period's first day");
+        assert!(svg.contains(">2023年7月1日 起调整</text>"), "{svg}");
+        // On the cap's step.
+        let step = tags(&svg, "oe-cap")[1];
+        assert_eq!(attribute(svg.split("<g class=\"oe-version\">").nth(1).unwrap(), "x1"), attribute(step, "x1"));
+        assert!(render(&jiangxi, Lang::En).contains(">changed on 1 Jul 2023</text>"));
+
+        // Qiannan from September 2022: the start, in words; its cap reached at the plot's top line
+        // is labelled below the legend, not over it.
+        let qiannan = outcome_of(
+            r#"{"policy": "qiannan-employee", "member": "retiree", "period": {"start": "2022-07-01", "end": "2023-06-30"},
+                "visits": [{"date": "2022-08-10", "facility": "primary", "amount": "400"},
+                           {"date": "2022-10-10", "facility": "primary", "amount": "3000"},
+                           {"date": "2023-03-10", "facility": "primary", "amount": "400"}]}"#,
+        );
+        for width in [DEFAULT_WIDTH, 360] {
+            let svg = render_at(&qiannan, Lang::En, width);
+            assert_eq!(tags(&svg, "oe-version").len(), 1);
+            assert!(svg.contains("from 1 Sep"), "{svg}");
+            let legend_end = svg.rfind("2022-07-01 to 2023-06-30</text>").expect("the period in the legend");
+            let legend_baseline: f64 =
+                attribute(&svg[svg[..legend_end].rfind("<text").unwrap()..], "y").parse().unwrap();
+            let cap = svg.split(r#"class="oe-marker oe-cap-reached""#).nth(1).unwrap();
+            if let Some(text) = cap.split("</g>").next().unwrap().split("<text").nth(1) {
+                let baseline: f64 = attribute(text, "y").parse().unwrap();
+                assert!(
+                    baseline - 12.0 > legend_baseline + 4.0,
+                    "at {width}: the label at {baseline}, the legend to {legend_baseline}"
+                );
+            }
+        }
+
+        // In force all through the period, and changed on no day but a 1 January: no such line.
+        let example = outcome_of(&std::fs::read_to_string("examples/qiannan-retiree.json").unwrap());
+        assert!(tags(&render(&example, Lang::En), "oe-version").is_empty());
     }
 
     #[test]
