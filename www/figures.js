@@ -61,8 +61,14 @@ export function policyFigures(policy, state, alwaysShow = new Set()) {
   return figures.sort((a, b) => rank(a) - rank(b));
 }
 
-export function renderFigureInputs(refs, { policy, state, lang, idPrefix, alwaysShow }) {
-  const figures = policyFigures(policy, state, alwaysShow);
+/**
+ * `onlyVisitedTiers`: ask for an unknown ratio only where a visit is at that tier (a compact widget,
+ * whose visits come from its scenario: an input for a tier it never visits would only puzzle).
+ */
+export function renderFigureInputs(refs, { policy, state, lang, idPrefix, alwaysShow, onlyVisitedTiers = false }) {
+  const visited = new Set(state.visits.map((v) => `ratio.${v.facility}`));
+  const figures = policyFigures(policy, state, alwaysShow)
+    .filter((f) => !onlyVisitedTiers || !isUnknown(f) || !f.key.startsWith('ratio.') || visited.has(f.key) || alwaysShow.has(f.key));
   const several = (policy?.versions ?? []).length > 1;
   // Inside a version's own fieldset the legend names the version; elsewhere the label must.
   const field = (figure, inVersionGroup) => figureField(figure, {

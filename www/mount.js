@@ -203,7 +203,8 @@ export async function mountEstimator(root, options = {}) {
     if (linkError) refs.noticeText.textContent = t(lang, linkKept ? 'badLinkKept' : 'badLink', { message: linkError[`message_${lang}`] ?? linkError.message });
   }
 
-  const renderFigures = () => renderFigureInputs(refs, { policy: currentPolicy(), state, lang, idPrefix: prefix, alwaysShow });
+  const renderFigures = () =>
+    renderFigureInputs(refs, { policy: currentPolicy(), state, lang, idPrefix: prefix, alwaysShow, onlyVisitedTiers: compact });
 
   function renderMemberAndFigures() {
     const policy = currentPolicy();

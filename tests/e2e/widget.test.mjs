@@ -132,6 +132,11 @@ for (const path of ['site.html', 'site-hostile.html']) {
     assert.equal(await compactHidden('b', 'share'), true);
     assert.equal(await compactHidden('a', 'visitRows'), false);
     assert.equal(await compactHidden('a', 'share'), true, 'a widget has no share panel');
+    // Jiangxi gives no pharmacy ratio before July 2023: the full layout asks for it, the compact
+    // widget, whose visits are all secondary care, does not.
+    const asks = (id) => page.locator(`#${id} [data-ref="unknownFigures"] [data-figure]`).evaluateAll((all) => all.map((f) => f.dataset.figure));
+    assert.deepEqual(await asks('b'), [], 'the compact widget asks for no figure its visits do not need');
+    assert.equal(await compactHidden('b', 'figuresCard'), true, 'nor shows the figures card');
 
     // Independent: a change in one leaves the other as it was; nothing is stored; no id twice.
     const before = await readResult(page, '#b');
