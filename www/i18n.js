@@ -140,6 +140,7 @@ const zh = {
   figuresUsed: '本次估算用到的数字',
 
   badLink: '无法打开给定的估算（{message}），下面显示的是示例。',
+  linkPart: '“{part}”：{detail}',
   badLinkKept: '无法打开给定的估算（{message}），下面仍是您原来的估算。',
   dismiss: '关闭提示',
   exportsLabel: '下载',
@@ -298,6 +299,7 @@ const en = {
   figuresUsed: 'Figures used in this estimate',
 
   badLink: 'The estimate given could not be opened ({message}); the example is shown instead.',
+  linkPart: '“{part}”: {detail}',
   badLinkKept: 'The estimate given could not be opened ({message}); your own estimate is still shown.',
   dismiss: 'Dismiss',
   exportsLabel: 'Download',

@@ -16,10 +16,27 @@ import {
 import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
 
 /** The core's message without its leading field path: the message is shown beside the field. */
-function errorText(error) {
-  const text = error?.message || String(error);
+function errorText(error, text = error?.message || String(error)) {
   const field = error?.field;
   return field && text.startsWith(field) ? text.slice(field.length).replace(/^\s*[:：]\s*/, '') : text;
+}
+
+// The parts of a link (src/fragment.rs), by the names the form gives them.
+const LINK_PARTS = {
+  p: 'policyLabel', m: 'memberLabel', s: 'settlementLabel', d: 'periodLegend', 'd.start': 'start', 'd.end': 'end',
+  o: 'figuresLegend', a: 'accountLegend', g: 'patternLegend', v: 'visitsLegend',
+};
+const VISIT_PARTS = { date: 'rowLabel.date', facility: 'rowLabel.facility', amount: 'rowLabel.amount', out_of_scope: 'rowLabel.outOfScope' };
+
+/** Why a link (or a widget's scenario) could not be opened: its part by the form's name, not "fragment.d.end". */
+function linkErrorText(error, lang) {
+  const detail = errorText(error, error[`message_${lang}`] ?? error.message);
+  const path = (error.field ?? '').replace(/^fragment\.?/, '');
+  const visit = /^v\[(\d+)\]\.(\w+)$/.exec(path);
+  const part = visit && VISIT_PARTS[visit[2]]
+    ? t(lang, VISIT_PARTS[visit[2]], { n: Number(visit[1]) + 1 })
+    : LINK_PARTS[path] ?? LINK_PARTS[path.split(/[.[]/)[0]];
+  return part ? t(lang, 'linkPart', { part: visit ? part : t(lang, part), detail }) : detail;
 }
 
 let wasmReady = null; // one wasm instance per page, shared by every estimator on it
@@ -200,7 +217,7 @@ export async function mountEstimator(root, options = {}) {
 
   function renderNotice() {
     refs.notice.hidden = !linkError;
-    if (linkError) refs.noticeText.textContent = t(lang, linkKept ? 'badLinkKept' : 'badLink', { message: linkError[`message_${lang}`] ?? linkError.message });
+    if (linkError) refs.noticeText.textContent = t(lang, linkKept ? 'badLinkKept' : 'badLink', { message: linkErrorText(linkError, lang) });
   }
 
   const renderFigures = () =>

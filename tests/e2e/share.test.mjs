@@ -108,10 +108,11 @@ test('a link wins over the remembered scenario, and a new one opens without a re
 });
 
 const BROKEN_LINKS = {
-  'a later format': ['#v2;p=qiannan-employee;m=retiree', /fragment/],
-  'a bad amount': ['#v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x', /fragment\.v\[0\]\.amount/],
-  'HTML': ['#<img src=x onerror=alert(1)><script>alert(2)</script>', /fragment/],
-  'a broken escape': ['#v1;p=%zz;m=retiree', /fragment\.p/],
+  'a later format': ['#v2;p=qiannan-employee;m=retiree', /链接格式“v2”无法识别/],
+  // The part of the link by the form's name for it, not the core's path (fragment.v[0].amount).
+  'a bad amount': ['#v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x', /（“第1条 费用（元）”：不是数字/],
+  'HTML': ['#<img src=x onerror=alert(1)><script>alert(2)</script>', /链接中不能出现的字符/],
+  'a broken escape': ['#v1;p=%zz;m=retiree', /（“地区与险种”：/],
   'an escaped tag': ['#v1;p=%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E;m=retiree', /<img src=x onerror=alert\(1\)>/],
   'a huge link': ['#v1;p=qiannan-employee;m=retiree;v=' + '2023-03-15:p:1,'.repeat(5000), /65536/],
 };
@@ -152,7 +153,7 @@ test('a broken link opened afresh keeps the remembered scenario, and does not sa
   await page.goto('about:blank');
   await session.load('#v1;p=qiannan-employee;m=retiree;d=2025-07-01~2026-06-3'); // a link cut short
   assert.equal(await ref(page, 'noticeText').textContent(),
-    '无法打开给定的估算（fragment.d.end：不是日期：请写成 年-月-日，例如 2023-03-15），下面仍是您原来的估算。');
+    '无法打开给定的估算（“结束日期”：不是日期：请写成 年-月-日，例如 2023-03-15），下面仍是您原来的估算。');
   assert.deepEqual(await scenarioOnScreen(page), mine, 'the remembered scenario, not the example');
 
   await page.goto('about:blank');
@@ -169,9 +170,9 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
   await session.load('#v1;p=atlantis;m=retiree');
   // The page was open, so the broken link changes nothing: the estimate on screen stays.
   assert.equal(await ref(page, 'noticeText').textContent(),
-    'The estimate given could not be opened (fragment.p: no policy has the id "atlantis"); your own estimate is still shown.');
+    'The estimate given could not be opened (“Region and scheme”: no policy has the id "atlantis"); your own estimate is still shown.');
   await switchLanguage(page, 'zh');
-  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（fragment.p：没有编号为“atlantis”的政策），下面仍是您原来的估算。');
+  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（“地区与险种”：没有编号为“atlantis”的政策），下面仍是您原来的估算。');
   assert.equal(await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).policy, STORAGE_KEY),
     await ref(page, 'policy').inputValue(), 'what is on screen is what is remembered');
   session.assertClean();

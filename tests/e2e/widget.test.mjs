@@ -171,7 +171,7 @@ test('widget attributes that do not make a scenario give a message and the examp
   });
   await waitForEstimator(page, '#c');
   assert.equal(await page.locator('#c [data-ref="noticeText"]').textContent(),
-    'The estimate given could not be opened (fragment.g.day: "32" is not one of: 1–31); the example is shown instead.');
+    'The estimate given could not be opened (“Build from a pattern”: "32" is not one of: 1–31); the example is shown instead.');
   assert.equal((await readResult(page, '#c')).alert, null, 'the example runs');
 
   // Corrected, the attribute gives its scenario.
