@@ -85,13 +85,16 @@ pub struct VisitNumbers {
     /// The notes as codes, for the chart's markers; [`VisitOutcome`] shows them as `notes`.
     #[serde(skip)]
     pub codes: Notes,
+    /// Whether a ratio applied: there was spending above the deductible, and a cap left for it.
+    #[serde(skip)]
+    pub ratio_used: bool,
 }
 
 impl VisitNumbers {
-    /// The ratio, when the visit had in-scope spending above the deductible for it to apply to: a
-    /// table shows none rather than a "0%" the policy never gave.
+    /// The ratio, when one applied (in-scope spending above the deductible, before the cap was used
+    /// up or at a known ratio): a table shows none rather than a "0%" the policy never gave.
     pub fn ratio_applied(&self) -> Option<Ratio> {
-        (self.eligible > self.deductible).then_some(self.ratio)
+        self.ratio_used.then_some(self.ratio)
     }
 }
 
@@ -305,6 +308,8 @@ pub struct VisitResult {
     /// The fund's payment at the ratio and the cap it was held to, when the cap was applied.
     owed: Option<Fen>,
     cap: Fen,
+    /// The cap was used up before the visit, so no ratio was looked up (one may be unknown).
+    ratio_not_needed: bool,
     /// The personal account's balance after the visit.
     balance: Fen,
 }
@@ -608,6 +613,7 @@ impl<'a> Adjudicator<'a> {
             deductible_paid: Fen::ZERO,
             owed: None,
             cap: Fen::ZERO,
+            ratio_not_needed: false,
             balance: Fen::ZERO,
         };
         // The new year's note, when there was a year before it in the period and under the policy.
@@ -792,6 +798,16 @@ fn apply_rules(
         let payable_before = year.payable;
         year.payable += payable;
         let ratio = figures.ratio(r.facility);
+        // With the cap used up the fund pays nothing at any ratio: an unknown one is not needed.
+        let used_up = || figures.cap.known().filter(|&cap| year.fund_paid >= cap);
+        if let Some(cap) = ratio.known().is_none().then(used_up).flatten() {
+            year.cap = Some(cap);
+            r.cap = cap;
+            r.ratio_not_needed = true;
+            r.notes.add(NoteCode::CapExhausted);
+            (r.cap_remaining_before, r.cap_remaining) = (Some(Fen::ZERO), Some(Fen::ZERO));
+            return Ok(());
+        }
         r.ratio = ratio.get()?;
         r.notes |= ratio.notes;
         let owed = payable.times(r.ratio);
@@ -890,6 +906,9 @@ impl Adjudicator<'_> {
             }
             if let Some(used) = ratio {
                 trace.push(step("ratio", self.ratio_text(r.ratio, used), used, lang));
+            }
+            if let (Some(used), true) = (cap, r.ratio_not_needed) {
+                trace.push(step("cap", tr!(lang, zh: "年度限额 {} 元已用完：无论支付比例多少，统筹基金都不支付，因此不需要该比例", en: "The annual cap of {} is used up: whatever the ratio, the fund pays nothing, so no ratio is needed", r.cap.yuan()), used, lang));
             }
             if let (Some(used), Some(owed), Some(remaining)) = (cap, r.owed, r.cap_remaining_before) {
                 trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", owed.yuan(), r.cap.yuan(), remaining.yuan(), r.fund.yuan(), (remaining - r.fund).yuan()), used, lang));
@@ -1038,8 +1057,8 @@ fn rule_figures<'f>(
 ) -> [Option<&'f [FigureUse<'f>]>; 3] {
     [
         (!version.deductible_exempt.contains(&r.facility)).then(|| figures.threshold.figures()),
-        (r.eligible > r.deductible).then(|| figures.ratio(r.facility).figures()),
-        r.owed.map(|_| figures.cap.figures()),
+        (r.eligible > r.deductible && !r.ratio_not_needed).then(|| figures.ratio(r.facility).figures()),
+        (r.owed.is_some() || r.ratio_not_needed).then(|| figures.cap.figures()),
     ]
 }
 
@@ -1061,6 +1080,7 @@ fn numbers(r: &VisitResult) -> VisitNumbers {
         cap_remaining: r.cap_remaining.map(Fen::yuan),
         version: r.version,
         codes: r.notes,
+        ratio_used: r.eligible > r.deductible && !r.ratio_not_needed,
     }
 }
 
