@@ -85,7 +85,8 @@ pub struct VisitNumbers {
     /// The notes as codes, for the chart's markers; [`VisitOutcome`] shows them as `notes`.
     #[serde(skip)]
     pub codes: Notes,
-    /// Whether a ratio applied: there was spending above the deductible, and a cap left for it.
+    /// Whether a ratio applied: spending above the deductible, and the ratio looked up (it is not,
+    /// when unknown, once the cap is used up).
     #[serde(skip)]
     pub ratio_used: bool,
 }
@@ -907,7 +908,7 @@ impl Adjudicator<'_> {
             if let Some(used) = ratio {
                 trace.push(step("ratio", self.ratio_text(r.ratio, used), used, lang));
             }
-            if let (Some(used), true) = (cap, r.ratio_not_needed) {
+            if let Some(used) = cap.filter(|_| r.ratio_not_needed) {
                 trace.push(step("cap", tr!(lang, zh: "年度限额 {} 元已用完：无论支付比例多少，统筹基金都不支付，因此不需要该比例", en: "The annual cap of {} is used up: whatever the ratio, the fund pays nothing, so no ratio is needed", r.cap.yuan()), used, lang));
             }
             if let (Some(used), Some(owed), Some(remaining)) = (cap, r.owed, r.cap_remaining_before) {

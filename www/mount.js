@@ -283,9 +283,12 @@ export async function mountEstimator(root, options = {}) {
     renderShareLink();
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
-    refs.resultBody.classList.remove('oe-stale');
-    refs.summary.classList.remove('oe-stale');
-    refs.caveat.classList.remove('oe-stale');
+    markStale(false);
+  }
+
+  /** Marks the result on screen as the last good one, kept while an input has an error (or not). */
+  function markStale(stale) {
+    for (const part of [refs.resultBody, refs.summary, refs.caveat]) part.classList.toggle('oe-stale', stale);
   }
 
   /** The share panel's link, of the scenario on screen; made only while the panel is open or opening. */
@@ -402,12 +405,11 @@ export async function mountEstimator(root, options = {}) {
     refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));
     refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
     alertTarget = input;
-    refs.resultBody.classList.toggle('oe-stale', Boolean(lastGood));
-    for (const words of [refs.summary, refs.caveat]) {
-      words.classList.toggle('oe-stale', Boolean(lastGood)); // the kept result's words too
-      if (!lastGood) words.textContent = '';
+    markStale(Boolean(lastGood));
+    if (!lastGood) {
+      refs.summary.textContent = refs.caveat.textContent = '';
+      refs.caveat.hidden = true;
     }
-    if (!lastGood) refs.caveat.hidden = true;
     renderPeek(t(lang, 'peekStale'), true);
   }
 
