@@ -311,6 +311,8 @@ pub struct VisitResult {
     cap: Fen,
     /// The cap was used up before the visit, so no ratio was looked up (one may be unknown).
     ratio_not_needed: bool,
+    /// Nothing was in scope, so no deductible was looked up (one may be unknown).
+    deductible_not_needed: bool,
     /// The personal account's balance after the visit.
     balance: Fen,
 }
@@ -615,6 +617,7 @@ impl<'a> Adjudicator<'a> {
             owed: None,
             cap: Fen::ZERO,
             ratio_not_needed: false,
+            deductible_not_needed: false,
             balance: Fen::ZERO,
         };
         // The new year's note, when there was a year before it in the period and under the policy.
@@ -772,6 +775,9 @@ fn apply_rules(
     // Deductible.
     if version.deductible_exempt.contains(&r.facility) {
         r.notes.add(NoteCode::NoDeductibleHere);
+    } else if r.eligible.is_zero() && figures.threshold.known().is_none() {
+        // Nothing in scope counts toward any deductible: an unknown one is not needed.
+        r.deductible_not_needed = true;
     } else {
         let threshold = figures.threshold.get()?;
         r.notes |= figures.threshold.notes;
@@ -894,6 +900,12 @@ impl Adjudicator<'_> {
             trace.push(step("scope", tr!(lang, zh: "政策范围内 {} 元 = 总额 {} 元 − 范围外 {} 元（范围外部分由个人自付，不计入起付线）", en: "In scope {} = total {} − out of scope {} (the out-of-scope part is the member's and never counts)", r.eligible.yuan(), r.amount.yuan(), r.out_of_scope.yuan()), &[], lang));
             let [deductible, ratio, cap] = rule_figures(r, version, figures);
             match deductible {
+                None if r.deductible_not_needed => trace.push(step(
+                    "deductible",
+                    tr!(lang, zh: "政策范围内费用为 0：不计入起付线，也不需要起付线金额", en: "Nothing in scope: nothing counts toward the deductible, so its figure is not needed"),
+                    &[],
+                    lang,
+                )),
                 None => trace.push(step(
                     "deductible",
                     tr!(lang, zh: "该级别机构不设起付线", en: "No deductible at this tier"),
@@ -1057,7 +1069,8 @@ fn rule_figures<'f>(
     figures: &'f VersionFigures<'_>,
 ) -> [Option<&'f [FigureUse<'f>]>; 3] {
     [
-        (!version.deductible_exempt.contains(&r.facility)).then(|| figures.threshold.figures()),
+        (!version.deductible_exempt.contains(&r.facility) && !r.deductible_not_needed)
+            .then(|| figures.threshold.figures()),
         (r.eligible > r.deductible && !r.ratio_not_needed).then(|| figures.ratio(r.facility).figures()),
         (r.owed.is_some() || r.ratio_not_needed).then(|| figures.cap.figures()),
     ]
