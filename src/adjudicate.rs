@@ -865,6 +865,14 @@ fn near_cap(notes: &mut Notes, remaining: Fen, cap_in_reach: bool) {
     }
 }
 
+impl VisitResult {
+    /// Whether a ratio applied: spending above the deductible, and the cap not used up before an
+    /// unknown ratio was needed.
+    fn ratio_applied(&self) -> bool {
+        self.eligible > self.deductible && !self.ratio_not_needed
+    }
+}
+
 impl YearState {
     /// Books a visit: the member's share is the total less the fund's payment (so the two add up
     /// exactly), split between the personal account and cash.
@@ -1071,7 +1079,7 @@ fn rule_figures<'f>(
     [
         (!version.deductible_exempt.contains(&r.facility) && !r.deductible_not_needed)
             .then(|| figures.threshold.figures()),
-        (r.eligible > r.deductible && !r.ratio_not_needed).then(|| figures.ratio(r.facility).figures()),
+        r.ratio_applied().then(|| figures.ratio(r.facility).figures()),
         (r.owed.is_some() || r.ratio_not_needed).then(|| figures.cap.figures()),
     ]
 }
@@ -1094,7 +1102,7 @@ fn numbers(r: &VisitResult) -> VisitNumbers {
         cap_remaining: r.cap_remaining.map(Fen::yuan),
         version: r.version,
         codes: r.notes,
-        ratio_used: r.eligible > r.deductible && !r.ratio_not_needed,
+        ratio_used: r.ratio_applied(),
     }
 }
 

@@ -101,6 +101,10 @@ keywords!(
     }
 );
 
+/// The statuses a policy file may give a figure: all but `user`, which is a scenario's override.
+const POLICY_STATUSES: &[Status] =
+    &[Status::Stated, Status::Derived, Status::Assumed, Status::LowerBound, Status::UpperBound, Status::Unknown];
+
 impl Status {
     /// Whether a figure of this status must be pointed out wherever it is used.
     pub fn needs_flag(self) -> bool {
@@ -418,15 +422,7 @@ fn read_version(node: Node<'_>, members: &[Member], sources: &[Source]) -> Resul
     let start = Table::open(version.require("start")?, start_path, &["date", "status", "source", "note", "note_zh"])?;
     let start_date = start.read("date", |n| parse_date(n.text()?, n.path()))?;
     // The date is given, so a source states it, it is derived from one, or it is assumed.
-    let start_status = start.read("status", |n| {
-        const ALLOWED: [Status; 3] = [Status::Stated, Status::Derived, Status::Assumed];
-        let status = Status::read(n)?;
-        let allowed = || ALLOWED.iter().map(|s| s.key().to_string()).collect();
-        ALLOWED
-            .contains(&status)
-            .then_some(status)
-            .ok_or_else(|| n.error(ErrorKind::NotOneOf { value: status.key().to_owned(), allowed: allowed() }))
-    })?;
+    let start_status = start.read("status", |n| read_status(n, &[Status::Stated, Status::Derived, Status::Assumed]))?;
     let start_source = start.read("source", |n| read_source_id(n, sources))?.0;
     let start_note = read_note(&start)?;
 
@@ -519,13 +515,19 @@ fn read_note(table: &Table<'_>) -> Result<Text> {
     Ok(Text { zh, en })
 }
 
+/// A status at `node` that is one of `allowed`, or the error that names them.
+fn read_status(node: Node<'_>, allowed: &[Status]) -> Result<Status> {
+    let status = Status::read(node)?;
+    if allowed.contains(&status) {
+        return Ok(status);
+    }
+    let allowed = allowed.iter().map(|s| s.key().to_string()).collect();
+    Err(node.error(ErrorKind::NotOneOf { value: status.key().to_owned(), allowed }))
+}
+
 fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Result<Figure> {
     let table = Table::open(tree, path, FIGURE_KEYS)?;
-    let status = table.read("status", Status::read)?;
-    if status == Status::User {
-        let allowed = Status::KEYS.iter().filter(|k| **k != "user").map(|k| k.to_string()).collect();
-        return Err(Error::new(table.field_path("status"), ErrorKind::NotOneOf { value: "user".into(), allowed }));
-    }
+    let status = table.read("status", |n| read_status(n, POLICY_STATUSES))?;
     let kind = FigureKind::of(key);
     let value = table.read_opt("value", |n| kind.parse(&n.decimal_text()?, n.path()))?;
     let same_as = table.read_opt("same_as", |n| n.text().map(|t| t.trim().to_owned()))?;

@@ -15,10 +15,11 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 // A figure that is not simply stated by a source is marked in words, not only by colour.
-const MARKED = new Set(['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user']);
+// In the core's order (policy.rs `Status`), which the caveat under the summary follows.
+export const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
 
 export function isMarked(status) {
-  return MARKED.has(status);
+  return MARKED.includes(status);
 }
 
 export function badge(lang, status) {

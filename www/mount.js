@@ -13,7 +13,7 @@ import { bindShare, renderShare } from './share.js';
 import {
   calendarYear, exampleState, loadState, sameVisits, stateFromScenario, stateSaver, toPattern, toScenario,
 } from './state.js';
-import { bindVisitEditor, renderVisitEditor, showAllVisits } from './visits.js';
+import { bindVisitEditor, renderVisitEditor, showAllVisits, VISIT_LABELS } from './visits.js';
 
 /** The core's message without its leading field path: the message is shown beside the field. */
 function errorText(error, text = error?.message || String(error)) {
@@ -26,17 +26,14 @@ const LINK_PARTS = {
   p: 'policyLabel', m: 'memberLabel', s: 'settlementLabel', d: 'periodLegend', 'd.start': 'start', 'd.end': 'end',
   o: 'figuresLegend', a: 'accountLegend', g: 'patternLegend', v: 'visitsLegend',
 };
-const VISIT_PARTS = { date: 'rowLabel.date', facility: 'rowLabel.facility', amount: 'rowLabel.amount', out_of_scope: 'rowLabel.outOfScope' };
 
 /** Why a link (or a widget's scenario) could not be opened: its part by the form's name, not "fragment.d.end". */
 function linkErrorText(error, lang) {
   const detail = errorText(error, error[`message_${lang}`] ?? error.message);
   const path = (error.field ?? '').replace(/^fragment\.?/, '');
   const visit = /^v\[(\d+)\]\.(\w+)$/.exec(path);
-  const part = visit && VISIT_PARTS[visit[2]]
-    ? t(lang, VISIT_PARTS[visit[2]], { n: Number(visit[1]) + 1 })
-    : LINK_PARTS[path] ?? LINK_PARTS[path.split(/[.[]/)[0]];
-  return part ? t(lang, 'linkPart', { part: visit ? part : t(lang, part), detail }) : detail;
+  const key = (visit && VISIT_LABELS[visit[2]]) ?? LINK_PARTS[path] ?? LINK_PARTS[path.split(/[.[]/)[0]];
+  return key ? t(lang, 'linkPart', { part: t(lang, key, { n: Number(visit?.[1]) + 1 }), detail }) : detail;
 }
 
 let wasmReady = null; // one wasm instance per page, shared by every estimator on it

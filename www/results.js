@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked } from './dom.js';
+import { badge, figureStatus, h, isMarked, MARKED } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -24,14 +24,11 @@ export function summaryText(outcome, lang) {
  */
 export function caveatText(outcome, lang) {
   const marked = new Set([...outcome.figures.map(figureStatus), ...outcome.visits.flatMap((v) => v.marks)]);
-  const statuses = STATUS_ORDER.filter((status) => marked.has(status) && isMarked(status));
+  const statuses = MARKED.filter((status) => marked.has(status));
   if (!statuses.length) return '';
   const names = statuses.map((status) => `“${t(lang, `status.${status}`)}”`).join(t(lang, 'listSep'));
   return t(lang, 'caveat', { statuses: names });
 }
-
-// The core's order of statuses (policy.rs `Status`).
-const STATUS_ORDER = ['stated', 'derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
 
 /** The short line a phone keeps at the bottom of the screen under the form (mount.js renderPeek). */
 export function peekText(outcome, lang) {

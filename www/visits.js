@@ -6,6 +6,11 @@ import { t } from './i18n.js';
 
 const FACILITIES = ['primary', 'secondary', 'tertiary', 'pharmacy'];
 
+/** Each field of a visit, and the key of its label ("Visit {n} amount (yuan)"). */
+export const VISIT_LABELS = {
+  date: 'rowLabel.date', facility: 'rowLabel.facility', amount: 'rowLabel.amount', out_of_scope: 'rowLabel.outOfScope',
+};
+
 export const EDITOR_LIMIT = 50;
 
 /** The editor's rows: every visit's, or the first EDITOR_LIMIT until `showAllVisits`. */
@@ -27,10 +32,10 @@ export function showAllVisits(refs, all = true) {
 function visitRow(visit, index, lang, idPrefix) {
   const n = index + 1;
   const id = (name) => `${idPrefix}v${index}-${name}`;
-  const cell = (name, labelKey, control) =>
-    h('td', { role: 'cell' }, h('label', { class: 'oe-sr', for: id(name), text: t(lang, labelKey, { n }) }), control);
-  const text = (name, labelKey) =>
-    cell(name, labelKey, h('input', {
+  const cell = (name, control) =>
+    h('td', { role: 'cell' }, h('label', { class: 'oe-sr', for: id(name), text: t(lang, VISIT_LABELS[name], { n }) }), control);
+  const text = (name) =>
+    cell(name, h('input', {
       id: id(name), type: 'text', inputmode: 'decimal', autocomplete: 'off', class: 'oe-money',
       'data-visit': name, 'data-field': `visits[${index}].${name}`,
     }));
@@ -40,10 +45,10 @@ function visitRow(visit, index, lang, idPrefix) {
     FACILITIES.map((f) => h('option', { value: f, text: t(lang, `facilityShort.${f}`) })));
   // The roles keep it a table to every screen reader where a narrow box lays rows out as grids (style.css).
   const row = h('tr', { role: 'row', 'data-index': index },
-    cell('date', 'rowLabel.date', date),
-    cell('facility', 'rowLabel.facility', facility),
-    text('amount', 'rowLabel.amount'),
-    text('out_of_scope', 'rowLabel.outOfScope'),
+    cell('date', date),
+    cell('facility', facility),
+    text('amount'),
+    text('out_of_scope'),
     h('td', { role: 'cell' }, h('button', {
       type: 'button', class: 'oe-button oe-quiet oe-delete', 'data-delete': index,
       'aria-label': t(lang, 'deleteVisitLabel', { n }), title: t(lang, 'deleteVisitLabel', { n }),
