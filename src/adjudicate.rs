@@ -41,6 +41,10 @@ pub struct Outcome<V = VisitOutcome> {
     pub totals: Totals,
     /// Every figure the outcome used, once per key and version.
     pub figures: Vec<UsedFigure>,
+    /// The statuses to point out among everything the outcome rests on, over every visit (the
+    /// page's caveat line, which sees only the rows it was sent): the figures used, and the
+    /// policy's start date when a visit came before it.
+    pub marks: Vec<Status>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -399,6 +403,8 @@ pub struct Adjudicator<'a> {
     /// The year in progress; `None` before the first visit.
     year: Option<YearState>,
     years: Vec<YearOutcome>,
+    /// Whether a visit came before the policy's first version (so the outcome rests on its start).
+    before_policy: bool,
 }
 
 /// What accumulates within one natural year. A new one starts each 1 January: nothing carries
@@ -583,6 +589,7 @@ impl<'a> Adjudicator<'a> {
             period: scenario.period,
             year: None,
             years: Vec::new(),
+            before_policy: false,
         }
     }
 
@@ -628,7 +635,10 @@ impl<'a> Adjudicator<'a> {
         // Before the policy's first version the fund pays nothing and nothing counts.
         match version_on(self.policy, visit.date) {
             Some(v) => apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?,
-            None => r.notes.add(NoteCode::BeforePolicy),
+            None => {
+                r.notes.add(NoteCode::BeforePolicy);
+                self.before_policy = true;
+            }
         }
         year.book(&mut r, self.scenario.account.is_some_and(|a| a.pays_member_share));
         Ok(r)
@@ -659,6 +669,8 @@ impl<'a> Adjudicator<'a> {
         for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {
             used.insert_if_absent((figure.key(), figure.version), figure);
         }
+        let mut rests_on: Vec<Status> = used.values().map(|f| f.status()).collect();
+        rests_on.extend(self.policy.versions.first().filter(|_| self.before_policy).map(|first| first.start_status));
         Ok(Outcome {
             policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.scenario.lang).to_owned() },
             member: self.scenario.member,
@@ -668,6 +680,7 @@ impl<'a> Adjudicator<'a> {
             years: self.years,
             totals,
             figures: used.into_values().map(|f| f.to_used(self.scenario.lang)).collect(),
+            marks: to_point_out(&rests_on),
         })
     }
 
@@ -865,6 +878,11 @@ fn near_cap(notes: &mut Notes, remaining: Fen, cap_in_reach: bool) {
     }
 }
 
+/// The statuses among `used` that need pointing out, once each, in the order of `Status`.
+fn to_point_out(used: &[Status]) -> Vec<Status> {
+    Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect()
+}
+
 impl VisitResult {
     /// Whether a ratio applied: spending above the deductible, and the cap not used up before an
     /// unknown ratio was needed.
@@ -959,7 +977,7 @@ impl Adjudicator<'_> {
         }
         // Before the policy, the visit rests on its start date alone.
         used.extend(self.policy_not_yet_in_force(r).map(|first| first.start_status));
-        Status::ALL.iter().copied().filter(|s| s.needs_flag() && used.contains(s)).collect()
+        to_point_out(&used)
     }
 
     /// The policy's first version, for a visit before it.

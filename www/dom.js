@@ -15,8 +15,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 // A figure that is not simply stated by a source is marked in words, not only by colour.
-// In the core's order (policy.rs `Status`), which the caveat under the summary follows.
-export const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
+const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
 
 export function isMarked(status) {
   return MARKED.includes(status);

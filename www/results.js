@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked, MARKED } from './dom.js';
+import { badge, figureStatus, h, isMarked } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -20,13 +20,12 @@ export function summaryText(outcome, lang) {
 
 /**
  * Under the summary, when the result rests on figures that are not simply a source's own: their
- * statuses in words (a compact widget shows no badges). '' when every figure is stated.
+ * statuses in words (a compact widget shows no badges), from the core's `marks` over every visit,
+ * not only the rows sent. '' when everything is stated.
  */
 export function caveatText(outcome, lang) {
-  const marked = new Set([...outcome.figures.map(figureStatus), ...outcome.visits.flatMap((v) => v.marks)]);
-  const statuses = MARKED.filter((status) => marked.has(status));
-  if (!statuses.length) return '';
-  const names = statuses.map((status) => `“${t(lang, `status.${status}`)}”`).join(t(lang, 'listSep'));
+  if (!outcome.marks.length) return '';
+  const names = outcome.marks.map((status) => `“${t(lang, `status.${status}`)}”`).join(t(lang, 'listSep'));
   return t(lang, 'caveat', { statuses: names });
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
 import {
-  addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern,
+  addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern, ROW_LIMIT,
   field, runEstimate, scenarioOnScreen, setPeriod, storedScenario, switchLanguage, visitField, waitForResultRows,
 } from './steps.mjs';
 
@@ -346,5 +346,23 @@ test('year cards and totals changed in place after an edit are what a fresh page
   const english = await drawn();
   await session.reload();
   assert.deepEqual(await drawn(), english);
+  session.assertClean();
+});
+
+test('the line under the summary names what every visit rests on, not only the first 50 rows', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // The Jiangxi residents' start date (2023-01-01) is assumed: 51 visits in 2023, then, last in the
+  // input and so beyond the table's first 50 rows, one in 2022, before the policy, which rests on
+  // the assumed start date alone.
+  const visits = Array.from({ length: 51 }, (_, i) => `2023-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}:p:100`);
+  await session.load(`#v1;p=jiangxi-resident;m=resident;d=2022-07-01~2023-12-31;o=cap.resident:2000;v=${visits.join(',')},2022-08-01:p:300`);
+  await waitForResultRows(page, ROW_LIMIT);
+  const shown = await readResult(page);
+  assert.equal(shown.alert, null, shown.alert);
+  assert.ok(shown.moreRows, 'the table shows the first 50 rows of 52');
+  assert.ok(shown.rows.every((row) => !row.flags.includes('assumed')), 'no row shown is marked assumed');
+  assert.deepEqual((await runEstimate(await scenarioOnScreen(page))).marks, ['assumed', 'user']);
+  assert.equal(shown.caveat, '其中用到了标为“假定”、“您的数字”的数字，实际支付可能不同。');
   session.assertClean();
 });
