@@ -28,8 +28,8 @@ use serde::Serialize;
 use std::cell::Cell;
 
 /// The outcome of a scenario. `V` is how each visit is given: [`VisitOutcome`] (numbers, notes and
-/// trace: `estimate`'s JSON) or [`VisitLine`] (the table's numbers and marks: the page's
-/// recalculation).
+/// trace: `estimate`'s JSON, in input order) or [`VisitLine`] (the table's numbers and marks: the
+/// page's recalculation and `estimate --table`, in date order).
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome<V = VisitOutcome> {
     pub policy: PolicyRef,
@@ -225,30 +225,39 @@ fn serialize_opt_date<S: serde::Serializer>(date: &Option<NaiveDate>, s: S) -> s
 
 /// Adjudicates a scenario under `policy` (the scenario's policy, looked up by the caller): every
 /// visit with its notes and trace in the scenario's language, every year, the totals and the
-/// figures used.
+/// figures used. Visits are listed in input order, as the scenario gives them.
 pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
-    adjudicate_as(scenario, policy, Adjudicator::explain)
+    let mut outcome = adjudicate_as(scenario, policy, Adjudicator::explain)?;
+    let mut by_input: Vec<Option<VisitOutcome>> = std::iter::repeat_with(|| None).take(scenario.visits.len()).collect();
+    for visit in outcome.visits.drain(..) {
+        let index = visit.numbers.index;
+        by_input[index] = Some(visit);
+    }
+    outcome.visits = by_input.into_iter().flatten().collect();
+    Ok(outcome)
 }
 
-/// [`adjudicate`] with each visit as a [`VisitLine`]: the same numbers, no texts.
+/// [`adjudicate`] with each visit as a [`VisitLine`]: the same numbers, no texts; listed in date
+/// order (equal dates in input order), the order they were adjudicated in, so that a table's
+/// running figures (the cap left) read down its rows. `index` is each visit's input position.
 pub fn adjudicate_lines(scenario: &Scenario, policy: &Policy) -> Result<Outcome<VisitLine>> {
     adjudicate_as(scenario, policy, Adjudicator::line)
 }
 
-fn adjudicate_as<'a, V: AsRef<VisitNumbers>>(
+/// The outcome with its visits in date order, each in the given form.
+fn adjudicate_as<'a, V>(
     scenario: &'a Scenario,
     policy: &'a Policy,
     form: impl Fn(&Adjudicator<'a>, &VisitResult) -> V,
 ) -> Result<Outcome<V>> {
     let mut adjudicator = Adjudicator::new(scenario, policy);
-    // Adjudicated in date order, given back in input order.
-    let mut visits: Vec<Option<V>> = std::iter::repeat_with(|| None).take(scenario.visits.len()).collect();
+    let mut visits = Vec::with_capacity(scenario.visits.len());
     for index in date_order(&scenario.visits) {
         let result = adjudicator.visit(index, &scenario.visits[index])?;
-        visits[index] = Some(form(&adjudicator, &result));
+        visits.push(form(&adjudicator, &result));
     }
     let mut outcome = adjudicator.finish()?;
-    outcome.visits = visits.into_iter().flatten().collect();
+    outcome.visits = visits;
     Ok(outcome)
 }
 

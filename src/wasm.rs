@@ -58,7 +58,8 @@ impl Estimator {
 
     /// Adjudicates a scenario: `{ outcome, svg, visits }`. The outcome is `estimate`'s, with each
     /// visit's table numbers and `marks` (the statuses to point out) but no texts: `explain` gives a
-    /// visit's notes and trace. With `rows`, only the first `rows` visits are sent (a page shows
+    /// visit's notes and trace; the visits in date order, as a table lists them. With `rows`, only
+    /// the first `rows` visits are sent (a page shows
     /// the first ones; sending all would cost more than adjudicating them); `visits` is how many
     /// there are. The SVG is `estimate --svg`'s chart, of every visit; with `width`, drawn that
     /// many pixels wide for a box that wide (300 to 640, as `estimate --svg --width`), so that on a

@@ -101,6 +101,25 @@ fn table_output_has_a_header_row_and_a_row_per_visit() {
 }
 
 #[test]
+fn the_table_lists_visits_in_date_order_with_their_input_numbers() {
+    let scenario = r#"{ "policy": "qiannan-employee", "member": "retiree", "visits": [
+        { "date": "2023-09-01", "facility": "primary", "amount": "300" },
+        { "date": "2023-03-01", "facility": "primary", "amount": "300" },
+        { "date": "2023-06-01", "facility": "primary", "amount": "300" } ] }"#;
+    let output = estimate_with_stdin(&["--table", "-"], scenario);
+    assert_success(&output);
+    let text = stdout(&output);
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?, words.next()?)).filter(|(_, date)| date.starts_with("2023-"))
+        })
+        .collect();
+    assert_eq!(rows, [("1", "2023-03-01"), ("2", "2023-06-01"), ("0", "2023-09-01")], "{text}");
+}
+
+#[test]
 fn table_output_follows_the_language() {
     let output = estimate(&["--table", "--lang", "zh", EXAMPLE]);
     assert_success(&output);

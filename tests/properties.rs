@@ -9,6 +9,7 @@
 //! Case counts are modest (the suite runs on two cores); failures are not persisted to files.
 
 use chrono::{Datelike, Days, NaiveDate};
+use outpatient_estimator::adjudicate::{adjudicate_lines, dates_in_order};
 use outpatient_estimator::policy::{
     Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
 };
@@ -486,6 +487,32 @@ proptest! {
         }
         for key in ["years", "totals", "figures", "period"] {
             prop_assert_eq!(&a[key], &b[key], "{} changed", key);
+        }
+    }
+
+    /// The lines (the page's table and `estimate --table`) are the outcome's visits in date order,
+    /// equal dates in input order, with the same numbers and marks, and the rest of the outcome the same.
+    #[test]
+    fn lines_are_the_visits_in_date_order(spec in spec()) {
+        let scenario = scenario_json(&spec);
+        let (parsed, outcome) = run(&scenario);
+        let policy = parsed.policy(library()).unwrap();
+        let lines = serde_json::to_value(adjudicate_lines(&parsed, policy).unwrap()).unwrap();
+        let full = serde_json::to_value(&outcome).unwrap();
+        let order: Vec<usize> = lines["visits"].as_array().unwrap().iter().map(|l| l["index"].as_u64().unwrap() as usize).collect();
+        prop_assert_eq!(&order, &dates_in_order(&parsed.visits.iter().map(|v| v.date).collect::<Vec<_>>()));
+        for line in lines["visits"].as_array().unwrap() {
+            let visit = &full["visits"][line["index"].as_u64().unwrap() as usize];
+            for (key, value) in line.as_object().unwrap() {
+                // A line's ratio is null where none applied (the full visit gives the 0 it used).
+                if key == "ratio" && value.is_null() {
+                    continue;
+                }
+                prop_assert_eq!(value, &visit[key.as_str()], "{} of visit {}", key, line["index"]);
+            }
+        }
+        for key in ["years", "totals", "figures", "period", "marks"] {
+            prop_assert_eq!(&lines[key], &full[key], "{} differs", key);
         }
     }
 }

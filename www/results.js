@@ -82,13 +82,16 @@ function showEach(box, values, make) {
 }
 
 /**
- * The rows of the visit table. Row i always shows visit i: it is made once and then only its texts
- * change, and only those that differ (a table's layout is the costliest part of a redraw). A row's
- * trace was made for the previous scenario: it is made again (now if open, else when next opened)
- * with this scenario's `explain`, which the rows read from `tbody.oeContext`.
+ * The rows of the visit table, in the core's order (by date). Row i shows the i-th visit: it is made
+ * once and then only its texts change, and only those that differ (a table's layout is the costliest
+ * part of a redraw). A row's trace was made for the previous scenario: it is made again (now if
+ * open, else when next opened) with this scenario's `explain`, which the rows read from
+ * `tbody.oeContext`. Which visits' traces are open is kept by visit (`tbody.oeOpen`), so that an
+ * open trace stays with its visit when a changed date moves it to another row.
  */
 function renderRows(tbody, visits, context) {
   tbody.oeContext = context;
+  tbody.oeOpen ??= new Set();
   const old = tbody.children;
   visits.forEach((visit, row) => {
     const main = old[2 * row];
@@ -456,13 +459,18 @@ function visitRows(row, tbody) {
       cell.replaceChildren(h('p', { class: 'oe-message oe-error', text: error?.message || String(error) }));
     }
   };
+  const setOpen = (open) => {
+    toggle.setAttribute('aria-expanded', String(open));
+    trace.hidden = !open;
+  };
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     if (open && !cell.firstChild) fill();
-    toggle.setAttribute('aria-expanded', String(open));
-    trace.hidden = !open;
+    tbody.oeOpen[open ? 'add' : 'delete'](visit.index);
+    setOpen(open);
   });
   main.oeShow = (next) => {
+    if (next.index !== visit?.index) setOpen(tbody.oeOpen.has(next.index));
     visit = next;
     const { lang } = tbody.oeContext;
     const key = JSON.stringify([lang, next]);

@@ -18,7 +18,7 @@
 //! ```
 //! Errors go to standard error with a non-zero exit, naming the offending field.
 
-use outpatient_estimator::adjudicate::Outcome;
+use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
 use outpatient_estimator::policy::Facility;
 use outpatient_estimator::scenario::read_json;
 use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
@@ -168,11 +168,11 @@ fn run(args: Args) -> Result<String, Error> {
             let mut scenario = Scenario::read(&tree, &library)?;
             scenario.lang = args.lang.or(Scenario::lang_in(&tree)).unwrap_or(Lang::En);
             let policy = scenario.policy(&library)?;
-            let outcome = adjudicate(&scenario, policy)?;
             Ok(match args.output {
-                Output::Json => to_json(&outcome),
-                Output::Table => table(&outcome, scenario.lang),
-                Output::Svg(width) => chart::render_at(&outcome, scenario.lang, width),
+                Output::Json => to_json(&adjudicate(&scenario, policy)?),
+                // A table lists visits in date order, so that the cap left reads down its rows.
+                Output::Table => table(&adjudicate_lines(&scenario, policy)?, scenario.lang),
+                Output::Svg(width) => chart::render_at(&adjudicate_lines(&scenario, policy)?, scenario.lang, width),
             })
         }
     }
@@ -212,7 +212,7 @@ fn facility_short(facility: Facility, lang: Lang) -> &'static str {
     lang.pick(zh, facility.key())
 }
 
-fn table(outcome: &Outcome, lang: Lang) -> String {
+fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
     let head = match lang {
         Lang::Zh => ["#", "日期", "机构", "总额", "起付线", "比例", "统筹支付", "个人负担", "限额剩余"],
         Lang::En => ["#", "date", "facility", "amount", "deductible", "ratio", "fund", "self", "cap left"],

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { t as text } from '../../www/i18n.js'; // the page's own texts (its modules are bundled in dist/)
 import { useBrowser } from './harness.mjs';
-import { addVisit, buildEstimate, buildYear, download, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, waitForResultRows } from './steps.mjs';
+import { addVisit, buildEstimate, buildYear, download, inTableOrder, runEstimate, runEstimateSvg, scenarioOnScreen, switchLanguage, waitForResultRows } from './steps.mjs';
 
 const browser = useBrowser();
 before(() => buildEstimate(), { timeout: 300_000 });
@@ -44,7 +44,7 @@ for (const lang of ['zh', 'en']) {
     const outcome = await runEstimate(scenario);
     const facility = (key) => text(lang, `facilityShort.${key}`);
     const expected = [];
-    for (const v of outcome.visits) {
+    for (const v of inTableOrder(outcome.visits)) {
       expected.push([v.date, facility(v.facility), v.amount, v.deductible, v.ratio, v.fund, v.self, v.cap_remaining].join(','));
     }
     assert.deepEqual(lines.slice(1), expected, 'one row per visit, the core\'s figures');

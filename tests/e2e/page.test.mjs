@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
 import {
-  addVisit, assertShows, buildEstimate, buildYear, deleteVisit, PERIOD, readResult, ref, replaceWithPattern, ROW_LIMIT,
-  field, runEstimate, scenarioOnScreen, setPeriod, storedScenario, switchLanguage, visitField, waitForResultRows,
+  addVisit, assertShows, buildEstimate, buildYear, deleteVisit, inTableOrder, PERIOD, readResult, ref, replaceWithPattern, ROW_LIMIT,
+  field, runEstimate, scenarioOnScreen, setPeriod, setValue, storedScenario, switchLanguage, visitField, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -55,8 +55,11 @@ test('a year built on the page shows exactly what `estimate` computes', { timeou
   }
 
   // A row's calculation is asked of the core when the row is opened: the notes and steps are the
-  // ones `estimate` gives for that visit (the added visit, which reaches the cap).
-  const row = page.locator('[data-ref="resultRows"] > tr:not(.oe-trace)').nth(11);
+  // ones `estimate` gives for that visit (the added visit, which reaches the cap). The table is in
+  // date order, so the visit added last is the third row.
+  const position = inTableOrder(outcome.visits).findIndex((visit) => visit.index === 11);
+  assert.equal(position, 2);
+  const row = page.locator('[data-ref="resultRows"] > tr:not(.oe-trace)').nth(position);
   await row.locator('.oe-expand').click();
   const trace = page.locator(`#${await row.locator('.oe-expand').getAttribute('aria-controls')}`);
   const texts = (selector) => trace.locator(selector).allTextContents();
@@ -349,20 +352,36 @@ test('year cards and totals changed in place after an edit are what a fresh page
   session.assertClean();
 });
 
-test('the line under the summary names what every visit rests on, not only the first 50 rows', { timeout: 30_000 }, async (t) => {
+test('the table lists visits by date, an open calculation stays with its visit, and the line under the summary names what every visit rests on', { timeout: 30_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;
-  // The Jiangxi residents' start date (2023-01-01) is assumed: 51 visits in 2023, then, last in the
-  // input and so beyond the table's first 50 rows, one in 2022, before the policy, which rests on
-  // the assumed start date alone.
+  // The Jiangxi residents' start date (2023-01-01) is assumed and their cap unknown (given here):
+  // 51 visits in 2023, then, last in the input, one in 2022, before the policy, which rests on the
+  // assumed start date alone. The table shows it first.
   const visits = Array.from({ length: 51 }, (_, i) => `2023-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}:p:100`);
   await session.load(`#v1;p=jiangxi-resident;m=resident;d=2022-07-01~2023-12-31;o=cap.resident:2000;v=${visits.join(',')},2022-08-01:p:300`);
   await waitForResultRows(page, ROW_LIMIT);
+  const outcome = await runEstimate(await scenarioOnScreen(page));
   const shown = await readResult(page);
   assert.equal(shown.alert, null, shown.alert);
-  assert.ok(shown.moreRows, 'the table shows the first 50 rows of 52');
-  assert.ok(shown.rows.every((row) => !row.flags.includes('assumed')), 'no row shown is marked assumed');
-  assert.deepEqual((await runEstimate(await scenarioOnScreen(page))).marks, ['assumed', 'user']);
+  assertShows(shown, outcome);
+  assert.deepEqual(shown.rows.slice(0, 3).map((row) => [row.date, row.flags]),
+    [['2022-08-01', ['assumed']], ['2023-01-01', ['user']], ['2023-01-02', ['user']]]);
+  const dates = shown.rows.map((row) => row.date);
+  assert.deepEqual(dates, [...dates].sort(), 'rows in date order');
+  assert.deepEqual(outcome.marks, ['assumed', 'user']);
   assert.equal(shown.caveat, '其中用到了标为“假定”、“您的数字”的数字，实际支付可能不同。');
+
+  // The first row is the last visit in the editor (52); its calculation, opened, stays with it
+  // when its date moves it to the end of the table's first rows.
+  const rows = page.locator('[data-ref="resultRows"] > tr:not(.oe-trace)');
+  const firstToggle = rows.nth(0).locator('.oe-expand');
+  assert.match(await firstToggle.textContent(), /第52次就诊/);
+  await firstToggle.click();
+  await setValue(visitField(page, 51, 'date'), '2023-01-01');
+  await page.waitForFunction(() => document.querySelector('[data-ref="resultRows"] .oe-expand span:nth-child(2)').textContent === '2023-01-01');
+  const toggles = await page.locator('[data-ref="resultRows"] .oe-expand').evaluateAll((buttons) =>
+    buttons.map((b) => [b.textContent.match(/第(\d+)次/)[1], b.getAttribute('aria-expanded')]).filter(([, open]) => open === 'true'));
+  assert.deepEqual(toggles, [['52', 'true']], 'only visit 52\'s calculation is open');
   session.assertClean();
 });

@@ -233,6 +233,11 @@ export async function storedState(page) {
   }, STORAGE_KEY);
 }
 
+/** `estimate`'s visits (input order) in the order of the page's table: by date, equal dates in input order. */
+export function inTableOrder(visits) {
+  return [...visits].sort((a, b) => a.date.localeCompare(b.date) || a.index - b.index);
+}
+
 /**
  * Asserts that the page shows exactly what `estimate` computes for `outcome`: every total, every
  * visit row (amount, deductible part, ratio, fund, self, cap left) and every year's meters.
@@ -251,7 +256,7 @@ export function assertShows(shown, outcome) {
   else if (shown.moreRows) assert.ok(shown.moreRows.includes(String(count)), `"${shown.moreRows}" offers all ${count}`);
   const rows = shown.moreRows ? ROW_LIMIT : count;
   assert.equal(shown.rows.length, rows, 'one result row per visit shown');
-  outcome.visits.slice(0, rows).forEach((visit, i) => {
+  inTableOrder(outcome.visits).slice(0, rows).forEach((visit, i) => {
     const row = shown.rows[i];
     assert.deepEqual(
       { date: row.date, amount: money(row.amount), deductible: money(row.deductible), ratio: row.ratio, fund: money(row.fund), self: money(row.self), capLeft: money(row.capLeft) },
