@@ -94,13 +94,10 @@ function renderRows(tbody, visits, context) {
   tbody.oeOpen ??= new Set();
   const old = tbody.children;
   visits.forEach((visit, row) => {
-    const main = old[2 * row];
-    if (main) {
-      main.oeShow(visit);
-    } else {
-      tbody.append(...visitRows(row, tbody));
-      old[2 * row].oeShow(visit);
-    }
+    // A line above a new year's first row, as the chart draws one at 1 January.
+    const startsYear = row > 0 && visit.date.slice(0, 4) !== visits[row - 1].date.slice(0, 4);
+    if (!old[2 * row]) tbody.append(...visitRows(row, tbody));
+    old[2 * row].oeShow(visit, startsYear);
   });
   while (old.length > 2 * visits.length) old[old.length - 1].remove();
 }
@@ -469,8 +466,9 @@ function visitRows(row, tbody) {
     tbody.oeOpen[open ? 'add' : 'delete'](visit.index);
     setOpen(open);
   });
-  main.oeShow = (next) => {
+  main.oeShow = (next, startsYear) => {
     if (next.index !== visit?.index) setOpen(tbody.oeOpen.has(next.index));
+    main.classList.toggle('oe-year-start', startsYear);
     visit = next;
     const { lang } = tbody.oeContext;
     const key = JSON.stringify([lang, next]);

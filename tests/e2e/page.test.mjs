@@ -101,13 +101,17 @@ test('the chart marks the deductible, the cap and the 1 January reset; the new y
   assert.ok(card2024.deductible.note.includes('2024-01-15'), `2024 deductible met: ${card2024.deductible.note}`);
   assert.equal(card2024.cap.amounts[0], '¥1,687.50', '2024 cap used from 0: 187.50 + 5 × 300.00');
   assert.equal(card2024.cap.note, '', 'the 2024 cap is not reached');
+  // The table, in date order, draws a line above 2024's first row, as the chart does at 1 January.
+  assert.deepEqual(shown.rows.flatMap((row) => (row.yearStart ? [[row.date, row.yearStart]] : [])), [['2024-01-15', '2px']]);
 
   // A period inside one calendar year has no reset.
   await ref(page, 'fullYear').click();
   await replaceWithPattern(page, { facility: 'primary', amount: '400.00', day: 15 });
   await waitForResultRows(page, 12);
   assert.equal(await chart.locator('.oe-reset').count(), 0, 'no reset inside one year');
-  assert.equal((await readResult(page)).years.length, 1);
+  const oneYear = await readResult(page);
+  assert.equal(oneYear.years.length, 1);
+  assert.ok(oneYear.rows.every((row) => !row.yearStart), 'no line inside one year');
   session.assertClean();
 });
 

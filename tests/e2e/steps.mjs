@@ -145,6 +145,7 @@ export async function readResult(page, host = null) {
         facility: cells[0], amount: cells[1], deductible: cells[2], ratio: cells[3],
         fund: cells[4], self: cells[5], capLeft: cells[6],
         flags: [...tr.querySelectorAll('th .oe-badge')].map((b) => b.className.replace(/.*oe-badge-/, '')),
+        yearStart: tr.classList.contains('oe-year-start') && getComputedStyle(tr.cells[1]).borderTopWidth,
       };
     });
     const years = [...root.querySelectorAll('.oe-year')].map((section) => {
