@@ -29,3 +29,18 @@ export function badge(lang, status) {
 export function figureStatus(figure) {
   return figure.overridden ? 'user' : figure.status;
 }
+
+/**
+ * A box that scrolls is a tab stop, so that a keyboard can scroll it, only while it has something
+ * to scroll: a tab stop that does nothing is one more for nothing. Watches the box and its content
+ * (a content put in place of the last is watched once the last one's removal is seen).
+ */
+export function tabStopWhileScrolling(box) {
+  const observer = new ResizeObserver(() => {
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
+    const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    if (!scrolls) box.removeAttribute('tabindex');
+    else if (box.getAttribute('tabindex') !== '0') box.tabIndex = 0;
+  });
+  observer.observe(box);
+}

@@ -78,9 +78,9 @@ function skeleton(level) {
       </div>
     </fieldset>
     <p class="oe-table-title" id="visits-caption" data-ref="visitsCaption"></p>
-    <div class="oe-scroll oe-visit-scroll" role="region" tabindex="0" aria-labelledby="visits-caption">
+    <div class="oe-scroll oe-visit-scroll" role="region" aria-labelledby="visits-caption" data-ref="visitScroll">
       <table class="oe-table oe-visit-table" role="table" aria-labelledby="visits-caption">
-        <thead role="rowgroup"><tr role="row">
+        <thead role="rowgroup" data-ref="visitHead"><tr role="row">
           <th scope="col" role="columnheader" data-t="col.date"></th><th scope="col" role="columnheader" data-t="col.facility"></th>
           <th scope="col" role="columnheader" data-t="col.amount"></th><th scope="col" role="columnheader" data-t="col.outOfScope"></th>
           <th scope="col" role="columnheader"><span class="oe-sr" data-t="col.actions"></span></th>
@@ -123,17 +123,16 @@ function skeleton(level) {
 
 <section class="oe-results" data-ref="results" aria-labelledby="results-heading">
   <h${level + 1} id="results-heading" data-ref="resultsHeading" tabindex="-1" data-t="resultsHeading"></h${level + 1}>
-  <div aria-live="polite">
-    <div class="oe-alert" data-ref="alert" hidden>
-      <p data-ref="alertText"></p>
-      <button type="button" class="oe-button" data-ref="alertButton"></button>
-    </div>
-    <p class="oe-summary" id="summary" data-ref="summary"></p>
-    <p class="oe-caveat" data-ref="caveat" hidden></p>
+  <div class="oe-alert" data-ref="alert" hidden>
+    <p data-ref="alertText"></p>
+    <button type="button" class="oe-button" data-ref="alertButton"></button>
   </div>
+  <p class="oe-summary" id="summary" data-ref="summary"></p>
+  <p class="oe-caveat" data-ref="caveat" hidden></p>
+  <p class="oe-sr" role="status" data-ref="announcement"></p>
   <div class="oe-stale-area" data-ref="resultBody">
     <figure class="oe-chart-figure">
-      <div class="oe-chart-box" data-ref="chart" tabindex="0" role="group" data-t-label="chartBox"></div>
+      <div class="oe-chart-box" data-ref="chart" role="group" data-t-label="chartBox"></div>
       <figcaption class="oe-explainer" data-t="explainer"></figcaption>
     </figure>
     <div class="oe-actions oe-exports" role="group" aria-labelledby="exports-label" data-full-only>
@@ -145,7 +144,7 @@ function skeleton(level) {
     <div class="oe-years" data-ref="years"></div>
     <dl class="oe-totals" data-ref="totals"></dl>
     <p class="oe-table-title" id="results-caption" data-t="resultsCaption" data-full-only></p>
-    <div class="oe-scroll oe-result-box" role="region" tabindex="0" aria-labelledby="results-caption" data-full-only>
+    <div class="oe-scroll oe-result-box" role="region" aria-labelledby="results-caption" data-ref="resultBox" data-full-only>
       <table class="oe-table oe-result-table" aria-labelledby="results-caption">
         <colgroup><col><col><col><col><col><col><col><col></colgroup>
         <thead><tr>

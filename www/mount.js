@@ -1,7 +1,7 @@
 // mountEstimator(root, options): builds the estimator inside `root` and runs it. It looks up
 // elements only inside `root` and keeps no globals, so the same code can live in a Shadow DOM widget.
 import init, { Estimator } from './pkg/estimator.js';
-import { h } from './dom.js';
+import { h, tabStopWhileScrolling } from './dom.js';
 import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANGS, t } from './i18n.js';
@@ -38,6 +38,7 @@ function linkErrorText(error, lang) {
 
 let wasmReady = null; // one wasm instance per page, shared by every estimator on it
 let instance = 0; // counts the fresh wasm instances started after a panic (see callCore)
+const ANNOUNCE_AFTER_MS = 1000; // a pause in typing before a screen reader hears the new result
 
 /**
  * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
@@ -121,6 +122,8 @@ export async function mountEstimator(root, options = {}) {
   let allRows = false; // the whole visit table, once asked for
   let firstResult = true;
   let frame = 0;
+  let userChanged = false; // since the last announcement (announceSoon)
+  let announceTimer = 0;
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
@@ -249,6 +252,7 @@ export async function mountEstimator(root, options = {}) {
    */
   function changed() {
     saveSoon();
+    userChanged = true;
     if (!frame) frame = requestAnimationFrame(recalculateNow);
   }
 
@@ -281,6 +285,23 @@ export async function mountEstimator(root, options = {}) {
     refs.alert.hidden = true;
     refs.alertText.textContent = '';
     markStale(false);
+    announceSoon();
+  }
+
+  // ---- what a screen reader hears ----------------------------------------------------------------
+  // The summary and an error change on screen at every frame while one types; a reader hears them
+  // from a status of their own, once typing has paused and only after the user changed something.
+  function announceSoon() {
+    if (!userChanged) return;
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      userChanged = false;
+      const result = [refs.summary.textContent, refs.caveat.hidden ? '' : refs.caveat.textContent];
+      announce(refs.alert.hidden ? result.filter(Boolean).join(' ') : refs.alertText.textContent);
+    }, ANNOUNCE_AFTER_MS);
+  }
+  function announce(text) {
+    if (refs.announcement.textContent !== text) refs.announcement.textContent = text;
   }
 
   /** Marks the result on screen as the last good one, kept while an input has an error (or not). */
@@ -408,6 +429,7 @@ export async function mountEstimator(root, options = {}) {
       refs.caveat.hidden = true;
     }
     renderPeek(t(lang, 'peekStale'), true);
+    announceSoon();
   }
 
   // On a phone the estimate comes after the whole form. A line kept at the bottom of the screen
@@ -418,6 +440,16 @@ export async function mountEstimator(root, options = {}) {
     refs.peek.classList.toggle('oe-stale', stale);
     refs.peek.hidden = false;
   }
+  // A control in focus must not sit under that line, nor under the visit table's sticky header
+  // (WCAG 2.4.11): the stylesheet keeps room for them when a control scrolls into view, as measured
+  // here (the line is left out on a wide screen: 0).
+  for (const box of [refs.visitScroll, refs.chart, refs.resultBox]) tabStopWhileScrolling(box);
+  const keepRoom = new ResizeObserver(() => {
+    refs.form.style.setProperty('--_peek-height', `${refs.peek.offsetHeight}px`);
+    refs.form.style.setProperty('--_visit-head', `${refs.visitHead.offsetHeight}px`);
+  });
+  keepRoom.observe(refs.peek);
+  keepRoom.observe(refs.visitHead);
   let following = null;
   refs.peekButton.addEventListener('click', () => {
     const toEstimate = () => refs.results.scrollIntoView({ block: 'start' });
@@ -440,7 +472,8 @@ export async function mountEstimator(root, options = {}) {
     for (let node = input.parentElement; node && node !== root; node = node.parentElement) {
       if (node.localName === 'details') node.open = true;
     }
-    input.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    input.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
     input.focus({ preventScroll: true });
   }
 
@@ -456,6 +489,7 @@ export async function mountEstimator(root, options = {}) {
   refs.noticeClose.addEventListener('click', () => {
     linkError = null;
     renderNotice();
+    refs.resultsHeading.focus(); // the button is gone with the notice
   });
   // A turned phone or a resized window: the last result's chart is drawn again for its box, in the
   // next frame (a change of size made inside the observer's own callback would be an error).
@@ -488,6 +522,7 @@ export async function mountEstimator(root, options = {}) {
   refs.langButton.addEventListener('click', () => {
     const patternWasWrong = shownMessages.some(({ input }) => patternBox.contains(input));
     state.lang = lang = LANGS.find((l) => l !== lang);
+    announce(''); // said in the other language, and heard already
     renderAll();
     if (patternWasWrong) patternVisits(); // its message again, in the new language
   });
@@ -574,11 +609,13 @@ export async function mountEstimator(root, options = {}) {
   };
   const generateInto = (replace) => {
     const visits = patternVisits();
-    if (!visits) return;
+    // Pressing the button changes nothing on an error: take the reader to the field that says why.
+    if (!visits) return reveal(shownMessages.at(-1)?.input ?? refs.replaceVisits);
     // Added visits go in date order among the old ones so the editor reads like a diary.
     state.visits = replace ? visits : [...state.visits, ...visits].sort((a, b) => a.date.localeCompare(b.date));
     if (replace) showAllVisits(refs, false);
     renderVisitEditor(refs, state.visits, lang, prefix);
+    announce(t(lang, replace ? 'visitsReplaced' : 'visitsAdded', { n: visits.length }));
     changed();
   };
   refs.replaceVisits.addEventListener('click', () => generateInto(true));
