@@ -499,13 +499,14 @@ fn source_title_text(title: String, title_zh: String) -> Text {
     }
 }
 
-/// A source's title in `lang`; without one, the title in the other language, saying which it is
-/// (the page in Chinese would otherwise show an English title unexplained).
-fn source_title(title: &Text, lang: Lang) -> String {
+/// A source's title in `lang`, or, without one, in the other language; with the language it is in,
+/// so that a reader can say so (a Chinese page would otherwise show an English title unexplained)
+/// and a screen reader can read it in its own language.
+fn source_title(title: &Text, lang: Lang) -> (String, Lang) {
     match (lang, title.zh.is_empty(), title.en.is_empty()) {
-        (Lang::Zh, true, false) => format!("{}（英文）", title.en),
-        (Lang::En, false, true) => format!("{} (in Chinese)", title.zh),
-        _ => title.get(lang).to_owned(),
+        (Lang::Zh, true, false) => (title.en.clone(), Lang::En),
+        (Lang::En, false, true) => (title.zh.clone(), Lang::Zh),
+        _ => (title.get(lang).to_owned(), lang),
     }
 }
 
@@ -616,6 +617,8 @@ pub struct UsedFigure {
     pub policy_value: Option<Decimal>,
     pub source: String,
     pub source_title: String,
+    /// The language `source_title` is written in: the outcome's, unless the source has no title in it.
+    pub source_title_lang: Lang,
     pub note: String,
     pub overridden: bool,
 }
@@ -646,6 +649,7 @@ impl FigureUse<'_> {
 
     pub fn to_used(&self, lang: Lang) -> UsedFigure {
         let figure = self.figure;
+        let (source_title, source_title_lang) = source_title(&figure.source_title, lang);
         UsedFigure {
             key: figure.key.clone(),
             version: self.version,
@@ -654,7 +658,8 @@ impl FigureUse<'_> {
             policy_status: figure.status,
             policy_value: figure.value,
             source: figure.source.clone(),
-            source_title: source_title(&figure.source_title, lang),
+            source_title,
+            source_title_lang,
             note: figure.note.get(lang).to_owned(),
             overridden: self.overridden,
         }
@@ -774,20 +779,26 @@ pub struct FigureSummary {
     pub status: Status,
     pub source: String,
     pub source_title: String,
+    /// As in [`UsedFigure`].
+    pub source_title_lang: Lang,
     pub note: String,
 }
 
 impl Policy {
     pub fn summary(&self, lang: Lang) -> PolicySummary {
-        let figure = |f: &Figure| FigureSummary {
-            key: f.key.clone(),
-            label: figure_label(&f.key, lang),
-            value: f.value,
-            same_as: f.same_as.clone(),
-            status: f.status,
-            source: f.source.clone(),
-            source_title: source_title(&f.source_title, lang),
-            note: f.note.get(lang).to_owned(),
+        let figure = |f: &Figure| {
+            let (source_title, source_title_lang) = source_title(&f.source_title, lang);
+            FigureSummary {
+                key: f.key.clone(),
+                label: figure_label(&f.key, lang),
+                value: f.value,
+                same_as: f.same_as.clone(),
+                status: f.status,
+                source: f.source.clone(),
+                source_title,
+                source_title_lang,
+                note: f.note.get(lang).to_owned(),
+            }
         };
         let (known, total) = self.completeness();
         PolicySummary {
@@ -860,9 +871,10 @@ mod tests {
         assert_ne!(zh["facility"][3]["label"], json["facility"][3]["label"], "in the language asked for");
     }
 
-    /// Every source title of a policy's figures, as the summary gives them in `lang`.
-    fn titles(policy: &crate::policy::Policy, lang: Lang) -> Vec<String> {
-        policy.summary(lang).versions.iter().flat_map(|v| v.figures.iter().map(|f| f.source_title.clone())).collect()
+    /// Every source title of a policy's figures, as the summary gives them in `lang`, with its language.
+    fn titles(policy: &crate::policy::Policy, lang: Lang) -> Vec<(String, Lang)> {
+        let versions = policy.summary(lang).versions;
+        versions.iter().flat_map(|v| v.figures.iter().map(|f| (f.source_title.clone(), f.source_title_lang))).collect()
     }
 
     #[test]
@@ -871,9 +883,11 @@ mod tests {
         let qiannan = library.get("qiannan-employee").unwrap();
         let english = "From September 1st, the personal account of the medical insurance of Qiannan Prefecture can be used by spouses and children";
         let en = titles(qiannan, Lang::En);
-        assert!(en.iter().any(|t| t == english) && en.iter().all(|t| t.is_ascii()), "{en:?}");
-        let marked: Vec<String> = en.iter().map(|t| format!("{t}（英文）")).collect();
-        assert_eq!(titles(qiannan, Lang::Zh), marked, "the English titles, marked as English");
+        assert!(
+            en.iter().any(|(t, _)| t == english) && en.iter().all(|(t, l)| t.is_ascii() && *l == Lang::En),
+            "{en:?}"
+        );
+        assert_eq!(titles(qiannan, Lang::Zh), en, "the English titles on the Chinese page, said to be English");
 
         let (_, text) = Library::bundled_files().find(|(name, _)| name.contains("qiannan")).unwrap();
         let chinese = "黔南州职工医保个人账户9月1日起可用于配偶子女";
@@ -882,8 +896,10 @@ mod tests {
         assert_ne!(with_chinese, text, "the title was added");
         let policy = library.check(&with_chinese, "qiannan.toml").unwrap();
         assert_eq!(titles(&policy, Lang::En), en);
-        let expected: Vec<String> =
-            en.iter().zip(&marked).map(|(t, m)| if t == english { chinese.to_owned() } else { m.clone() }).collect();
+        let expected: Vec<(String, Lang)> = en
+            .iter()
+            .map(|(t, l)| if t == english { (chinese.to_owned(), Lang::Zh) } else { (t.clone(), *l) })
+            .collect();
         assert_eq!(titles(&policy, Lang::Zh), expected, "the Chinese title where the file gives one");
 
         // A bureau's own file cites Chinese sources by their Chinese titles: shown as they are.
@@ -891,10 +907,8 @@ mod tests {
         assert_ne!(chinese_source, text);
         let policy = library.check(&chinese_source, "qiannan.toml").unwrap();
         let zh = titles(&policy, Lang::Zh);
-        assert!(
-            zh.iter().any(|t| t == chinese) && zh.iter().all(|t| t == chinese || t.ends_with("（英文）")),
-            "{zh:?}"
-        );
-        assert!(titles(&policy, Lang::En).iter().any(|t| *t == format!("{chinese} (in Chinese)")));
+        let source = (chinese.to_owned(), Lang::Zh);
+        assert!(zh.contains(&source) && zh.iter().all(|t| *t == source || t.1 == Lang::En), "{zh:?}");
+        assert!(titles(&policy, Lang::En).contains(&source), "a Chinese title on the English page, said to be Chinese");
     }
 }

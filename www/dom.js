@@ -10,7 +10,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (name === 'class') node.className = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  node.append(...children.flat().filter((child) => child != null && child !== false));
+  node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
   return node;
 }
 
@@ -19,6 +19,21 @@ const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', '
 
 export function isMarked(status) {
   return MARKED.includes(status);
+}
+
+const LANG_TAGS = { zh: 'zh-CN', en: 'en' };
+
+/**
+ * "Source: title": the title marked as being in its own language (so that a screen reader reads it
+ * so), and said to be in it when that is not the page's.
+ */
+export function sourceLine(lang, title, titleLang) {
+  const other = titleLang !== lang;
+  return [
+    t(lang, 'source') + t(lang, 'colon'),
+    h('span', { lang: other ? LANG_TAGS[titleLang] : null, text: title }),
+    other ? t(lang, `titleIn.${titleLang}`) : null,
+  ];
 }
 
 export function badge(lang, status) {

@@ -1,7 +1,7 @@
 // The policy's figures as inputs: every unknown figure the chosen member and settlement need gets a
 // labelled input, and every known one can be changed as a what-if. A changed figure goes into
 // `state.overrides` under its key, or `key@VERSIONSTART` when the policy has several versions.
-import { badge, h, isMarked } from './dom.js';
+import { badge, h, isMarked, sourceLine } from './dom.js';
 import { figureValueText, figureUnit, sameDecimal } from './format.js';
 import { asName, t } from './i18n.js';
 
@@ -116,13 +116,14 @@ function figureField(figure, { state, lang, id, nameVersion, sameAsName }) {
     type: 'button', class: 'oe-button oe-quiet oe-small', 'data-reset': figure.overrideKey,
     'aria-label': t(lang, 'resetFigureLabel', { name }), text: t(lang, 'resetFigure'),
   });
-  const hint = h('p', { class: 'oe-hint', id: hintId, text: [
+  const parts = [
     unitKey ? t(lang, unitKey) : '',
     figure.value != null ? t(lang, 'policyFigure', { value: figureValueText(figure.key, figure.value, lang) }) : '',
     sameAsName ? t(lang, 'sameAs', { name: sameAsName }) : '',
-    figure.source_title ? t(lang, 'source') + t(lang, 'colon') + figure.source_title : '',
+    figure.source_title ? sourceLine(lang, figure.source_title, figure.source_title_lang) : '',
     figure.note ?? '',
-  ].filter(Boolean).join(t(lang, 'sep')) });
+  ].filter((part) => part.length);
+  const hint = h('p', { class: 'oe-hint', id: hintId }, parts.map((part, i) => (i ? [t(lang, 'sep'), part] : part)));
   const wrapper = h('div', { class: 'oe-field oe-figure', 'data-figure': figure.overrideKey },
     h('div', { class: 'oe-figure-head' }, h('label', { for: id, text: name }), h('span', { class: 'oe-badge-slot' })),
     h('div', { class: 'oe-inline' }, input, isUnknown(figure) ? null : reset),

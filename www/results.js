@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked } from './dom.js';
+import { badge, figureStatus, h, isMarked, sourceLine } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -511,6 +511,6 @@ function figureItem(figure, lang, nameOf, withVersion) {
     figure.overridden && figure.policy_value != null
       ? h('span', { class: 'oe-figure-note', text: t(lang, 'policyFigure', { value: figureValueText(figure.key, figure.policy_value, lang) }) })
       : null,
-    figure.source_title ? h('span', { class: 'oe-figure-source', text: t(lang, 'source') + t(lang, 'colon') + figure.source_title }) : null,
+    figure.source_title ? h('span', { class: 'oe-figure-source' }, sourceLine(lang, figure.source_title, figure.source_title_lang)) : null,
     figure.note ? h('span', { class: 'oe-figure-note', text: figure.note }) : null);
 }

@@ -80,3 +80,26 @@ test('a pattern field\'s message stays through a language switch, in the new lan
   assert.equal(await page.locator('[data-ref="visitRows"] > tr').count(), visits, 'the visits are untouched');
   session.assertClean();
 });
+
+test('a source title in the other language is marked as such, for the eye and for a screen reader', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  // Qiannan's sources have English titles only: the pharmacy ratio's hint on the Chinese page, and
+  // the figures used.
+  const titles = () => page.evaluate(() =>
+    [...document.querySelectorAll('.oe-figure .oe-hint span, .oe-figure-source span')].map((span) =>
+      [span.getAttribute('lang'), span.textContent.slice(0, 20), span.nextSibling?.textContent ?? null]));
+  const zh = await titles();
+  assert.ok(zh.length >= 2, `titles in the hint and the figures used: ${JSON.stringify(zh)}`);
+  for (const [lang, text, after] of zh) {
+    assert.equal(lang, 'en', `${text}: read as English`);
+    assert.match(after, /^（英文）/, `${text}: said to be English`);
+  }
+  await switchLanguage(page, 'en');
+  for (const [lang, text, after] of await titles()) {
+    assert.equal(lang, null, `${text}: in the page's language`);
+    assert.doesNotMatch(after ?? '', /in English|英文/);
+  }
+  session.assertClean();
+});
