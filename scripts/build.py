@@ -191,7 +191,7 @@ def write_offline_page(stage, dist, wasm_name, options):
         fail("offline.html: www/ must not have a file named %s" % OFFLINE_ENTRY)
     (stage / OFFLINE_ENTRY).write_text(
         "import { startPage } from './%s';\n"
-        "startPage({ wasm: Uint8Array.from(atob('%s'), (c) => c.charCodeAt(0)) });\n"
+        "startPage({ alone: true, wasm: Uint8Array.from(atob('%s'), (c) => c.charCodeAt(0)) });\n"
         % (OFFLINE_PAGE, wasm_base64), encoding="utf-8")
     # An ES module, as the inline script is one: share.js reads import.meta.url, which is the
     # file's own address there (an IIFE would have no import.meta).

@@ -113,13 +113,25 @@ pub fn encode(scenario: &Scenario) -> String {
     parts.join(";")
 }
 
+/// A scenario's link, as [`encode`] writes it, or an error when it would be longer than a link may
+/// be (`MAX_FRAGMENT_BYTES`): a link given out always opens.
+pub fn link(scenario: &Scenario) -> Result<String> {
+    let link = encode(scenario);
+    if link.len() > MAX_FRAGMENT_BYTES {
+        return Err(Error::new(FIELD, ErrorKind::TooLarge { max_bytes: MAX_FRAGMENT_BYTES }));
+    }
+    Ok(link)
+}
+
 /// Reads a link and checks the scenario it gives against the library. Returns the scenario in its
-/// JSON form (what `Scenario::read` and the wasm API take), with `lang` set to `lang` when the
-/// link gives none.
+/// JSON form (what `Scenario::read` and the wasm API take), with `lang` as the estimator names it
+/// (`en` for `l=en-GB` or `l=EN`), or `lang` when the link gives none.
 pub fn read(text: &str, library: &Library, lang: Lang) -> Result<Tree<'static>> {
     let mut tree = decode(text)?;
     Scenario::read(&tree, library).map_err(in_link)?;
-    if let (None, Tree::Table(entries)) = (Scenario::lang_in(&tree), &mut tree) {
+    let lang = Scenario::lang_in(&tree).unwrap_or(lang);
+    if let Tree::Table(entries) = &mut tree {
+        entries.retain(|(name, _)| name != "lang");
         entries.push(("lang".into(), Tree::text(lang.key())));
     }
     Ok(tree)
@@ -146,6 +158,10 @@ pub fn decode(text: &str) -> Result<Tree<'static>> {
     let mut seen: Vec<&str> = Vec::new();
     let mut pattern_text = None;
     for (index, part) in parts.enumerate() {
+        // An empty part (a `;` left at the end by hand or by a chat app) says nothing.
+        if part.is_empty() {
+            continue;
+        }
         let Some((key, value)) = part.split_once('=') else {
             return Err(Error::new(format!("{FIELD}[{}]", index + 1), ErrorKind::NotInForm { form: PART_FORM }));
         };
@@ -429,6 +445,43 @@ mod tests {
     }
 
     #[test]
+    fn a_language_is_given_back_as_the_estimator_names_it_and_a_trailing_semicolon_says_nothing() {
+        let lang_of = |link: &str| match read(link, &library(), Lang::Zh).unwrap() {
+            Tree::Table(entries) => entries
+                .iter()
+                .filter(|(name, _)| name == "lang")
+                .map(|(_, value)| match value {
+                    Tree::Str(text) => text.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>(),
+            other => panic!("not a table: {other:?}"),
+        };
+        for given in ["en", "EN", "en-GB", "en_US"] {
+            assert_eq!(lang_of(&format!("v1;p=qiannan-employee;m=retiree;l={given}")), ["en"], "{given}");
+        }
+        assert_eq!(lang_of("v1;p=qiannan-employee;m=retiree;l=zh-CN;"), ["zh"]);
+        assert_eq!(lang_of("v1;p=qiannan-employee;m=retiree;;"), ["zh"], "none given: the language asked for");
+    }
+
+    #[test]
+    fn a_scenario_too_large_for_a_link_is_refused_rather_than_given_a_link_that_would_not_open() {
+        let library = library();
+        let visits: Vec<String> = (0..6000)
+            .map(|i| format!(r#"{{"date": "2023-01-01", "facility": "primary", "amount": "{}.55"}}"#, 1000 + i))
+            .collect();
+        let json =
+            format!(r#"{{"policy": "qiannan-employee", "member": "retiree", "visits": [{}]}}"#, visits.join(","));
+        let scenario = Scenario::from_json(&json, &library).unwrap();
+        assert!(encode(&scenario).len() > MAX_FRAGMENT_BYTES);
+        let error = link(&scenario).unwrap_err();
+        assert_eq!((error.field.as_str(), error.code()), ("fragment", "too_large"));
+        assert!(read(&encode(&scenario), &library, Lang::Zh).is_err(), "such a link would not open");
+        let small = Scenario::from_json(r#"{"policy": "qiannan-employee", "member": "retiree"}"#, &library).unwrap();
+        assert_eq!(link(&small).unwrap(), encode(&small));
+    }
+
+    #[test]
     fn a_pattern_and_a_year_make_the_visits() {
         let tree = read("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", &library(), Lang::Zh).unwrap();
         let scenario = scenario_of(&tree);
@@ -474,7 +527,7 @@ mod tests {
         assert_error("v1;p=<img src=x onerror=alert(1)>", "fragment", "bad_character");
         assert_error("v1;p=黔南;m=retiree", "fragment", "bad_character");
         assert_error("v1;p=%3Cb%3E;m=retiree", "fragment.p", "unknown_policy");
-        assert_error("v1;p=qiannan-employee;;m=retiree", "fragment[2]", "not_in_form"); // the third part
+        assert_error("v1;p=qiannan-employee;m;m=retiree", "fragment[2]", "not_in_form"); // the third part
         assert_error("v1;p=qiannan-employee;m=retiree;x=1", "fragment.x", "unknown_key");
         assert_error("v1;p=qiannan-employee;m=retiree;p=jiangxi-employee", "fragment.p", "duplicate_key");
         assert_error("v1;p=qiannan-employee;m=resident", "fragment.m", "member_not_covered");

@@ -101,12 +101,12 @@ impl Estimator {
     }
 
     /// The link fragment (`v1;p=…`, without the `#`) of a scenario; throws if the scenario is not
-    /// valid, so a link always opens.
+    /// valid, or too large for a link (`too_large`), so a link always opens.
     #[wasm_bindgen(js_name = encodeFragment)]
     pub fn encode_fragment(&self, scenario: JsValue) -> Result<String, JsValue> {
         with_scenario(&scenario, |tree, lang| {
             let scenario = Scenario::read(tree, &self.library).map_err(|e| js_error(&e, lang))?;
-            Ok(fragment::encode(&scenario))
+            fragment::link(&scenario).map_err(|e| js_error(&e, lang))
         })
     }
 

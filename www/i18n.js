@@ -161,7 +161,9 @@ const zh = {
   copyElement: '复制组件代码',
   copied: '已复制。',
   nothingToShare: '还没有可分享的估算：请先改正上面标出的错误。',
+  tooLargeToShare: '就诊记录太多，无法写进一个链接（链接最多 64 KB）。可以下载逐次明细（CSV），或减少就诊次数。',
   copyFailed: '无法自动复制，请选中文字后手动复制。',
+  pngFailed: '此网页不允许生成PNG图片，请改为下载SVG图表。',
 };
 
 const en = {
@@ -324,11 +326,21 @@ const en = {
   copyElement: 'Copy the widget code',
   copied: 'Copied.',
   nothingToShare: 'There is no estimate to share yet: first correct what is marked above.',
+  tooLargeToShare: 'There are too many visits to fit in a link (a link holds at most 64 KB). Download the visit table (CSV) instead, or use fewer visits.',
   copyFailed: 'Could not copy: select the text and copy it.',
+  pngFailed: 'This site does not let the page make a PNG: download the chart as SVG instead.',
 };
 
 const strings = { zh, en };
 export const LANGS = ['zh', 'en'];
+
+/**
+ * 'zh' or 'en' from a language as people write it ("zh-CN", "EN", "en-GB"), as the core reads it
+ * (i18n.rs `Lang::parse`); undefined for any other.
+ */
+export function langOf(tag) {
+  return /^(zh|en)(?:[-_].*)?$/i.exec(String(tag ?? '').trim())?.[1].toLowerCase();
+}
 
 /** The UI text for `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function t(lang, key, vars = {}) {

@@ -141,6 +141,7 @@ function skeleton(level) {
       <button type="button" class="oe-button oe-quiet oe-small" data-ref="exportPng" data-t="exportPng" disabled></button>
       <button type="button" class="oe-button oe-quiet oe-small" data-ref="exportCsv" data-t="exportCsv" disabled></button>
     </div>
+    <p class="oe-hint" role="status" data-ref="exportStatus" data-full-only></p>
     <div class="oe-years" data-ref="years"></div>
     <dl class="oe-totals" data-ref="totals"></dl>
     <p class="oe-table-title" id="results-caption" data-t="resultsCaption" data-full-only></p>

@@ -4,7 +4,7 @@ import init, { Estimator } from './pkg/estimator.js';
 import { h, tabStopWhileScrolling } from './dom.js';
 import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
-import { asName, LANGS, t } from './i18n.js';
+import { asName, langOf, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import {
   caveatText, CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
@@ -46,16 +46,17 @@ const ANNOUNCE_AFTER_MS = 1000; // a pause in typing before a screen reader hear
  * scenario to start from and to reset to, instead of the built-in example: in the API's shape, or
  * as a link fragment "v1;p=…"), fragment (a link fragment opened by the page: it is shown instead
  * of the remembered scenario; reset still goes to `scenario` or the example), compact (results with
- * a short form), share (the "share and embed" panel; default: when `page`), wasm (what
+ * a short form), share (the "share and embed" panel; default: when `page`), embedCodes (whether
+ * that panel offers code for other sites: false for a page with no embed.html beside it), wasm (what
  * wasm-bindgen's init takes: a URL, a Response or bytes; default: estimator_bg.wasm next to
  * estimator.js).
- * Returns { state, scenario(), recalculate, openFragment(text), panicForTest }, or null when the wasm cannot be
+ * Returns { state, scenario(), recalculate, openFragment(text), remembers, dispose(), panicForTest }, or null when the wasm cannot be
  * loaded; the same object is also `root.estimator`, for scripts and the benchmarks. `recalculate()`
  * runs the scenario and redraws at once; panicForTest() makes the core panic, as a bug would, to
  * test the recovery.
  */
 export async function mountEstimator(root, options = {}) {
-  const { page = false, storageKey = 'outpatient-estimator', wasm, compact = false, share = page } = options;
+  const { page = false, storageKey = 'outpatient-estimator', wasm, compact = false, share = page, embedCodes = true } = options;
   const headingLevel = page ? 1 : 2;
   const { fragment, prefix } = buildSkeleton(headingLevel);
   root.classList.add('oe');
@@ -65,8 +66,9 @@ export async function mountEstimator(root, options = {}) {
 
   const saved = storageKey ? loadState(storageKey) : null;
   const state = {};
-  const saveSoon = storageKey ? stateSaver(storageKey, state) : () => {};
-  let lang = saved?.lang ?? options.lang ?? 'zh';
+  const saver = storageKey ? stateSaver(storageKey, state) : null;
+  const saveSoon = (edited = false) => saver?.save(edited);
+  let lang = saved?.lang ?? langOf(options.lang) ?? 'zh';
   applyTexts(root, (key) => t(lang, key));
 
   let est, estInstance;
@@ -251,7 +253,7 @@ export async function mountEstimator(root, options = {}) {
    * The save is asked for at once, so that leaving the page before that frame keeps the edit.
    */
   function changed() {
-    saveSoon();
+    saveSoon(true);
     userChanged = true;
     if (!frame) frame = requestAnimationFrame(recalculateNow);
   }
@@ -315,8 +317,13 @@ export async function mountEstimator(root, options = {}) {
     // The last result shown; before any, the scenario on screen if it can be written as a link
     // (one waiting for a figure can: whoever opens it is asked for the same figure).
     let fragment = null;
-    try { fragment = callCore('encodeFragment', lastGood ?? toScenario(state)); } catch { /* nothing to share yet */ }
-    renderShare(refs, fragment, lang);
+    let why = 'nothingToShare';
+    try {
+      fragment = callCore('encodeFragment', lastGood ?? toScenario(state));
+    } catch (error) {
+      if (error.code === 'too_large') why = 'tooLargeToShare'; // else nothing to share yet
+    }
+    renderShare(refs, fragment, lang, { why, embedCodes });
   }
 
   /**
@@ -506,7 +513,15 @@ export async function mountEstimator(root, options = {}) {
   // The chart as `estimate --svg` draws it (640 pixels wide), whatever the width on screen.
   const chartToExport = () => callCore('run', lastGood, 0).svg;
   refs.exportSvg.addEventListener('click', () => download(svgBlob(chartToExport()), `${FILE_NAME}.svg`));
-  refs.exportPng.addEventListener('click', async () => download(await pngBlob(chartToExport()), `${FILE_NAME}.png`));
+  refs.exportPng.addEventListener('click', async () => {
+    try {
+      download(await pngBlob(chartToExport()), `${FILE_NAME}.png`);
+      refs.exportStatus.textContent = '';
+    } catch {
+      // A site whose security policy allows no data: images cannot draw the chart for a PNG.
+      refs.exportStatus.textContent = t(lang, 'pngFailed');
+    }
+  });
   // Every visit, not only the rows on screen.
   refs.exportCsv.addEventListener('click', () => download(csvBlob(callCore('run', lastGood).outcome, lang), `${FILE_NAME}.csv`));
   if (share) bindShare(refs, { lang: () => lang });
@@ -523,6 +538,7 @@ export async function mountEstimator(root, options = {}) {
     const patternWasWrong = shownMessages.some(({ input }) => patternBox.contains(input));
     state.lang = lang = LANGS.find((l) => l !== lang);
     announce(''); // said in the other language, and heard already
+    saveSoon(true);
     renderAll();
     if (patternWasWrong) patternVisits(); // its message again, in the new language
   });
@@ -532,6 +548,7 @@ export async function mountEstimator(root, options = {}) {
     state.lang = lang = keepLang;
     alwaysShow = new Set();
     linkError = null;
+    saveSoon(true);
     renderAll();
   });
 
@@ -666,6 +683,8 @@ export async function mountEstimator(root, options = {}) {
     scenario: () => toScenario(state), // the scenario on screen, as the core takes it
     recalculate: recalculateNow,
     openFragment,
+    remembers: Boolean(saver?.works), // whether a reload will bring this tab's scenario back
+    dispose() { saver?.stop(); }, // before another estimator takes this one's place
     panicForTest() {
       try { callCore('panicForTest'); } catch (error) { showError(error); }
     },

@@ -24,14 +24,17 @@ export function shareCodes(fragment, lang, pageUrl) {
   };
 }
 
-/** `fragment` null: nothing can be shared yet, and the panel says so rather than offer empty texts. */
-export function renderShare(refs, fragment, lang) {
+/**
+ * `fragment` null: no link can be made, and the panel says why (`why`, a text key) rather than
+ * offer empty texts. `embedCodes`: whether there are embed.html and widget.js beside the page.
+ */
+export function renderShare(refs, fragment, lang, { why = 'nothingToShare', embedCodes = true } = {}) {
   const codes = fragment == null ? null : shareCodes(fragment, lang, location.href);
   for (const name of ['shareLink', 'shareIframe', 'shareElement']) refs[name].value = codes?.[name] ?? '';
   for (const button of refs.share.querySelectorAll('[data-copy]')) button.disabled = !codes;
   // Code for other sites needs the page on the web; a copy opened from disk can only link to itself.
-  refs.embedCodes.hidden = HERE.protocol === 'file:';
-  refs.copyStatus.textContent = codes ? '' : t(lang, 'nothingToShare');
+  refs.embedCodes.hidden = !embedCodes || HERE.protocol === 'file:';
+  refs.copyStatus.textContent = codes ? '' : t(lang, why);
 }
 
 /** The copy buttons: each names the text area it copies (`data-copy`). */

@@ -1,6 +1,9 @@
 // The page state: the scenario as the user typed it (raw strings, never normalised, so an invalid
 // entry stays on screen until the user fixes it), the UI language and the pattern builder's fields.
-// Saved in localStorage so a reload restores everything.
+// Saved in sessionStorage, so that a reload (or a phone bringing back a discarded tab) restores this
+// tab's own scenario, and, once the user has changed something, in localStorage, where a new tab
+// starts from: another tab, or a link merely opened, does not take the place of one's own scenario.
+import { langOf, LANGS } from './i18n.js';
 
 const VERSION = 1;
 
@@ -52,7 +55,7 @@ export function exampleState(policies, lang) {
 
 /** A page state from a scenario in the API's shape (a pre-filled example, e.g. for a news story). */
 export function stateFromScenario(scenario, lang) {
-  const state = exampleState([], scenario.lang ?? lang);
+  const state = exampleState([], langOf(scenario.lang) ?? lang);
   const text = (value, fallback = '') => (value == null ? fallback : String(value));
   return {
     ...state,
@@ -97,44 +100,78 @@ export function toPattern(state) {
   return p.kind === 'monthly' ? { ...common, day: p.day } : { ...common, weekday: p.weekday };
 }
 
+/** This tab's state, or else the one a new tab starts from; null when there is none (or no storage). */
 export function loadState(storageKey) {
-  try {
-    const saved = JSON.parse(localStorage.getItem(storageKey));
-    return isState(saved) ? saved : null;
-  } catch {
-    return null; // no storage (private mode, file://) or a damaged entry: start from the example
+  for (const storage of ['sessionStorage', 'localStorage']) {
+    try {
+      const saved = JSON.parse(globalThis[storage].getItem(storageKey));
+      if (isState(saved)) return saved;
+    } catch {
+      // no storage (blocked, private mode) or a damaged entry: try the next, then the example
+    }
   }
+  return null;
 }
 
 export const SAVE_DELAY_MS = 400;
 
 /**
- * Returns `saveSoon()`, which remembers `state` under `storageKey` within SAVE_DELAY_MS. Writing a
- * ten-year scenario takes milliseconds, too long for every keystroke; so it is written at most once
- * every SAVE_DELAY_MS, and at once when the page is hidden or left (a closed tab, a reload, another
- * app on a phone), so that nothing typed is lost.
+ * Remembers `state` under `storageKey`: `save(edited)` writes it within SAVE_DELAY_MS, for this tab
+ * and, once a call said the user `edited` something, for new tabs too. Writing a ten-year scenario
+ * takes milliseconds, too long for every keystroke; so it is written at most once every
+ * SAVE_DELAY_MS, and at once when the page is hidden or left (a closed tab, a reload, another app on
+ * a phone), so that nothing typed is lost. `works`: whether this browser lets the page remember
+ * anything. `stop()` writes what is pending and stops listening (an estimator replaced by another).
  */
 export function stateSaver(storageKey, state) {
   let timer = 0;
+  let edited = false;
+  const write = (storage) => {
+    try {
+      globalThis[storage].setItem(storageKey, JSON.stringify(state));
+      return true;
+    } catch {
+      return false; // storage full or unavailable: the page still works, it just won't remember
+    }
+  };
   const saveNow = () => {
     clearTimeout(timer);
     timer = 0;
-    try {
-      localStorage.setItem(storageKey, JSON.stringify(state));
-    } catch {
-      // storage full or unavailable: the page still works, it just won't remember
-    }
+    write('sessionStorage');
+    if (edited) write('localStorage');
   };
   const saveIfPending = () => { if (timer) saveNow(); };
+  const onHidden = () => { if (document.visibilityState === 'hidden') saveIfPending(); };
   addEventListener('pagehide', saveIfPending);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') saveIfPending(); });
-  return () => { timer ||= setTimeout(saveNow, SAVE_DELAY_MS); };
+  document.addEventListener('visibilitychange', onHidden);
+  return {
+    save(userEdit = false) {
+      edited ||= userEdit;
+      timer ||= setTimeout(saveNow, SAVE_DELAY_MS);
+    },
+    works: canStore(),
+    stop() {
+      saveIfPending();
+      removeEventListener('pagehide', saveIfPending);
+      document.removeEventListener('visibilitychange', onHidden);
+    },
+  };
+}
+
+function canStore() {
+  try {
+    sessionStorage.setItem('outpatient-estimator:probe', '');
+    sessionStorage.removeItem('outpatient-estimator:probe');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // A saved state from another version of the page, or edited by hand, is dropped rather than trusted.
 function isState(s) {
   const text = (x) => typeof x === 'string';
-  return s != null && s.v === VERSION && text(s.lang) && text(s.policy) && text(s.member) &&
+  return s != null && s.v === VERSION && LANGS.includes(s.lang) && text(s.policy) && text(s.member) &&
     text(s.settlement) && s.period && text(s.period.start) && text(s.period.end) &&
     Array.isArray(s.visits) && s.visits.every((v) => v && text(v.date) && text(v.facility) && text(v.amount) && text(v.out_of_scope)) &&
     s.pattern && typeof s.pattern === 'object' && Object.values(s.pattern).every(text) &&

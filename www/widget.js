@@ -29,6 +29,8 @@ class OutpatientEstimator extends HTMLElement {
   static observedAttributes = [...SCENARIO_ATTRIBUTES, 'compact', 'storage-key'];
   #box = null;
   #queued = false;
+  #mounted = null; // the attributes the estimator on screen was made from
+  #estimator = null;
 
   connectedCallback() {
     if (!this.#box) {
@@ -46,18 +48,28 @@ class OutpatientEstimator extends HTMLElement {
     if (this.#box) this.#mountSoon();
   }
 
-  // Attributes set one after another make one new estimator, not one each.
+  // Attributes set one after another make one new estimator, not one each. A widget moved in the
+  // page (or taken out and put back) keeps its estimator, and with it what the reader typed: only
+  // changed attributes make a new one.
   #mountSoon() {
     if (this.#queued) return;
     this.#queued = true;
-    queueMicrotask(() => {
+    queueMicrotask(async () => {
       this.#queued = false;
-      mountEstimator(this.#box, {
+      const attributes = JSON.stringify(this.constructor.observedAttributes.map((name) => this.getAttribute(name)));
+      if (attributes === this.#mounted) return;
+      this.#mounted = attributes;
+      this.#estimator?.dispose();
+      this.#estimator = null;
+      const estimator = await mountEstimator(this.#box, {
         lang: this.getAttribute('lang') ?? undefined,
         compact: this.hasAttribute('compact'),
         storageKey: this.getAttribute('storage-key'),
         scenario: this.#scenario(),
       });
+      // A later mount may have replaced this one while the wasm loaded.
+      if (this.#mounted === attributes) this.#estimator = estimator;
+      else estimator?.dispose();
     });
   }
 

@@ -41,3 +41,17 @@ test('opened from disk with the network off, it computes what `estimate` compute
   assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
   session.assertClean();
 });
+
+test('put on a web server by itself, it offers a link to itself but no code for other sites', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page, context } = session;
+  // As a CMS that takes single pages would serve it: the file alone, with only its own CSP.
+  const html = await readFile(`${DIST}offline.html`, 'utf8');
+  await context.route('**/pages/estimator.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+  await session.load('pages/estimator.html');
+  await page.locator('[data-ref="share"] summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-ref="shareLink"]').value !== '');
+  assert.match(await page.locator('[data-ref="shareLink"]').inputValue(), /\/pages\/estimator\.html#v1;/);
+  assert.equal(await page.locator('[data-ref="embedCodes"]').isHidden(), true, 'no embed.html or widget.js beside it to point to');
+  session.assertClean();
+});

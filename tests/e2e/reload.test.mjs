@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SAVE_DELAY_MS } from '../../www/state.js';
-import { settle, useBrowser } from './harness.mjs';
+import { settle, useBrowser, waitForEstimator } from './harness.mjs';
 import {
   addVisit, buildYear, deleteVisit, field, messageFor, readInputs, readResult, ref, scenarioOnScreen, STORAGE_KEY, storedState,
   switchLanguage, visitField,
@@ -69,7 +69,7 @@ test('an edit is written within a moment, and at once when the page is left', { 
   // Not on every keystroke: the edit is still pending right after the recalculation, and written a
   // moment later with nothing else happening.
   const { pending, delay } = await page.evaluate((key) => new Promise((resolve) => {
-    const stored = () => JSON.parse(localStorage.getItem(key)).visits[0].amount;
+    const stored = () => JSON.parse(sessionStorage.getItem(key)).visits[0].amount;
     const estimator = document.querySelector('[data-estimator]').estimator;
     estimator.state.visits[0].amount = '111.11';
     const editedAt = performance.now();
@@ -93,8 +93,61 @@ test('an edit is written within a moment, and at once when the page is left', { 
     input.value = '333.33';
     input.dispatchEvent(new Event('input', { bubbles: true }));
     dispatchEvent(new PageTransitionEvent('pagehide'));
-    return JSON.parse(localStorage.getItem(key)).visits[0].amount;
+    return JSON.parse(sessionStorage.getItem(key)).visits[0].amount;
   }, STORAGE_KEY);
   assert.equal(written, '333.33');
+  session.assertClean();
+});
+
+test('each tab keeps its own scenario, and a link merely opened does not take the place of one\'s own', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page, context, url } = session;
+  await session.load();
+  await visitField(page, 0, 'amount').fill('999.99');
+  await settle(page);
+  await storedState(page); // written, as when the tab is left
+
+  // Another tab opens a colleague's link, and is reloaded (as a phone does with a tab it put away).
+  const other = await context.newPage();
+  await other.goto(`${url}#v1;p=jiangxi-employee;m=in_service;d=2023;g=monthly:t:1000:3`);
+  await waitForEstimator(other);
+  await other.reload();
+  await waitForEstimator(other);
+  assert.equal(await other.locator('[data-ref="policy"]').inputValue(), 'jiangxi-employee', 'the other tab keeps its link');
+
+  // This tab, reloaded, is still one's own; so is a new tab, since the link was only looked at.
+  await session.reload();
+  assert.equal(await visitField(page, 0, 'amount').inputValue(), '999.99');
+  const fresh = await context.newPage();
+  await fresh.goto(url);
+  await waitForEstimator(fresh);
+  assert.equal(await fresh.locator('[data-field="visits[0].amount"]').inputValue(), '999.99');
+
+  // An edit in the other tab is what a new tab starts from next, and this tab is still its own.
+  await other.locator('[data-field="visits[0].amount"]').fill('222.22');
+  await other.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
+  const newest = await context.newPage();
+  await newest.goto(url);
+  await waitForEstimator(newest);
+  assert.equal(await newest.locator('[data-field="visits[0].amount"]').inputValue(), '222.22');
+  await session.reload();
+  assert.equal(await visitField(page, 0, 'amount').inputValue(), '999.99');
+  session.assertClean();
+});
+
+test('where the browser lets the page remember nothing, an opened link stays in the address', { timeout: 30_000 }, async (t) => {
+  const blocked = () => {
+    for (const name of ['localStorage', 'sessionStorage']) {
+      Object.defineProperty(window, name, { get() { throw new DOMException('storage is blocked', 'SecurityError'); } });
+    }
+  };
+  const session = await browser.open(t, { initScripts: [blocked] });
+  const { page } = session;
+  const link = '#v1;p=jiangxi-employee;m=retiree;d=2023;g=monthly:p:300:5';
+  await session.load(link);
+  assert.equal(await ref(page, 'policy').inputValue(), 'jiangxi-employee');
+  assert.equal(await page.evaluate(() => location.hash), link, 'kept: a reload opens it again');
+  await session.reload();
+  assert.equal(await ref(page, 'policy').inputValue(), 'jiangxi-employee');
   session.assertClean();
 });

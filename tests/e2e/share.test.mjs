@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { useBrowser } from './harness.mjs';
+import { settle, useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, ROW_LIMIT, runEstimate, scenarioOnScreen,
   chooseScheme, showAllRows, STORAGE_KEY, storedState, switchLanguage, waitForResultRows,
@@ -111,7 +111,7 @@ const BROKEN_LINKS = {
   'a later format': ['#v2;p=qiannan-employee;m=retiree', /链接格式“v2”无法识别/],
   // The part of the link by the form's name for it, not the core's path (fragment.v[0].amount).
   'a bad amount': ['#v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x', /（“第1条 费用（元）”：不是数字/],
-  'HTML': ['#<img src=x onerror=alert(1)><script>alert(2)</script>', /链接中不能出现的字符/],
+  'HTML': ['#v1;<img src=x onerror=alert(1)><script>alert(2)</script>', /链接中不能出现的字符/],
   'a broken escape': ['#v1;p=%zz;m=retiree', /（“地区与险种”：/],
   'an escaped tag': ['#v1;p=%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E;m=retiree', /<img src=x onerror=alert\(1\)>/],
   'a huge link': ['#v1;p=qiannan-employee;m=retiree;v=' + '2023-03-15:p:1,'.repeat(5000), /65536/],
@@ -198,5 +198,67 @@ test('before any result, the share panel offers the scenario on screen, or says 
   assert.equal(await ref(page, 'shareLink').inputValue(), '');
   assert.deepEqual(await ref(page, 'share').locator('[data-copy]').evaluateAll((buttons) => buttons.map((b) => b.disabled)),
     [true, true, true], 'nothing to copy');
+  session.assertClean();
+});
+
+test('a fragment that is not a link is left alone; a link with something after it, or a trailing ";", opens', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // A site template's "back to top" or a skip link: no message, the page as it was, the fragment kept.
+  for (const hash of ['#top', '#main', '#/']) {
+    await session.load(hash);
+    assert.equal(await ref(page, 'notice').isHidden(), true, `${hash}: no message`);
+    assert.equal((await readResult(page)).alert, null);
+    assert.equal(await page.evaluate(() => location.hash), hash, `${hash}: left in the address`);
+  }
+  await page.evaluate(() => { location.hash = 'top'; });
+  await settle(page);
+  assert.equal(await ref(page, 'notice').isHidden(), true, 'nor when the fragment changes to one');
+
+  // A tracker's "#rd" after the link, and a ";" left at its end.
+  for (const hash of ['#v1;p=jiangxi-employee;m=retiree;d=2023;g=monthly:p:300:5#rd', '#v1;p=jiangxi-employee;m=retiree;d=2023;g=monthly:p:300:5;']) {
+    await page.goto('about:blank');
+    await session.load(hash);
+    assert.equal(await ref(page, 'notice').isHidden(), true, `${hash}: opens`);
+    assert.equal(await ref(page, 'policy').inputValue(), 'jiangxi-employee');
+  }
+  session.assertClean();
+});
+
+test('Back and Forward go between the links opened in a tab', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023;g=monthly:p:300:5');
+  await page.evaluate(() => { location.hash = 'v1;p=qiannan-employee;m=in_service;d=2023;g=monthly:p:300:5'; });
+  await page.waitForFunction(() => document.querySelector('[data-ref="member"]').value === 'in_service');
+  assert.equal(await page.evaluate(() => location.hash), '', 'the address no longer needs the fragment');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('[data-ref="policy"]').value === 'jiangxi-employee');
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector('[data-ref="policy"]').value === 'qiannan-employee');
+  session.assertClean();
+});
+
+test('a scenario too large for a link says so instead of offering a link that would not open', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load();
+  // Fifteen years of daily visits (5,479): within the visit limit, but about 90 KB as a link.
+  await page.evaluate(() => {
+    const { estimator } = document.querySelector('[data-estimator]');
+    const day = new Date('2010-01-01T00:00:00Z');
+    estimator.state.period = { start: '2010-01-01', end: '2024-12-31' };
+    estimator.state.visits = [];
+    while (day.getUTCFullYear() < 2025) {
+      estimator.state.visits.push({ date: day.toISOString().slice(0, 10), facility: 'primary', amount: '123.45', out_of_scope: '0.00' });
+      day.setUTCDate(day.getUTCDate() + 1);
+    }
+    estimator.recalculate();
+  });
+  await ref(page, 'share').locator('summary').click();
+  await page.waitForFunction(() => document.querySelector('[data-ref="copyStatus"]').textContent !== '');
+  assert.equal(await ref(page, 'copyStatus').textContent(), '就诊记录太多，无法写进一个链接（链接最多 64 KB）。可以下载逐次明细（CSV），或减少就诊次数。');
+  assert.equal(await ref(page, 'shareLink').inputValue(), '');
+  assert.equal((await readResult(page)).alert, null, 'the estimate itself is fine');
   session.assertClean();
 });

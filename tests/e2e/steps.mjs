@@ -221,17 +221,20 @@ export async function scenarioOnScreen(page) {
   });
 }
 
-/** The scenario the page has stored (localStorage), turned into the API's shape by the page's own code. */
+/** The scenario the page has stored for its tab, turned into the API's shape by the page's own code. */
 export async function storedScenario(page) {
   return toScenario(await storedState(page));
 }
 
-/** What the page has stored once it has written what is pending, as it does when it is left. */
-export async function storedState(page) {
-  return page.evaluate((key) => {
+/**
+ * What the page has stored for its tab (what a reload brings back) once it has written what is
+ * pending, as it does when it is left; `storage` 'localStorage' for what a new tab starts from.
+ */
+export async function storedState(page, storage = 'sessionStorage') {
+  return page.evaluate(([key, from]) => {
     dispatchEvent(new PageTransitionEvent('pagehide'));
-    return JSON.parse(localStorage.getItem(key));
-  }, STORAGE_KEY);
+    return JSON.parse(globalThis[from].getItem(key));
+  }, [STORAGE_KEY, storage]);
 }
 
 /** `estimate`'s visits (input order) in the order of the page's table: by date, equal dates in input order. */

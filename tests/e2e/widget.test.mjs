@@ -57,7 +57,10 @@ const FRAGMENT = 'v1;p=qiannan-employee;m=in_service;d=2023;o=ratio.pharmacy:0.6
 const browser = useBrowser({
   files: {
     'site.css': 'body { margin: 0 auto; max-width: 70rem; padding: 0 .5rem; font-family: serif; }\n#b { --oe-accent: #8a1538; }\n',
-    'hostile.css': '* { color: red !important; font-size: 40px !important; } div { display: none; }\n',
+    // Rules that reach the widget's element itself, as a site's article rules do: what they set for
+    // text would be inherited inside.
+    'hostile.css': '* { color: red !important; font-size: 40px !important; } div { display: none; }\n' +
+      'main * { text-indent: 2em !important; letter-spacing: 3px; text-align: justify; white-space: nowrap; font-style: italic; }\n',
     'site.html': sitePage(''),
     'site-hostile.html': sitePage('<link rel="stylesheet" href="hostile.css">'),
     'site-iframe.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title>
@@ -87,6 +90,7 @@ function widgetStyles(page, id) {
     return {
       summaryColor: style('[data-ref="summary"]').color,
       summaryFontSize: style('[data-ref="summary"]').fontSize,
+      summaryText: ['textIndent', 'letterSpacing', 'textAlign', 'whiteSpace', 'fontStyle'].map((p) => style('[data-ref="summary"]')[p]),
       layoutDisplay: style('[data-ref="layout"]').display,
       buttonBackground: style('[data-ref="langButton"]').backgroundColor,
       chartVisible: root.querySelector('[data-ref="chart"] svg')?.getBoundingClientRect().height > 100,
@@ -120,6 +124,7 @@ for (const path of ['site.html', 'site-hostile.html']) {
     for (const style of [a, b]) {
       assert.equal(style.summaryColor, 'rgb(27, 36, 48)');
       assert.equal(style.summaryFontSize, '16.8px');
+      assert.deepEqual(style.summaryText, ['0px', 'normal', 'start', 'normal', 'normal'], 'no text property comes in');
       assert.equal(style.layoutDisplay, 'grid');
       assert.ok(style.chartVisible, 'the chart is drawn');
     }
@@ -145,7 +150,7 @@ for (const path of ['site.html', 'site-hostile.html']) {
     const changed = await readResult(page, '#a');
     assertShows(changed, await runEstimate({ ...WIDGETS.a.scenario, member: 'in_service', visits: await runGenerate(WIDGETS.a.pattern) }));
     assert.deepEqual(await readResult(page, '#b'), before);
-    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'widgets remember nothing unless asked');
+    assert.deepEqual(await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]), [], 'widgets remember nothing unless asked');
     const ids = await page.evaluate(() => [document, ...[...document.querySelectorAll('outpatient-estimator')].map((w) => w.shadowRoot)]
       .flatMap((root) => [...root.querySelectorAll('[id]')].map((node) => node.id)));
     assert.equal(new Set(ids).size, ids.length, 'no id is used twice');
@@ -181,6 +186,62 @@ test('widget attributes that do not make a scenario give a message and the examp
   const year = { start: '2023-01-01', end: '2023-12-31' };
   const visits = await runGenerate({ kind: 'monthly', ...year, facility: 'primary', amount: '400', day: 15 });
   assertShows(await readResult(page, '#c'), await runEstimate({ policy: 'qiannan-employee', member: 'retiree', period: year, visits, lang: 'en' }));
+  session.assertClean();
+});
+
+test('a widget moved in the page keeps what the reader typed; a changed attribute starts it afresh', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await openSite(session, 'site.html');
+  const amount = page.locator('#a [data-field="visits[0].amount"]');
+  await amount.fill('555.55');
+  await page.locator('#a [data-ref="langButton"]').click();
+  await settle(page);
+  const before = await readResult(page, '#a');
+  // A sidebar plugin or a framework moves the element; then takes it out and puts it back.
+  await page.evaluate(() => {
+    const widget = document.querySelector('#a');
+    document.querySelector('h1').before(widget);
+    widget.remove();
+    document.querySelector('main').append(widget);
+  });
+  await settle(page);
+  assert.equal(await amount.inputValue(), '555.55');
+  assert.deepEqual(await readResult(page, '#a'), before, 'the same estimate, in English');
+  assert.match(before.summary, /^Total spending/);
+
+  await page.evaluate(() => document.querySelector('#a').setAttribute('member', 'in_service'));
+  await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('[data-ref="member"]')?.value === 'in_service');
+  await waitForEstimator(page, '#a');
+  assert.notEqual(await amount.inputValue(), '555.55', 'the attributes\' scenario, afresh');
+  session.assertClean();
+});
+
+test('a language written as people write it ("en-US", "EN", "zh-CN") gives that language throughout', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await openSite(session, 'site.html');
+  const cases = [['en-US', 'en', 'Estimate'], ['EN', 'en', 'Estimate'], ['zh-CN', 'zh', '估算结果']];
+  for (const [i, [written]] of cases.entries()) {
+    await page.evaluate(([id, lang, withPolicy]) => {
+      const widget = document.createElement('outpatient-estimator');
+      widget.id = id;
+      widget.setAttribute('lang', lang);
+      if (withPolicy) {
+        widget.setAttribute('policy', 'qiannan-employee');
+        widget.setAttribute('member', 'retiree');
+      }
+      document.querySelector('main').append(widget);
+    }, [`l${i}`, written, i !== 1]);
+  }
+  for (const [i, [written, lang, heading]] of cases.entries()) {
+    await waitForEstimator(page, `#l${i}`);
+    const seen = await page.evaluate((id) => {
+      const root = document.querySelector(id).shadowRoot;
+      return { lang: root.querySelector('.oe').lang, heading: root.querySelector('[data-ref="resultsHeading"]').textContent };
+    }, `#l${i}`);
+    assert.deepEqual(seen, { lang, heading }, `lang="${written}"`);
+  }
   session.assertClean();
 });
 
@@ -261,4 +322,31 @@ test('a widget loaded from another origin works under the site\'s own CSP, as th
   const fromEstimator = fetched.filter((url) => url.startsWith(estimator)).map((url) => url.slice(estimator.length)).sort();
   assert.deepEqual(fromEstimator, ['/pkg/estimator.js', '/pkg/estimator_bg.wasm', '/style.css', '/widget.js']);
   session.assertClean();
+});
+
+test('in a narrow sidebar the year cards fit; under a CSP with no data: images, the PNG download says why it cannot', { timeout: 60_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page, context, problems } = session;
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self'";
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A sidebar</title><link rel="icon" href="data:,">
+<script type="module" src="widget.js"></script></head>
+<body><aside style="width: 280px"><outpatient-estimator id="s" ${WIDGETS.a.attributes}></outpatient-estimator></aside></body></html>`;
+  await context.route('**/sidebar.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': csp } }));
+  await page.goto(`${session.url}sidebar.html`);
+  await waitForEstimator(page, '#s');
+  const overflow = await page.evaluate(() => {
+    const root = document.querySelector('#s').shadowRoot;
+    const years = root.querySelector('[data-ref="years"]');
+    years.style.setProperty('content-visibility', 'visible');
+    const box = years.getBoundingClientRect();
+    return [...years.children].map((card) => Math.round(card.getBoundingClientRect().right - box.right)).filter((over) => over > 0);
+  });
+  assert.deepEqual(overflow, [], 'no card wider than its box');
+
+  await page.locator('#s [data-ref="exportPng"]').click();
+  const status = page.locator('#s [data-ref="exportStatus"]');
+  await page.waitForFunction(() => document.querySelector('#s').shadowRoot.querySelector('[data-ref="exportStatus"]').textContent !== '');
+  assert.equal(await status.textContent(), '此网页不允许生成PNG图片，请改为下载SVG图表。');
+  assert.deepEqual(problems.pageErrors, [], 'no uncaught error');
+  session.assertClean = () => {}; // the site's CSP refusing the data: image is this test's premise
 });
