@@ -14,6 +14,17 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Markup goes in only through here: under a site's Trusted Types (require-trusted-types-for
+// 'script'), by a policy of the estimator's own, which the site allows by name (README). The only
+// markup is the page's own skeleton and the core's SVG chart: no text a user typed.
+let policy = null;
+try {
+  policy = globalThis.trustedTypes?.createPolicy('outpatient-estimator', { createHTML: (markup) => markup });
+} catch {
+  // the site allows no policy of this name: markup is refused as it would be anyway
+}
+export const trustedMarkup = (markup) => (policy ? policy.createHTML(markup) : markup);
+
 // A figure that is not simply stated by a source is marked in words, not only by colour.
 const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', 'user'];
 

@@ -1,6 +1,7 @@
 // Downloads for reuse elsewhere: the chart as the core's own SVG document (the same text as
 // `estimate --svg`) or as a PNG drawn from it, and the visit-by-visit table as CSV.
 import { t } from './i18n.js';
+import { trustedMarkup } from './dom.js';
 
 export const FILE_NAME = 'outpatient-estimate';
 
@@ -21,7 +22,7 @@ export const svgBlob = (svg) => new Blob([svg], { type: 'image/svg+xml' });
  * page's img-src allows, unlike blob:) and drawn on a canvas.
  */
 export async function pngBlob(svg, scale = 2) {
-  const box = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement.viewBox?.baseVal;
+  const box = new DOMParser().parseFromString(trustedMarkup(svg), 'image/svg+xml').documentElement.viewBox?.baseVal;
   if (!box?.width || !box?.height) throw new Error('the chart has no size');
   const image = new Image();
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;

@@ -5,6 +5,8 @@
 // from the core. Ids are written bare here and made unique per mounted estimator by `scopeIds`.
 // `data-full-only` marks what the compact layout (a widget's results with a short form) leaves out.
 
+import { trustedMarkup } from './dom.js';
+
 const options = (values, prefix) =>
   values.map((value) => `<option value="${value}" data-t="${prefix}.${value}"></option>`).join('');
 
@@ -188,7 +190,7 @@ let mounted = 0;
 /** A fresh copy of the skeleton with ids unique to this estimator (several may share one page). */
 export function buildSkeleton(headingLevel) {
   const template = document.createElement('template');
-  template.innerHTML = skeleton(headingLevel); // static markup only: no data goes in here
+  template.innerHTML = trustedMarkup(skeleton(headingLevel)); // static markup only: no data goes in here
   const prefix = `oe${++mounted}-`;
   const fragment = template.content;
   for (const node of fragment.querySelectorAll('[id]')) node.id = prefix + node.id;

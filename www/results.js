@@ -6,7 +6,7 @@
 // (BENCHMARKS.md): the outcome carries numbers only, a row's trace is asked of the core when the
 // row is opened, the table shows its first ROW_LIMIT rows until the reader asks for all, and a
 // part whose content did not change is left alone (layout is what costs most).
-import { badge, figureStatus, h, isMarked, sourceLine } from './dom.js';
+import { badge, figureStatus, h, isMarked, sourceLine, trustedMarkup } from './dom.js';
 import { figureValueText, minusYuan, percent, share, yuan } from './format.js';
 import { t } from './i18n.js';
 
@@ -188,7 +188,7 @@ export function renderChart(box, svgText, label, idPrefix) {
   // A recalculation mostly moves the lines and markers of the same chart: changing only what
   // differs lets the browser lay out only that, instead of a whole new chart, and needs no parsing.
   if (updateValues(box.oeChart, parts)) return nameChart(box.firstElementChild, label);
-  const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+  const doc = new DOMParser().parseFromString(trustedMarkup(svgText), 'image/svg+xml');
   const svg = doc.documentElement;
   if (svg.localName !== 'svg' || doc.querySelector('parsererror')) {
     box.oeChart = null;

@@ -350,3 +350,18 @@ test('in a narrow sidebar the year cards fit; under a CSP with no data: images, 
   assert.deepEqual(problems.pageErrors, [], 'no uncaught error');
   session.assertClean = () => {}; // the site's CSP refusing the data: image is this test's premise
 });
+
+test('under a site\'s Trusted Types the widget puts in markup only through its own policy, as the README says', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page, context } = session;
+  const csp = `${CSP}; require-trusted-types-for 'script'; trusted-types outpatient-estimator`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A strict site</title><link rel="icon" href="data:,">
+<script type="module" src="widget.js"></script></head>
+<body><main><outpatient-estimator id="w" ${WIDGETS.a.attributes}></outpatient-estimator></main></body></html>`;
+  await context.route('**/strict.html', (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': csp } }));
+  await page.goto(`${session.url}strict.html`);
+  await waitForEstimator(page, '#w');
+  assertShows(await readResult(page, '#w'), await expectedOutcome(WIDGETS.a));
+  assert.equal(await page.locator('#w [data-ref="chart"] svg').count(), 1, 'the chart is drawn');
+  session.assertClean();
+});
