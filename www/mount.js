@@ -538,6 +538,7 @@ export async function mountEstimator(root, options = {}) {
     const patternWasWrong = shownMessages.some(({ input }) => patternBox.contains(input));
     state.lang = lang = LANGS.find((l) => l !== lang);
     announce(''); // said in the other language, and heard already
+    refs.exportStatus.textContent = '';
     saveSoon(true);
     renderAll();
     if (patternWasWrong) patternVisits(); // its message again, in the new language
@@ -684,7 +685,10 @@ export async function mountEstimator(root, options = {}) {
     recalculate: recalculateNow,
     openFragment,
     remembers: Boolean(saver?.works), // whether a reload will bring this tab's scenario back
-    dispose() { saver?.stop(); }, // before another estimator takes this one's place
+    dispose() { // before another estimator takes this one's place
+      saver?.stop();
+      clearTimeout(announceTimer);
+    },
     panicForTest() {
       try { callCore('panicForTest'); } catch (error) { showError(error); }
     },
