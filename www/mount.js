@@ -42,7 +42,8 @@ const ANNOUNCE_AFTER_MS = 1000; // a pause in typing before a screen reader hear
 
 /**
  * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
- * lang ("zh" default), storageKey (localStorage key; null to remember nothing), scenario (a
+ * lang ("zh" default; "en-GB" is read as "en"), storageKey (the key the state is remembered under, state.js
+ * stateSaver; null to remember nothing), scenario (a
  * scenario to start from and to reset to, instead of the built-in example: in the API's shape, or
  * as a link fragment "v1;p=…"), fragment (a link fragment opened by the page: it is shown instead
  * of the remembered scenario; reset still goes to `scenario` or the example), compact (results with
@@ -344,7 +345,7 @@ export async function mountEstimator(root, options = {}) {
     drawnWidth = width;
     const explain = (index) => callCore('explain', scenario, index);
     renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
-    // A live region: written only when it changes, so that a reader hears it once.
+    // Written only when it changes (a screen reader hears it from announceSoon, once typing pauses).
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
     const caveat = visits ? caveatText(outcome, lang) : '';

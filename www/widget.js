@@ -10,7 +10,8 @@
 // chronic:SEED; default monthly:primary:400:15); period (START~END or a year; default the twelve
 // months across the last 1 January); lang (zh | en); compact (results with a short form);
 // scenario (a whole link fragment "v1;p=…" as the share panel writes it, instead of the others);
-// storage-key (remember edits in localStorage under this key; by default a widget remembers nothing).
+// storage-key (remember edits under this key, as the page does: state.js stateSaver; by default a
+// widget remembers nothing).
 // Without policy or scenario the widget shows the built-in example.
 import { mountEstimator } from './mount.js';
 import { defaultPeriod } from './state.js';
