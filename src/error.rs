@@ -179,7 +179,8 @@ impl Error {
                 Text { zh: format!("应为{zh}"), en: format!("must be {en}") }
             }
             NotANumber => {
-                bilingual!(zh: "不是数字：请只用数字和小数点，例如 1200.50", en: "is not a number: use digits and a decimal point, e.g. 1200.50")
+                // An example, not a grammar: "1,200" and full-width digits are read too.
+                bilingual!(zh: "不是数字（应写成例如 1200.50）", en: "is not a number (write it like 1200.50)")
             }
             Negative => bilingual!(zh: "不能为负数", en: "cannot be negative"),
             TooManyDecimals => {

@@ -443,7 +443,7 @@ mod scenario {
     #[test]
     fn a_deductible_multiple_below_one_is_out_of_range_not_a_non_number() {
         // "0.5" is a number; the multiple must be between 1 and 100. The error must say so rather
-        // than "is not a number: use digits and a decimal point".
+        // than "is not a number".
         let e =
             scenario_error(&scenario_with("/overrides/out_of_area.temporary_deductible_multiple", Some(json!("0.5"))));
         assert_error(&e, "overrides.out_of_area.temporary_deductible_multiple", "multiple_out_of_range");
