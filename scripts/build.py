@@ -259,6 +259,8 @@ def main():
     pkg_dir = build_wasm(settings["wasm-pack"])
     optimize_wasm(pkg_dir / wasm_name, settings["wasm-opt"]["args"])
     dist = assemble_dist(settings["dist"], settings["esbuild"], pkg_dir, out_name)
+    # A policy file that does not read would otherwise show only when the page is opened.
+    run(["node", ROOT / "scripts" / "check-bundle.mjs", dist / "pkg", out_name])
     if not check_budgets(dist, wasm_name, settings):
         if enforce:
             fail("size budget exceeded (budgets in wasm-pack.toml)")

@@ -46,6 +46,12 @@ pub enum ErrorKind {
         value: String,
         allowed: Vec<String>,
     },
+    /// A file that is not UTF-8 text (GBK, say).
+    NotUtf8,
+    /// Two bundled files give one policy id.
+    DuplicatePolicy {
+        file: String,
+    },
     UnknownPolicy {
         id: String,
     },
@@ -140,6 +146,8 @@ impl Error {
             OutsidePeriod { .. } => "outside_period",
             OutOfScopeExceedsAmount => "out_of_scope_exceeds_amount",
             NotOneOf { .. } => "not_one_of",
+            NotUtf8 => "not_utf8",
+            DuplicatePolicy { .. } => "duplicate_policy",
             UnknownPolicy { .. } => "unknown_policy",
             UnknownRule { .. } => "unknown_rule",
             UnknownSource { .. } => "unknown_source",
@@ -219,6 +227,12 @@ impl Error {
             }
             NotOneOf { value, allowed } => {
                 bilingual!(zh: "“{}”不是可选值（可选：{}）", en: "\"{}\" is not one of: {}", value, allowed.join(", "))
+            }
+            NotUtf8 => {
+                bilingual!(zh: "不是 UTF-8 编码的文本：请在编辑器中另存为 UTF-8", en: "is not UTF-8 text: save it as UTF-8 in your editor")
+            }
+            DuplicatePolicy { file } => {
+                bilingual!(zh: "与 {} 的编号相同：每个政策文件都要有自己的 id（复制文件后请改 id）", en: "is also the id of {}: each policy file needs an id of its own (change it in a copied file)", file)
             }
             UnknownPolicy { id } => bilingual!(zh: "没有编号为“{}”的政策", en: "no policy has the id \"{}\"", id),
             UnknownRule { id } => {

@@ -23,14 +23,24 @@ impl Library {
     /// The bundled policies, read from the JSON build.rs made of each file. An error here means a
     /// bundled file is broken (a test guards this).
     pub fn bundled() -> Result<Library> {
-        let read = |file: &str, json: &'static str| read_json(json, file);
-        let rules = bundled::RULES_JSON
-            .iter()
-            .map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file))
-            .collect::<Result<_>>()?;
+        Library::from_json(bundled::RULES_JSON, bundled::POLICIES_JSON)
+    }
+
+    /// A library of rule and policy files as (file name, the JSON build.rs makes of it). Two files
+    /// may not give one id.
+    fn from_json<'a>(rules: &[(&str, &'a str)], policies: &[(&str, &'a str)]) -> Result<Library> {
+        let read = |file: &str, json: &'a str| read_json(json, file);
+        let rules =
+            rules.iter().map(|(file, json)| OutOfAreaRule::read(&read(file, json)?, file)).collect::<Result<_>>()?;
         let mut library = Library { rules, policies: Vec::new() };
-        for (file, json) in bundled::POLICIES_JSON {
-            library.add_tree(&read(file, json)?, file)?;
+        let mut ids: Vec<(&str, String)> = Vec::new();
+        for (file, json) in policies {
+            let id = library.add_tree(&read(file, json)?, file)?.id.clone();
+            // A copied file whose id was not changed would replace the other one without a word.
+            if let Some((other, _)) = ids.iter().find(|(_, seen)| *seen == id) {
+                return Err(Error::new(format!("{file}.id"), ErrorKind::DuplicatePolicy { file: (*other).to_owned() }));
+            }
+            ids.push((file, id));
         }
         Ok(library)
     }
@@ -94,6 +104,19 @@ impl Library {
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
+
+    /// A file copied for a new region with its id left as it was is refused, naming both files,
+    /// instead of replacing the region it was copied from.
+    #[test]
+    fn two_bundled_files_with_one_id_are_refused_naming_both() {
+        let (_, qiannan) = Library::bundled_json().find(|(file, _)| file.contains("qiannan")).unwrap();
+        let rules: Vec<_> = Library::bundled_json().filter(|(file, _)| file.contains("/rules/")).collect();
+        let copies = [("policies/qiannan-employee.toml", qiannan), ("policies/tongren-employee.toml", qiannan)];
+        let error = Library::from_json(&rules, &copies).err().expect("refused");
+        assert_eq!((error.field.as_str(), error.code()), ("policies/tongren-employee.toml.id", "duplicate_policy"));
+        assert!(error.to_string().contains("policies/qiannan-employee.toml"), "{error}");
+        assert!(Library::from_json(&rules, &copies[..1]).is_ok());
+    }
 
     /// build.rs's JSON of each bundled file reads as the same tree as its TOML text.
     #[test]

@@ -262,8 +262,10 @@ pub fn read_toml<'s>(text: &'s str, file: &str) -> Result<Tree<'s>> {
 
 #[cfg(feature = "toml")]
 fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
-    // The parser's message includes line and column; keep its first line only.
-    let detail = error.to_string().lines().next().unwrap_or_default().to_owned();
+    // The parser's text is its position, the line quoted, then what is wrong: position and reason.
+    let text = error.to_string();
+    let position = text.lines().next().unwrap_or_default().trim_start_matches("TOML parse error at ");
+    let detail = format!("{position}: {}", error.message().trim());
     Error::new(file, ErrorKind::Syntax { detail })
 }
 
@@ -517,13 +519,14 @@ fn read_note(table: &Table<'_>) -> Result<Text> {
 }
 
 /// A status at `node` that is one of `allowed`, or the error that names them.
+/// A status among `allowed`; an error lists those, not every status (a policy file cannot say `user`).
 fn read_status(node: Node<'_>, allowed: &[Status]) -> Result<Status> {
-    let status = Status::read(node)?;
-    if allowed.contains(&status) {
-        return Ok(status);
-    }
-    let allowed = allowed.iter().map(|s| s.key().to_string()).collect();
-    Err(node.error(ErrorKind::NotOneOf { value: status.key().to_owned(), allowed }))
+    let text = node.text()?;
+    let status = Status::parse(text.trim()).filter(|s| allowed.contains(s));
+    status.ok_or_else(|| {
+        let allowed = allowed.iter().map(|s| s.key().to_string()).collect();
+        node.error(ErrorKind::NotOneOf { value: text.to_owned(), allowed })
+    })
 }
 
 fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Result<Figure> {
@@ -534,6 +537,10 @@ fn read_figure(tree: &Tree, path: Path<'_>, key: &str, sources: &[Source]) -> Re
     let same_as = table.read_opt("same_as", |n| n.text().map(|t| t.trim().to_owned()))?;
     let (source, source_title) = table.read("source", |n| read_source_id(n, sources))?;
     let note = read_note(&table)?;
+    if value.is_some() && same_as.is_some() {
+        // One of the two would be dropped without a word.
+        return Err(Error::new(table.field_path("value"), ErrorKind::ExclusiveWith { other: "same_as".to_owned() }));
+    }
     match (status, value.is_some() || same_as.is_some()) {
         (Status::Unknown, true) => Err(Error::new(table.field_path("value"), ErrorKind::ValueForUnknown)),
         (Status::Unknown, false) | (_, true) => {

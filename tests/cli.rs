@@ -299,3 +299,26 @@ fn a_missing_file_exits_non_zero_and_names_it() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("no-such-scenario.json"), "{}", stderr(&output));
 }
+
+#[test]
+fn options_may_come_in_any_order_and_a_file_not_in_utf8_is_told_to_be_saved_so() {
+    let broken = scratch("order.toml", "id = \"x\n");
+    let path = broken.to_string_lossy().into_owned();
+    for args in [
+        ["--check", path.as_str(), "--lang", "zh"],
+        ["--check", "--lang", "zh", path.as_str()],
+        ["--lang", "zh", "--check", path.as_str()],
+    ] {
+        let output = estimate(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("无法读取"), "{args:?}: in Chinese: {}", stderr(&output));
+    }
+    assert_eq!(estimate(&["--check", "--lang", "zh"]).status.code(), Some(2), "--check with no file is a usage error");
+
+    // "id = \"示例\"" in GBK: what a Chinese-locale editor may save.
+    let gbk = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-gbk.toml", std::process::id()));
+    std::fs::write(&gbk, b"id = \"\xca\xbe\xc0\xfd\"\n").unwrap();
+    let output = estimate(&["--lang", "zh", "--check", &gbk.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("另存为 UTF-8"), "{}", stderr(&output));
+}

@@ -172,6 +172,23 @@ mod policy_file {
             r#"deductible = { value = "150", status = "user""#,
         ));
         assert_error(&e, "x.toml.versions[0].deductible.status", "not_one_of");
+        // A misspelled status is told the ones a file may use, which `user` is not among.
+        let e = policy_error(&qiannan_with(
+            r#"deductible = { value = "150", status = "stated""#,
+            r#"deductible = { value = "150", status = "stataed""#,
+        ));
+        assert_error(&e, "x.toml.versions[0].deductible.status", "not_one_of");
+        let message = e.message(Lang::En);
+        assert!(message.contains("stated, derived") && !message.contains("user"), "{message}");
+    }
+
+    #[test]
+    fn a_value_beside_same_as_is_refused_rather_than_dropped() {
+        let e = policy_error(&qiannan_with(
+            r#"pharmacy = { status = "unknown""#,
+            r#"pharmacy = { same_as = "ratio.primary", value = "0.5", status = "stated""#,
+        ));
+        assert_error(&e, "x.toml.versions[0].ratio.pharmacy.value", "exclusive_with");
     }
 
     #[test]
@@ -206,9 +223,17 @@ mod policy_file {
     }
 
     #[test]
-    fn a_toml_syntax_error_names_the_file() {
+    fn a_toml_syntax_error_names_the_file_the_line_and_what_is_wrong() {
         let e = policy_error(&qiannan_with(r#"id = "qiannan-employee""#, r#"id = "qiannan-employee"#));
         assert_error(&e, FILE, "syntax");
+        let message = e.message(Lang::En);
+        assert!(message.contains("line ") && message.contains("column "), "{message}");
+        // What is wrong, not only where: the parser's own reason.
+        let (_, reason) = message.rsplit_once(": ").unwrap_or_default();
+        assert!(!reason.is_empty() && !reason.contains("column"), "{message}");
+        let twice = qiannan_with("[sources.seed-001]", "[sources.seed-001]\ntitle = \"a\"\n[sources.seed-001]");
+        let message = policy_error(&twice).message(Lang::En);
+        assert!(message.contains("duplicate"), "{message}");
     }
 
     #[test]

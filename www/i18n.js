@@ -8,6 +8,7 @@ const zh = {
   resetExample: '恢复示例',
   loading: '正在加载计算程序…',
   loadFailed: '计算程序加载失败，请刷新页面重试。',
+  policyBroken: '页面内置的政策文件有误，无法计算：{message}',
 
   policyLegend: '参保地区与险种',
   policyLabel: '地区与险种',
@@ -173,6 +174,7 @@ const en = {
   resetExample: 'Reset to example',
   loading: 'Loading the calculator…',
   loadFailed: 'The calculator could not load. Please reload the page.',
+  policyBroken: 'A policy file built into this page is broken, so nothing can be calculated: {message}',
 
   policyLegend: 'Region and scheme',
   policyLabel: 'Region and scheme',

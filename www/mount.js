@@ -86,7 +86,11 @@ export async function mountEstimator(root, options = {}) {
     performance.mark('oe-core-ready');
   } catch (error) {
     wasmReady = null;
-    refs.loadStatus.textContent = t(lang, 'loadFailed');
+    // An error of the core's own here is a policy file built into the page that does not read
+    // (the build checks them too): say which, for whoever built it. Else the wasm did not load.
+    const policyBroken = error?.field != null;
+    if (policyBroken) console.error(error);
+    refs.loadStatus.textContent = policyBroken ? t(lang, 'policyBroken', { message: error[`message_${lang}`] ?? error.message }) : t(lang, 'loadFailed');
     refs.loadStatus.classList.add('oe-failed');
     return null;
   }

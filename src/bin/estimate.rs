@@ -27,9 +27,10 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: estimate [--table | --svg [--width PX]] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
        estimate --list [--lang zh|en]
-       estimate --check FILE.toml
+       estimate --check FILE.toml [--lang zh|en]
        estimate --to-json FILE.toml
-       estimate --generate PATTERN.json|-";
+       estimate --generate PATTERN.json|- [--lang zh|en]
+options may come in any order";
 
 enum Output {
     Json,
@@ -79,7 +80,10 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut policies = Vec::new();
     let mut lang = None;
     let mut width = None;
-    let mut items = raw.into_iter();
+    let mut items = raw.into_iter().peekable();
+    // A command's file may come after other options (`--check --lang zh FILE`): then the command
+    // waits for the next argument that is not an option.
+    let mut wants_file: Option<(fn(String) -> Command, String)> = None;
     let set = |c: Command, command: &mut Option<Command>| match command.replace(c) {
         None => Ok(()),
         Some(_) => Err("give one scenario, --list, --check, --to-json or --generate".to_owned()),
@@ -100,17 +104,31 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
                 ))?);
             }
             "--list" => set(Command::List, &mut command)?,
-            "--check" => set(Command::Check(value("--check")?), &mut command)?,
-            "--to-json" => set(Command::ToJson(value("--to-json")?), &mut command)?,
-            "--generate" => set(Command::Generate(value("--generate")?), &mut command)?,
+            "--check" | "--to-json" | "--generate" => {
+                let make: fn(String) -> Command = match arg.as_str() {
+                    "--check" => Command::Check,
+                    "--to-json" => Command::ToJson,
+                    _ => Command::Generate,
+                };
+                match items.next_if(|next| !next.starts_with("--")) {
+                    Some(file) => set(make(file), &mut command)?,
+                    None => wants_file = Some((make, arg.clone())),
+                }
+            }
             "--policy" => policies.push(value("--policy")?),
             "--lang" => {
                 let text = value("--lang")?;
                 lang = Some(Lang::parse(&text).ok_or(format!("--lang must be zh or en, not {text:?}"))?);
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            path => set(Command::Run(path.to_owned()), &mut command)?,
+            path => match wants_file.take() {
+                Some((make, _)) => set(make(path.to_owned()), &mut command)?,
+                None => set(Command::Run(path.to_owned()), &mut command)?,
+            },
         }
+    }
+    if let Some((_, name)) = wants_file {
+        return Err(format!("{name} needs a file"));
     }
     let command = command.ok_or("nothing to do")?;
     match (&mut output, width) {
@@ -128,7 +146,11 @@ fn read_input(path: &str) -> Result<String, Error> {
     } else {
         std::fs::read_to_string(path).map(|t| text = t)
     };
-    result.map_err(|e| Error::new(path, ErrorKind::Syntax { detail: e.to_string() }))?;
+    result.map_err(|e| match e.kind() {
+        // What a Chinese-locale editor may save (GBK): say what to do, in the reader's language.
+        std::io::ErrorKind::InvalidData => Error::new(path, ErrorKind::NotUtf8),
+        _ => Error::new(path, ErrorKind::Syntax { detail: e.to_string() }),
+    })?;
     Ok(text)
 }
 
