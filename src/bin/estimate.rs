@@ -74,6 +74,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command that takes a file: `--check`, `--to-json` or `--generate`.
+type FileCommand = fn(String) -> Command;
+
 fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut command = None;
     let mut output = Output::Json;
@@ -83,7 +86,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     let mut items = raw.into_iter().peekable();
     // A command's file may come after other options (`--check --lang zh FILE`): then the command
     // waits for the next argument that is not an option.
-    let mut wants_file: Option<(fn(String) -> Command, String)> = None;
+    let mut wants_file: Option<(FileCommand, String)> = None;
     let set = |c: Command, command: &mut Option<Command>| match command.replace(c) {
         None => Ok(()),
         Some(_) => Err("give one scenario, --list, --check, --to-json or --generate".to_owned()),
@@ -105,7 +108,7 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
             }
             "--list" => set(Command::List, &mut command)?,
             "--check" | "--to-json" | "--generate" => {
-                let make: fn(String) -> Command = match arg.as_str() {
+                let make: FileCommand = match arg.as_str() {
                     "--check" => Command::Check,
                     "--to-json" => Command::ToJson,
                     _ => Command::Generate,
