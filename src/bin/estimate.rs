@@ -68,7 +68,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("estimate: error: {}", error.message(lang));
+            eprintln!("estimate: {}{}", lang.pick("错误：", "error: "), error.message(lang));
             ExitCode::FAILURE
         }
     }
@@ -210,11 +210,13 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 fn list(library: &Library, lang: Lang) -> String {
     let mut out = String::new();
+    let width = library.policies().iter().map(|p| p.id.len()).max().unwrap_or(0);
     for policy in library.policies() {
         let (known, total) = policy.completeness();
         let starts: Vec<String> = policy.versions.iter().map(|v| outpatient_estimator::date::iso(v.start)).collect();
+        let from = if starts.len() == 1 { "version from" } else { "versions from" };
         out += &format!(
-            "{:<20} {:>2}/{:<2} figures given  versions from {}  {}\n",
+            "{:<width$} {:>2}/{:<2} figures given  {from} {}  {}\n",
             policy.id,
             known,
             total,
