@@ -1,5 +1,5 @@
 // Small DOM helpers. Text always goes in as text nodes, never as markup.
-import { t } from './i18n.js';
+import { LANG_TAGS, t } from './i18n.js';
 
 /** h('p', { class: 'x', text: 'hello' }, child, ...): an element with attributes and children. */
 export function h(tag, attrs = {}, ...children) {
@@ -31,8 +31,6 @@ const MARKED = ['derived', 'assumed', 'lower_bound', 'upper_bound', 'unknown', '
 export function isMarked(status) {
   return MARKED.includes(status);
 }
-
-const LANG_TAGS = { zh: 'zh-CN', en: 'en' };
 
 /**
  * "Source: title": the title marked as being in its own language (so that a screen reader reads it

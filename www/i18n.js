@@ -336,6 +336,9 @@ const en = {
 const strings = { zh, en };
 export const LANGS = ['zh', 'en'];
 
+/** Each language's tag for a `lang` attribute. */
+export const LANG_TAGS = { zh: 'zh-CN', en: 'en' };
+
 /**
  * 'zh' or 'en' from a language as people write it ("zh-CN", "EN", "en-GB"), as the core reads it
  * (i18n.rs `Lang::parse`); undefined for any other.

@@ -4,7 +4,7 @@ import init, { Estimator } from './pkg/estimator.js';
 import { h, tabStopWhileScrolling } from './dom.js';
 import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
 import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
-import { asName, langOf, LANGS, t } from './i18n.js';
+import { asName, LANG_TAGS, langOf, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import {
   caveatText, CHART_WIDTH, chartBoxWidth, fitColumns, peekText, renderChart, renderOutcome, ROW_LIMIT, summaryText,
@@ -192,12 +192,12 @@ export async function mountEstimator(root, options = {}) {
     applyTexts(root, (key) => t(lang, key));
     root.lang = lang;
     if (page) {
-      document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+      document.documentElement.lang = LANG_TAGS[lang];
       document.title = t(lang, 'title');
     }
     const other = LANGS.find((l) => l !== lang);
     refs.langButton.textContent = t(lang, 'otherLanguage'); // the other language's own name
-    refs.langButton.lang = other === 'zh' ? 'zh-CN' : 'en';
+    refs.langButton.lang = LANG_TAGS[other];
 
     refs.policy.replaceChildren(...policies().map((p) => h('option', { value: p.id, text: p.name })));
     refs.policy.value = state.policy;
