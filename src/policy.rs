@@ -269,6 +269,39 @@ fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
     Error::new(file, ErrorKind::Syntax { detail })
 }
 
+/// The line (counted from 1) of TOML `text` where the field at `path` is written: `path` is an
+/// error's field after the file's name, such as `versions[1].cap.retiree.value`. For a field that
+/// is missing, the line of the nearest part of its path that is written; None if there is none.
+#[cfg(feature = "toml")]
+pub fn line_of(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeValue::Table(DeTable::parse(text).ok()?.into_inner());
+    let mut here = &root;
+    let mut start = None;
+    'walk: for segment in path.split('.') {
+        let mut parts = segment.split('[');
+        let key = parts.next().unwrap_or_default();
+        if !key.is_empty() {
+            let DeValue::Table(table) = here else { break };
+            let Some((name, value)) = table.get_key_value(key) else { break };
+            start = Some(name.span().start);
+            here = value.get_ref();
+        }
+        for index in parts {
+            let item = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| here.get(i));
+            let Some(item) = item else { break 'walk };
+            start = Some(item.span().start);
+            here = item.get_ref();
+        }
+    }
+    start.map(|at| line_at(text, at))
+}
+
+#[cfg(feature = "toml")]
+fn line_at(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
 impl OutOfAreaRule {
     /// Reads and validates a shared rule from its tree (a TOML file, or its JSON form).
     pub fn read(tree: &Tree, file: &str) -> Result<OutOfAreaRule> {
@@ -917,5 +950,60 @@ mod tests {
         let source = (chinese.to_owned(), Lang::Zh);
         assert!(zh.contains(&source) && zh.iter().all(|t| *t == source || t.1 == Lang::En), "{zh:?}");
         assert!(titles(&policy, Lang::En).contains(&source), "a Chinese title on the English page, said to be Chinese");
+    }
+}
+
+#[cfg(all(test, feature = "toml"))]
+mod line_tests {
+    use super::line_of;
+
+    const FILE: &str = r#"id = "x"
+members = ["in_service",
+  "retiree"]
+
+[sources.a]
+title = "t"
+
+[[versions]]
+start = { date = "2022-01-01", status = "stated", source = "a" }
+deductible = { value = "700", status = "stated", source = "a" }
+
+[versions.ratio]
+primary = { value = "0.5", status = "stated", source = "a" }
+
+[[versions]]
+start = { date = "2023-01-01", status = "stated", source = "a" }
+
+[versions.cap]
+retiree = { value = "1000",
+  status = "stated", source = "a" }
+"#;
+
+    #[test]
+    fn a_field_is_found_on_the_line_that_writes_it() {
+        for (path, line) in [
+            ("id", 1),
+            ("members[1]", 3),
+            ("sources.a.title", 6),
+            ("sources.a", 5),
+            ("versions[0]", 8),
+            ("versions[0].deductible.value", 10),
+            ("versions[0].ratio", 12),
+            ("versions[0].ratio.primary.status", 13),
+            ("versions[1].start.date", 16),
+            ("versions[1].cap.retiree.status", 20),
+        ] {
+            assert_eq!(line_of(FILE, path), Some(line), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_missing_field_points_at_the_nearest_written_parent() {
+        assert_eq!(line_of(FILE, "versions[1].cap.retiree.note"), Some(19));
+        assert_eq!(line_of(FILE, "versions[1].ratio.primary"), Some(15));
+        assert_eq!(line_of(FILE, "versions[5].start"), Some(8));
+        assert_eq!(line_of(FILE, "name"), None);
+        assert_eq!(line_of(FILE, ""), None);
+        assert_eq!(line_of("not = [toml", "not"), None);
     }
 }

@@ -219,9 +219,31 @@ fn check_refuses_a_broken_policy_file_and_names_the_field() {
     let path = scratch("broken.toml", &broken);
     let output = estimate(&["--check", path.to_str().unwrap()]);
     assert!(!output.status.success(), "a broken file passed the check");
+    // The message gives the file's line as well as the field's path, as FILE:LINE: PATH.
+    let line = 1 + broken.lines().position(|l| l.contains(r#""1.70""#)).unwrap();
+    let at = format!("{}:{line}: versions[0].ratio.primary.value", path.display());
     let errors = stderr(&output);
-    assert!(errors.contains("versions[0].ratio.primary.value"), "{errors}");
+    assert!(errors.contains(&at), "{at} in {errors}");
     assert!(stdout(&output).is_empty(), "nothing on standard output: {}", stdout(&output));
+    // The same place for a file converted to JSON or loaded beside a scenario.
+    for args in [&["--to-json", path.to_str().unwrap()][..], &["--policy", path.to_str().unwrap(), EXAMPLE][..]] {
+        let output = estimate(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(&at), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn a_missing_key_is_placed_at_the_line_of_the_table_that_lacks_it() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("policies/qiannan-employee.toml")).unwrap();
+    let line = 1 + text.lines().position(|l| l.starts_with("[sources.")).unwrap();
+    let source = text.lines().nth(line - 1).unwrap().trim_matches(['[', ']']).to_owned();
+    let broken = text.replacen("\ntitle = ", "\n# title = ", 1);
+    let path = scratch("no-publisher.toml", &broken);
+    let output = estimate(&["--check", path.to_str().unwrap(), "--lang", "zh"]);
+    assert_eq!(output.status.code(), Some(1));
+    let at = format!("{}:{line}: {source}.title：必须填写", path.display());
+    assert!(stderr(&output).contains(&at), "{at} in {}", stderr(&output));
 }
 
 #[test]
@@ -297,7 +319,13 @@ fn usage_errors_exit_with_two() {
 fn a_missing_file_exits_non_zero_and_names_it() {
     let output = estimate(&["no-such-scenario.json"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("no-such-scenario.json"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no-such-scenario.json: cannot be read: no such file"), "{}", stderr(&output));
+    // The operating system's reason in the reader's language, for a missing file and a folder.
+    let output = estimate(&["--lang", "zh", "no-such-scenario.json"]);
+    assert!(stderr(&output).contains("no-such-scenario.json：无法读取：没有这个文件"), "{}", stderr(&output));
+    let output = estimate(&["--lang", "zh", "--check", "policies"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("policies：无法读取：这是一个文件夹，不是文件"), "{}", stderr(&output));
 }
 
 #[test]

@@ -19,7 +19,7 @@
 //! Errors go to standard error with a non-zero exit, naming the offending field.
 
 use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
-use outpatient_estimator::policy::Facility;
+use outpatient_estimator::policy::{self, Facility};
 use outpatient_estimator::scenario::read_json;
 use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
 use std::io::Read;
@@ -142,7 +142,19 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     Ok(Args { command, output, policies, lang })
 }
 
-fn read_input(path: &str) -> Result<String, Error> {
+/// A policy file's error with the line it is about, `FILE:LINE: versions[1].cap.retiree.value`, the
+/// form editors and terminals link to the place. Field paths count versions and list items from 0.
+fn at_line(mut error: Error, file: &str, text: &str) -> Error {
+    if let Some(path) = error.field.strip_prefix(file).map(|p| p.trim_start_matches('.')) {
+        if let Some(line) = policy::line_of(text, path) {
+            error.field = format!("{file}:{line}: {path}");
+        }
+    }
+    error
+}
+
+/// Reads a file (`-`: standard input); what the operating system says is put in the reader's language.
+fn read_input(path: &str, lang: Lang) -> Result<String, Error> {
     let mut text = String::new();
     let result = if path == "-" {
         std::io::stdin().read_to_string(&mut text).map(|_| ())
@@ -152,21 +164,36 @@ fn read_input(path: &str) -> Result<String, Error> {
     result.map_err(|e| match e.kind() {
         // What a Chinese-locale editor may save (GBK): say what to do, in the reader's language.
         std::io::ErrorKind::InvalidData => Error::new(path, ErrorKind::NotUtf8),
-        _ => Error::new(path, ErrorKind::Syntax { detail: e.to_string() }),
+        kind => Error::new(path, ErrorKind::Syntax { detail: os_words(kind, lang).unwrap_or_else(|| e.to_string()) }),
     })?;
     Ok(text)
 }
 
+/// The commonest reasons a file cannot be opened, in the reader's language; others keep the
+/// operating system's (English) words.
+fn os_words(kind: std::io::ErrorKind, lang: Lang) -> Option<String> {
+    use std::io::ErrorKind::*;
+    let (zh, en) = match kind {
+        NotFound => ("没有这个文件", "no such file"),
+        PermissionDenied => ("没有读取这个文件的权限", "permission denied"),
+        IsADirectory => ("这是一个文件夹，不是文件", "this is a folder, not a file"),
+        _ => return None,
+    };
+    Some(lang.pick(zh, en).to_owned())
+}
+
 fn run(args: Args) -> Result<String, Error> {
     let mut library = Library::bundled()?;
-    for path in &args.policies {
-        library.add(&read_input(path)?, path)?;
-    }
     let lang = args.lang.unwrap_or(Lang::En);
+    for path in &args.policies {
+        let text = read_input(path, lang)?;
+        library.add(&text, path).map_err(|e| at_line(e, path, &text))?;
+    }
     match args.command {
         Command::List => Ok(list(&library, lang)),
         Command::Check(path) => {
-            let policy = library.check(&read_input(&path)?, &path)?;
+            let text = read_input(&path, lang)?;
+            let policy = library.check(&text, &path).map_err(|e| at_line(e, &path, &text))?;
             let (known, total) = policy.completeness();
             Ok(format!(
                 "{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
@@ -176,19 +203,19 @@ fn run(args: Args) -> Result<String, Error> {
             ))
         }
         Command::ToJson(path) => {
-            let text = read_input(&path)?;
-            let tree = outpatient_estimator::policy::read_toml(&text, &path)?;
-            library.check_tree(&tree, &path)?;
+            let text = read_input(&path, lang)?;
+            let tree = policy::read_toml(&text, &path)?;
+            library.check_tree(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
             Ok(to_json(&tree))
         }
         Command::Generate(path) => {
-            let text = read_input(&path)?;
+            let text = read_input(&path, lang)?;
             let tree = read_json(&text, &path)?;
             let visits = pattern::generate_from(&tree)?;
             Ok(to_json(&pattern::visits_json(&visits)))
         }
         Command::Run(path) => {
-            let text = read_input(&path)?;
+            let text = read_input(&path, lang)?;
             let tree = read_json(&text, &path)?;
             let mut scenario = Scenario::read(&tree, &library)?;
             scenario.lang = args.lang.or(Scenario::lang_in(&tree)).unwrap_or(Lang::En);
