@@ -12,6 +12,7 @@ pub mod fragment;
 pub mod i18n;
 pub mod library;
 pub mod limits;
+pub mod lint;
 pub mod money;
 pub mod pattern;
 pub mod policy;

@@ -192,10 +192,14 @@ fn list_names_the_six_bundled_policies() {
 }
 
 #[test]
-fn check_accepts_a_bundled_policy_file() {
-    let output = estimate(&["--check", "policies/qiannan-employee.toml"]);
-    assert_success(&output);
-    assert!(stdout(&output).contains("qiannan-employee"), "{}", stdout(&output));
+fn check_accepts_the_bundled_policy_files_without_a_warning() {
+    for id in POLICY_IDS {
+        let output = estimate(&["--check", &format!("policies/{id}.toml")]);
+        assert_success(&output);
+        assert!(stdout(&output).contains(&format!("ok — {id} (")), "{}", stdout(&output));
+        assert!(stdout(&output).ends_with(", 0 warnings\n"), "{}", stdout(&output));
+        assert_eq!(stderr(&output), "", "{id}");
+    }
 }
 
 #[test]
@@ -244,6 +248,65 @@ fn a_missing_key_is_placed_at_the_line_of_the_table_that_lacks_it() {
     assert_eq!(output.status.code(), Some(1));
     let at = format!("{}:{line}: {source}.title：必须填写", path.display());
     assert!(stderr(&output).contains(&at), "{at} in {}", stderr(&output));
+}
+
+#[test]
+fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("policies/qiannan-employee.toml")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut edit = |starts: &str, line: &str| {
+        let at = lines.iter().position(|l| l.starts_with(starts)).unwrap_or_else(|| panic!("{starts}"));
+        lines[at] = line.to_owned();
+        at + 1
+    };
+    let members = edit("members = ", r#"members = ["in_service", "retiree", "flexible", "retiree"]"#);
+    let retiree = edit(
+        "retiree = { value = \"0.05\"",
+        r#"retiree = { value = "0.5", status = "stated", source = "seed-001", note = "n" }"#,
+    );
+    let flexible = edit(
+        "flexible = { value = \"0\"",
+        r#"flexible = { value = "0", status = "assumed", source = "seed-001", note = " " }"#,
+    );
+    let cap = edit(
+        "in_service = { value = \"2000\"",
+        r#"in_service = { value = "100", status = "stated", source = "seed-001", note = "n" }"#,
+    );
+    let odd = lines.join("\n") + "\n[sources.spare]\ntitle = \"t\"\npublished = \"2022/12/01\"\n";
+    let spare = lines.len() + 1;
+    let path = scratch("odd.toml", &odd);
+    let file = path.to_str().unwrap();
+
+    let output = estimate(&["--check", file]);
+    assert_success(&output);
+    assert!(stdout(&output).ends_with("figures given, 7 warnings\n"), "{}", stdout(&output));
+    let expected = [
+        format!("{file}:{members}: members[3]: retiree is listed twice"),
+        format!("{file}:{spare}: sources.spare: no figure names this source"),
+        format!("{file}:{}: sources.spare.published: write the date \"2022/12/01\" as 2022-12-01", spare + 2),
+        format!("{file}:{flexible}: versions[0].adjustment.flexible.note: the note is empty"),
+        format!("{file}:{retiree}: versions[0].adjustment.retiree.value: an adjustment of 50 percentage points"),
+        format!(
+            "{file}:{retiree}: versions[0].adjustment.retiree.value: with this adjustment the fund ratio leaves 0 to 1 at primary (1.2), secondary (1.1);"
+        ),
+        format!("{file}:{cap}: versions[0].cap.in_service.value: the annual cap 100 is below the deductible 150"),
+    ];
+    let warnings: Vec<String> = stderr(&output).lines().map(str::to_owned).collect();
+    assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
+    for (warning, start) in warnings.iter().zip(&expected) {
+        assert!(warning.starts_with(&format!("estimate: warning: {start}")), "{warning}\nshould start {start}");
+    }
+
+    let output = estimate(&["--check", file, "--lang", "zh"]);
+    assert_success(&output);
+    assert!(stdout(&output).ends_with("，7 条警告\n"), "{}", stdout(&output));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains(&format!(
+            "estimate: 警告：{file}:{cap}: versions[0].cap.in_service.value：年度限额 100 低于起付线 150"
+        )),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! ```text
 //! estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
 //! estimate --list                       the bundled policies, their names and how complete they are
-//! estimate --check FILE.toml            validate a policy file
+//! estimate --check FILE.toml            validate a policy file, and warn of figures that are valid
+//!                                       but odd (a cap below the deductible, an unused source, …)
 //! estimate --to-json FILE.toml          a policy file, validated, as JSON (what the page's
 //!                                       checkPolicy and addPolicy take, once JSON.parse'd)
 //! estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
@@ -21,7 +22,7 @@
 use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
 use outpatient_estimator::policy::{self, Facility};
 use outpatient_estimator::scenario::read_json;
-use outpatient_estimator::{adjudicate, chart, pattern, Error, ErrorKind, Lang, Library, Scenario};
+use outpatient_estimator::{adjudicate, chart, lint, pattern, Error, ErrorKind, Lang, Library, Scenario};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -142,14 +143,18 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     Ok(Args { command, output, policies, lang })
 }
 
-/// A policy file's error with the line it is about, `FILE:LINE: versions[1].cap.retiree.value`, the
-/// form editors and terminals link to the place. Field paths count versions and list items from 0.
-fn at_line(mut error: Error, file: &str, text: &str) -> Error {
-    if let Some(path) = error.field.strip_prefix(file).map(|p| p.trim_start_matches('.')) {
-        if let Some(line) = policy::line_of(text, path) {
-            error.field = format!("{file}:{line}: {path}");
-        }
+/// A policy file's field with the line it is written on, `FILE:LINE: versions[1].cap.retiree.value`,
+/// the form editors and terminals link to the place. Field paths count versions and list items from 0.
+fn with_line(field: &str, file: &str, text: &str) -> String {
+    let path = field.strip_prefix(file).map(|p| p.trim_start_matches('.'));
+    match path.and_then(|p| Some((p, policy::line_of(text, p)?))) {
+        Some((path, line)) => format!("{file}:{line}: {path}"),
+        None => field.to_owned(),
     }
+}
+
+fn at_line(mut error: Error, file: &str, text: &str) -> Error {
+    error.field = with_line(&error.field, file, text);
     error
 }
 
@@ -194,13 +199,33 @@ fn run(args: Args) -> Result<String, Error> {
         Command::Check(path) => {
             let text = read_input(&path, lang)?;
             let policy = library.check(&text, &path).map_err(|e| at_line(e, &path, &text))?;
+            let warnings = lint::warnings(&policy, &path);
+            for warning in &warnings {
+                let field = with_line(&warning.field, &path, &text);
+                eprintln!(
+                    "estimate: {}{field}{}{}",
+                    lang.pick("警告：", "warning: "),
+                    lang.pick("：", ": "),
+                    warning.text.get(lang)
+                );
+            }
             let (known, total) = policy.completeness();
-            Ok(format!(
-                "{path}: ok — {} ({}), {} versions, {known} of {total} figures given\n",
-                policy.id,
-                policy.name.get(lang),
-                policy.versions.len()
-            ))
+            let (versions, warnings) = (policy.versions.len(), warnings.len());
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            Ok(match lang {
+                Lang::Zh => format!(
+                    "{path}：通过 — {}（{}），{versions} 个版本，{total} 项数值中来源给出 {known} 项，{warnings} 条警告\n",
+                    policy.id,
+                    policy.name.zh
+                ),
+                Lang::En => format!(
+                    "{path}: ok — {} ({}), {versions} version{}, {known} of {total} figures given, {warnings} warning{}\n",
+                    policy.id,
+                    policy.name.en,
+                    s(versions),
+                    s(warnings)
+                ),
+            })
         }
         Command::ToJson(path) => {
             let text = read_input(&path, lang)?;
