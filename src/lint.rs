@@ -5,7 +5,7 @@
 use crate::bilingual;
 use crate::date::parse_date;
 use crate::i18n::Text;
-use crate::policy::{Facility, Figure, Member, Policy, Version};
+use crate::policy::{Facility, Figure, Member, OutOfAreaRule, Policy, Source, Version};
 use crate::tree::join;
 use rust_decimal::Decimal;
 
@@ -25,7 +25,7 @@ const LARGE_ADJUSTMENT: Decimal = Decimal::from_parts(20, 0, 0, false, 2); // 0.
 pub fn warnings(policy: &Policy, file: &str) -> Vec<Warning> {
     let mut found = Found { file, warnings: Vec::new() };
     let members = members_once(policy, &mut found);
-    sources(policy, &mut found);
+    sources(&policy.sources, |id| policy_names_source(policy, id), &mut found);
     if policy.out_of_area_rule.is_none() {
         for figure in policy.out_of_area.values() {
             found.empty_note(&figure.note, &figure.key);
@@ -82,11 +82,23 @@ fn members_once(policy: &Policy, found: &mut Found) -> Vec<Member> {
     members
 }
 
+/// The warnings for a shared rule (`policies/rules/`), read from `file`.
+pub fn rule_warnings(rule: &OutOfAreaRule, file: &str) -> Vec<Warning> {
+    let mut found = Found { file, warnings: Vec::new() };
+    sources(&rule.sources, |id| rule.figures.values().any(|f| f.source == id), &mut found);
+    for figure in rule.figures.values() {
+        // The file writes `figures.long_term_resident` for `out_of_area.long_term_resident`.
+        let name = figure.key.rsplit('.').next().unwrap_or_default();
+        found.empty_note(&figure.note, &format!("figures.{name}"));
+    }
+    found.warnings
+}
+
 /// A source no figure names, and a `published` date not written as a date.
-fn sources(policy: &Policy, found: &mut Found) {
-    for source in &policy.sources {
+fn sources(sources: &[Source], named: impl Fn(&str) -> bool, found: &mut Found) {
+    for source in sources {
         let path = format!("sources.{}", source.id);
-        if !policy_names_source(policy, &source.id) {
+        if !named(&source.id) {
             found.warn(&path, bilingual!(zh: "没有任何数值引用这个来源", en: "no figure names this source"));
         }
         if !source.published.is_empty() && !is_date_or_month_or_year(&source.published) {

@@ -240,6 +240,7 @@ pub struct Policy {
 pub struct OutOfAreaRule {
     pub id: String,
     pub name: Text,
+    pub sources: Vec<Source>,
     pub figures: VecMap<String, Figure>,
 }
 
@@ -311,7 +312,7 @@ impl OutOfAreaRule {
         let name = root.read("name", read_text)?;
         let sources = read_sources(&root)?;
         let figures = read_out_of_area(root.require("figures")?, root.field_path("figures"), &sources)?;
-        Ok(OutOfAreaRule { id, name, figures })
+        Ok(OutOfAreaRule { id, name, sources, figures })
     }
 }
 

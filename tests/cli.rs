@@ -203,6 +203,48 @@ fn check_accepts_the_bundled_policy_files_without_a_warning() {
 }
 
 #[test]
+fn check_takes_a_shared_rule_file_too() {
+    let file = "policies/rules/out-of-area-2022.toml";
+    let output = estimate(&["--check", file]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("ok — out-of-area-2022 ("), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("an out-of-area rule, 4 figures, 0 warnings\n"), "{}", stdout(&output));
+    assert_eq!(stderr(&output), "");
+
+    let text = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap();
+    let line = |needle: &str, text: &str| 1 + text.lines().position(|l| l.contains(needle)).unwrap();
+    // A reduction of 120 points is refused, at its line; one left without a note is only warned of.
+    let broken = text.replacen(r#"value = "0.10""#, r#"value = "1.20""#, 1);
+    let path = scratch("rule-broken.toml", &broken);
+    let output = estimate(&["--check", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let at = format!("{}:{}: figures.temporary_referred.value", path.display(), line(r#""1.20""#, &broken));
+    assert!(stderr(&output).contains(&at), "{at} in {}", stderr(&output));
+
+    let empty_note = r#"long_term_resident = { value = "0", status = "stated", source = "seed-003", note = "" }"#;
+    let odd: Vec<&str> =
+        text.lines().map(|l| if l.starts_with("long_term_resident") { empty_note } else { l }).collect();
+    let odd = odd.join("\n");
+    let path = scratch("rule-odd.toml", &(odd.clone() + "\n[sources.spare]\ntitle = \"t\"\n"));
+    let output = estimate(&["--check", path.to_str().unwrap()]);
+    assert_success(&output);
+    let warnings = stderr(&output);
+    let note = format!(
+        "{}:{}: figures.long_term_resident.note: the note is empty",
+        path.display(),
+        line("long_term_resident", &odd)
+    );
+    assert!(warnings.contains(&note), "{note} in {warnings}");
+    assert!(warnings.contains("sources.spare: no figure names this source"), "{warnings}");
+    assert!(stdout(&output).ends_with(", 2 warnings\n"), "{}", stdout(&output));
+
+    let output = estimate(&["--to-json", file]);
+    assert_success(&output);
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(json["figures"]["temporary_referred"]["value"], "0.10");
+}
+
+#[test]
 fn to_json_writes_the_policy_as_the_library_reads_it() {
     let output = estimate(&["--to-json", "policies/qiannan-employee.toml"]);
     assert_success(&output);

@@ -3,8 +3,8 @@
 //! ```text
 //! estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
 //! estimate --list                       the bundled policies, their names and how complete they are
-//! estimate --check FILE.toml            validate a policy file, and warn of figures that are valid
-//!                                       but odd (a cap below the deductible, an unused source, …)
+//! estimate --check FILE.toml            validate a policy file (or a shared rule file), and warn of
+//!                                       figures that are valid but odd (a cap below the deductible, …)
 //! estimate --to-json FILE.toml          a policy file, validated, as JSON (what the page's
 //!                                       checkPolicy and addPolicy take, once JSON.parse'd)
 //! estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
@@ -20,8 +20,9 @@
 //! Errors go to standard error with a non-zero exit, naming the offending field.
 
 use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
-use outpatient_estimator::policy::{self, Facility};
+use outpatient_estimator::policy::{self, Facility, OutOfAreaRule, Policy};
 use outpatient_estimator::scenario::read_json;
+use outpatient_estimator::tree::Tree;
 use outpatient_estimator::{adjudicate, chart, lint, pattern, Error, ErrorKind, Lang, Library, Scenario};
 use std::io::Read;
 use std::process::ExitCode;
@@ -198,39 +199,35 @@ fn run(args: Args) -> Result<String, Error> {
         Command::List => Ok(list(&library, lang)),
         Command::Check(path) => {
             let text = read_input(&path, lang)?;
-            let policy = library.check(&text, &path).map_err(|e| at_line(e, &path, &text))?;
-            let warnings = lint::warnings(&policy, &path);
+            let tree = policy::read_toml(&text, &path)?;
+            let (checked, warnings) = if is_rule(&tree) {
+                let rule = OutOfAreaRule::read(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
+                let warnings = lint::rule_warnings(&rule, &path);
+                (checked_rule(&rule, lang), warnings)
+            } else {
+                let policy = library.check_tree(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
+                let warnings = lint::warnings(&policy, &path);
+                (checked_policy(&policy, lang), warnings)
+            };
             for warning in &warnings {
                 let field = with_line(&warning.field, &path, &text);
-                eprintln!(
-                    "estimate: {}{field}{}{}",
-                    lang.pick("警告：", "warning: "),
-                    lang.pick("：", ": "),
-                    warning.text.get(lang)
-                );
+                let (label, colon) = (lang.pick("警告：", "warning: "), lang.pick("：", ": "));
+                eprintln!("estimate: {label}{field}{colon}{}", warning.text.get(lang));
             }
-            let (known, total) = policy.completeness();
-            let (versions, warnings) = (policy.versions.len(), warnings.len());
-            let s = |n: usize| if n == 1 { "" } else { "s" };
+            let count = warnings.len();
             Ok(match lang {
-                Lang::Zh => format!(
-                    "{path}：通过 — {}（{}），{versions} 个版本，{total} 项数值中来源给出 {known} 项，{warnings} 条警告\n",
-                    policy.id,
-                    policy.name.zh
-                ),
-                Lang::En => format!(
-                    "{path}: ok — {} ({}), {versions} version{}, {known} of {total} figures given, {warnings} warning{}\n",
-                    policy.id,
-                    policy.name.en,
-                    s(versions),
-                    s(warnings)
-                ),
+                Lang::Zh => format!("{path}：通过 — {checked}，{count} 条警告\n"),
+                Lang::En => format!("{path}: ok — {checked}, {count} warning{}\n", plural(count)),
             })
         }
         Command::ToJson(path) => {
             let text = read_input(&path, lang)?;
             let tree = policy::read_toml(&text, &path)?;
-            library.check_tree(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
+            let checked = match is_rule(&tree) {
+                true => OutOfAreaRule::read(&tree, &path).map(drop),
+                false => library.check_tree(&tree, &path).map(drop),
+            };
+            checked.map_err(|e| at_line(e, &path, &text))?;
             Ok(to_json(&tree))
         }
         Command::Generate(path) => {
@@ -255,6 +252,42 @@ fn run(args: Args) -> Result<String, Error> {
     }
 }
 
+/// A shared rule file (`policies/rules/`) says what it is; a policy file has no `kind`.
+fn is_rule(tree: &Tree) -> bool {
+    matches!(tree, Tree::Table(entries) if entries.iter().any(|(key, _)| key == "kind"))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// What `--check` found a policy to be: its id, name, versions and how many figures are known.
+fn checked_policy(policy: &Policy, lang: Lang) -> String {
+    let (known, total) = policy.completeness();
+    let versions = policy.versions.len();
+    match lang {
+        Lang::Zh => {
+            format!("{}（{}），{versions} 个版本，{total} 项数值中来源给出 {known} 项", policy.id, policy.name.zh)
+        }
+        Lang::En => {
+            let s = plural(versions);
+            format!("{} ({}), {versions} version{s}, {known} of {total} figures given", policy.id, policy.name.en)
+        }
+    }
+}
+
+fn checked_rule(rule: &OutOfAreaRule, lang: Lang) -> String {
+    let figures = rule.figures.len();
+    match lang {
+        Lang::Zh => format!("{}（{}），异地就医规则，{figures} 项数值", rule.id, rule.name.zh),
+        Lang::En => format!("{} ({}), an out-of-area rule, {figures} figures", rule.id, rule.name.en),
+    }
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing plain structs of strings and numbers cannot fail.
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
@@ -266,7 +299,7 @@ fn list(library: &Library, lang: Lang) -> String {
     for policy in library.policies() {
         let (known, total) = policy.completeness();
         let starts: Vec<String> = policy.versions.iter().map(|v| outpatient_estimator::date::iso(v.start)).collect();
-        let from = if starts.len() == 1 { "version from" } else { "versions from" };
+        let from = format!("version{} from", plural(starts.len()));
         out += &format!(
             "{:<width$} {:>2}/{:<2} figures given  {from} {}  {}\n",
             policy.id,
