@@ -11,10 +11,10 @@
 use chrono::{Datelike, Days, NaiveDate};
 use outpatient_estimator::adjudicate::{adjudicate_lines, dates_in_order};
 use outpatient_estimator::policy::{
-    Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
+    line_of, Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
 };
 use outpatient_estimator::scenario::{AccountOptions, Period, Visit};
-use outpatient_estimator::{adjudicate, chart, Lang, Library, Outcome, Scenario};
+use outpatient_estimator::{adjudicate, chart, lint, Lang, Library, Outcome, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -848,15 +848,40 @@ proptest! {
     #[test]
     fn damaged_policy_files_give_ok_or_err_never_a_panic(text in damaged_policy()) {
         let library = library();
-        if let Ok(policy) = library.check(&text, "x.toml") {
-            use_policy(&policy);
-            let _ = policy.summary(Lang::Zh);
+        let lines = text.lines().count().max(1);
+        match library.check(&text, "x.toml") {
+            Ok(policy) => {
+                use_policy(&policy);
+                let _ = policy.summary(Lang::Zh);
+                // `--check`'s warnings name fields of the file, each found on one of its lines.
+                for warning in lint::warnings(&policy, "x.toml") {
+                    let path = warning.field.strip_prefix("x.toml.").expect("a field of the file");
+                    let line = line_of(&text, path).unwrap_or_else(|| panic!("no line for {path}"));
+                    prop_assert!((1..=lines).contains(&line), "{path} at line {line} of {lines}");
+                }
+            }
+            Err(error) => {
+                let path = error.field.strip_prefix("x.toml").unwrap_or(&error.field).trim_start_matches('.');
+                if let Some(line) = line_of(&text, path) {
+                    prop_assert!((1..=lines).contains(&line), "{path} at line {line} of {lines}");
+                }
+            }
         }
     }
 
     #[test]
     fn arbitrary_text_as_a_policy_gives_ok_or_err_never_a_panic(text in "\\PC{0,300}") {
         let _ = library().check(&text, "x.toml");
+    }
+
+    #[test]
+    fn any_path_in_any_toml_text_gives_no_line_or_one_of_its_lines(
+        text in "([a-z\\[\\]=\" .\n]|[0-9]|\\PC){0,200}",
+        path in "([a-z]{1,3}|\\[[0-9]{1,2}\\]|\\.){0,8}",
+    ) {
+        if let Some(line) = line_of(&text, &path) {
+            prop_assert!((1..=text.lines().count().max(1)).contains(&line), "{path}: line {line}");
+        }
     }
 }
 

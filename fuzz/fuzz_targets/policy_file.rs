@@ -1,11 +1,12 @@
 //! Any bytes as a policy file: the checks give Ok or an error, never a panic; a policy that passes
-//! them adjudicates a few visits (Ok or an error) without a panic either.
+//! them adjudicates a few visits (Ok or an error) without a panic either, and neither `--check`'s
+//! warnings nor the lines `estimate` gives an error or a warning panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use outpatient_estimator::policy::{Facility, Overrides, Settlement};
+use outpatient_estimator::policy::{line_of, Facility, Overrides, Settlement};
 use outpatient_estimator::scenario::{AccountOptions, Visit};
-use outpatient_estimator::{adjudicate, Lang, Scenario};
+use outpatient_estimator::{adjudicate, lint, Lang, Scenario};
 use rust_decimal::Decimal;
 
 #[path = "common.rs"]
@@ -14,7 +15,17 @@ use common::library;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(policy) = library().check(text, "f.toml") else { return };
+    let policy = match library().check(text, "f.toml") {
+        Ok(policy) => policy,
+        Err(error) => {
+            // `estimate` places the error at its line.
+            let _ = line_of(text, error.field.strip_prefix("f.toml").unwrap_or_default());
+            return;
+        }
+    };
+    for warning in lint::warnings(&policy, "f.toml") {
+        let _ = line_of(text, warning.field.strip_prefix("f.toml.").unwrap_or_default());
+    }
     let Some(first) = policy.versions.first() else { return };
     let visits = Facility::ALL
         .iter()
