@@ -199,15 +199,9 @@ fn run(args: Args) -> Result<String, Error> {
         Command::List => Ok(list(&library, lang)),
         Command::Check(path) => {
             let text = read_input(&path, lang)?;
-            let tree = policy::read_toml(&text, &path)?;
-            let (checked, warnings) = if is_rule(&tree) {
-                let rule = OutOfAreaRule::read(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
-                let warnings = lint::rule_warnings(&rule, &path);
-                (checked_rule(&rule, lang), warnings)
-            } else {
-                let policy = library.check_tree(&tree, &path).map_err(|e| at_line(e, &path, &text))?;
-                let warnings = lint::warnings(&policy, &path);
-                (checked_policy(&policy, lang), warnings)
+            let (checked, warnings) = match check_file(&library, &text, &path)?.0 {
+                Checked::Policy(policy) => (checked_policy(&policy, lang), lint::warnings(&policy, &path)),
+                Checked::Rule(rule) => (checked_rule(&rule, lang), lint::rule_warnings(&rule, &path)),
             };
             for warning in &warnings {
                 let field = with_line(&warning.field, &path, &text);
@@ -222,13 +216,7 @@ fn run(args: Args) -> Result<String, Error> {
         }
         Command::ToJson(path) => {
             let text = read_input(&path, lang)?;
-            let tree = policy::read_toml(&text, &path)?;
-            let checked = match is_rule(&tree) {
-                true => OutOfAreaRule::read(&tree, &path).map(drop),
-                false => library.check_tree(&tree, &path).map(drop),
-            };
-            checked.map_err(|e| at_line(e, &path, &text))?;
-            Ok(to_json(&tree))
+            Ok(to_json(&check_file(&library, &text, &path)?.1))
         }
         Command::Generate(path) => {
             let text = read_input(&path, lang)?;
@@ -252,9 +240,22 @@ fn run(args: Args) -> Result<String, Error> {
     }
 }
 
-/// A shared rule file (`policies/rules/`) says what it is; a policy file has no `kind`.
-fn is_rule(tree: &Tree) -> bool {
-    matches!(tree, Tree::Table(entries) if entries.iter().any(|(key, _)| key == "kind"))
+enum Checked {
+    Policy(Policy),
+    Rule(OutOfAreaRule),
+}
+
+/// Reads and validates a policy file, or a shared rule file (`policies/rules/`, which says
+/// `kind = "out_of_area"`; a policy has no `kind`); errors give the line. Also gives the file's tree.
+fn check_file<'t>(library: &Library, text: &'t str, file: &str) -> Result<(Checked, Tree<'t>), Error> {
+    let tree = policy::read_toml(text, file)?;
+    let is_rule = matches!(&tree, Tree::Table(entries) if entries.iter().any(|(key, _)| key == "kind"));
+    let checked = if is_rule {
+        OutOfAreaRule::read(&tree, file).map(Checked::Rule)
+    } else {
+        library.check_tree(&tree, file).map(Checked::Policy)
+    };
+    Ok((checked.map_err(|e| at_line(e, file, text))?, tree))
 }
 
 fn plural(n: usize) -> &'static str {
