@@ -94,12 +94,19 @@ pub fn rule_warnings(rule: &OutOfAreaRule, file: &str) -> Vec<Warning> {
     found.warnings
 }
 
-/// A source no figure names, and a `published` date not written as a date.
+/// A source no figure names or with no reference, and a `published` date not written as a date.
 fn sources(sources: &[Source], named: impl Fn(&str) -> bool, found: &mut Found) {
     for source in sources {
         let path = format!("sources.{}", source.id);
         if !named(&source.id) {
             found.warn(&path, bilingual!(zh: "没有任何数值引用这个来源", en: "no figure names this source"));
+        }
+        if source.reference.trim().is_empty() {
+            let text = bilingual!(
+                zh: "来源没有 reference：请给出链接、文件或文号，以便读者查到原文",
+                en: "the source has no reference: give a link, a file or a document number where a reader can find it"
+            );
+            found.warn(&path, text);
         }
         if !source.published.is_empty() && !is_date_or_month_or_year(&source.published) {
             let text = bilingual!(

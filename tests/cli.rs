@@ -236,7 +236,8 @@ fn check_takes_a_shared_rule_file_too() {
     );
     assert!(warnings.contains(&note), "{note} in {warnings}");
     assert!(warnings.contains("sources.spare: no figure names this source"), "{warnings}");
-    assert!(stdout(&output).ends_with(", 2 warnings\n"), "{}", stdout(&output));
+    assert!(warnings.contains("sources.spare: the source has no reference"), "{warnings}");
+    assert!(stdout(&output).ends_with(", 3 warnings\n"), "{}", stdout(&output));
 
     let output = estimate(&["--to-json", file]);
     assert_success(&output);
@@ -321,10 +322,11 @@ fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() 
 
     let output = estimate(&["--check", file]);
     assert_success(&output);
-    assert!(stdout(&output).ends_with("figures given, 7 warnings\n"), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("figures given, 8 warnings\n"), "{}", stdout(&output));
     let expected = [
         format!("{file}:{members}: members[3]: retiree is listed twice"),
         format!("{file}:{spare}: sources.spare: no figure names this source"),
+        format!("{file}:{spare}: sources.spare: the source has no reference"),
         format!("{file}:{}: sources.spare.published: write the date \"2022/12/01\" as 2022-12-01", spare + 2),
         format!("{file}:{flexible}: versions[0].adjustment.flexible.note: the note is empty"),
         format!("{file}:{retiree}: versions[0].adjustment.retiree.value: an adjustment of 50 percentage points"),
@@ -341,7 +343,7 @@ fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() 
 
     let output = estimate(&["--check", file, "--lang", "zh"]);
     assert_success(&output);
-    assert!(stdout(&output).ends_with("，7 条警告\n"), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("，8 条警告\n"), "{}", stdout(&output));
     let errors = stderr(&output);
     assert!(
         errors.contains(&format!(
