@@ -1,6 +1,6 @@
 //! Warnings for a policy that is valid but has something a bureau would want to look at twice,
-//! for `estimate --check`. An error stops a file; a warning only points at a field. The page does
-//! not use this module, so it adds nothing to the wasm.
+//! for `estimate --check`. An error stops a file; a warning only points at a field. Built with the
+//! `toml` feature only (the CLI's), so none of it is in the page's wasm.
 
 use crate::bilingual;
 use crate::date::parse_date;

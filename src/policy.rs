@@ -240,6 +240,8 @@ pub struct Policy {
 pub struct OutOfAreaRule {
     pub id: String,
     pub name: Text,
+    /// For `estimate --check`'s warnings; the page does not keep them (192 bytes of its wasm).
+    #[cfg(feature = "toml")]
     pub sources: Vec<Source>,
     pub figures: VecMap<String, Figure>,
 }
@@ -312,7 +314,13 @@ impl OutOfAreaRule {
         let name = root.read("name", read_text)?;
         let sources = read_sources(&root)?;
         let figures = read_out_of_area(root.require("figures")?, root.field_path("figures"), &sources)?;
-        Ok(OutOfAreaRule { id, name, sources, figures })
+        Ok(OutOfAreaRule {
+            id,
+            name,
+            #[cfg(feature = "toml")]
+            sources,
+            figures,
+        })
     }
 }
 
