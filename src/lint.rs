@@ -21,7 +21,8 @@ pub struct Warning {
 /// are typically 5 to 10 points above in-service members'.
 const LARGE_ADJUSTMENT: Decimal = Decimal::from_parts(20, 0, 0, false, 2); // 0.20
 
-/// The warnings for `policy`, read from `file`, in the order of the fields in the file.
+/// The warnings for `policy`, read from `file`: members, sources, out-of-area figures, then each
+/// version in turn.
 pub fn warnings(policy: &Policy, file: &str) -> Vec<Warning> {
     let mut found = Found { file, warnings: Vec::new() };
     let members = members_once(policy, &mut found);
@@ -34,6 +35,12 @@ pub fn warnings(policy: &Policy, file: &str) -> Vec<Warning> {
     for (i, version) in policy.versions.iter().enumerate() {
         let at = |key: &str| format!("versions[{i}].{key}");
         found.empty_note(&version.start_note, &at("start"));
+        let exempt = &version.deductible_exempt;
+        for (j, facility) in exempt.iter().enumerate() {
+            if exempt[..j].contains(facility) {
+                found.listed_twice(&at(&format!("deductible_exempt[{j}]")), facility.key());
+            }
+        }
         for figure in version.figures.values() {
             found.empty_note(&figure.note, &at(&figure.key));
         }
@@ -57,6 +64,10 @@ impl Found<'_> {
         self.warnings.push(Warning { field: join(self.file, path), text });
     }
 
+    fn listed_twice(&mut self, path: &str, key: &str) {
+        self.warn(path, bilingual!(zh: "“{}”重复列出", en: "{} is listed twice", key));
+    }
+
     fn empty_note(&mut self, note: &Text, figure_path: &str) {
         if note.en.trim().is_empty() && note.zh.trim().is_empty() {
             let text = bilingual!(
@@ -73,8 +84,7 @@ fn members_once(policy: &Policy, found: &mut Found) -> Vec<Member> {
     let mut members = Vec::new();
     for (j, member) in policy.members.iter().enumerate() {
         if members.contains(member) {
-            found
-                .warn(&format!("members[{j}]"), bilingual!(zh: "“{}”重复列出", en: "{} is listed twice", member.key()));
+            found.listed_twice(&format!("members[{j}]"), member.key());
         } else {
             members.push(*member);
         }

@@ -315,6 +315,9 @@ fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() 
         "in_service = { value = \"2000\"",
         r#"in_service = { value = "100", status = "stated", source = "seed-001", note = "n" }"#,
     );
+    let deductible = lines.iter().position(|l| l.starts_with("deductible = ")).unwrap();
+    lines.insert(deductible + 1, r#"deductible_exempt = ["primary", "pharmacy", "primary"]"#.to_owned());
+    let (exempt, retiree, flexible, cap) = (deductible + 2, retiree + 1, flexible + 1, cap + 1);
     let odd = lines.join("\n") + "\n[sources.spare]\ntitle = \"t\"\npublished = \"2022/12/01\"\n";
     let spare = lines.len() + 1;
     let path = scratch("odd.toml", &odd);
@@ -322,12 +325,13 @@ fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() 
 
     let output = estimate(&["--check", file]);
     assert_success(&output);
-    assert!(stdout(&output).ends_with("figures given, 8 warnings\n"), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("figures given, 9 warnings\n"), "{}", stdout(&output));
     let expected = [
         format!("{file}:{members}: members[3]: retiree is listed twice"),
         format!("{file}:{spare}: sources.spare: no figure names this source"),
         format!("{file}:{spare}: sources.spare: the source has no reference"),
         format!("{file}:{}: sources.spare.published: write the date \"2022/12/01\" as 2022-12-01", spare + 2),
+        format!("{file}:{exempt}: versions[0].deductible_exempt[2]: primary is listed twice"),
         format!("{file}:{flexible}: versions[0].adjustment.flexible.note: the note is empty"),
         format!("{file}:{retiree}: versions[0].adjustment.retiree.value: an adjustment of 50 percentage points"),
         format!(
@@ -343,7 +347,7 @@ fn check_warns_about_figures_that_are_valid_but_odd_and_still_passes_the_file() 
 
     let output = estimate(&["--check", file, "--lang", "zh"]);
     assert_success(&output);
-    assert!(stdout(&output).ends_with("，8 条警告\n"), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("，9 条警告\n"), "{}", stdout(&output));
     let errors = stderr(&output);
     assert!(
         errors.contains(&format!(
