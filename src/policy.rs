@@ -272,37 +272,52 @@ fn syntax_error(file: &str, error: &toml::de::Error) -> Error {
     Error::new(file, ErrorKind::Syntax { detail })
 }
 
-/// The line (counted from 1) of TOML `text` where the field at `path` is written: `path` is an
-/// error's field after the file's name, such as `versions[1].cap.retiree.value`. For a field that
-/// is missing, the line of the nearest part of its path that is written; None if there is none.
+/// Where the fields of one TOML file are written, for `estimate` to give an error's or a warning's
+/// line. The file is parsed once, with spans, for all the fields asked about.
 #[cfg(feature = "toml")]
-pub fn line_of(text: &str, path: &str) -> Option<usize> {
-    use toml::de::{DeTable, DeValue};
-    let root = DeValue::Table(DeTable::parse(text).ok()?.into_inner());
-    let mut here = &root;
-    let mut start = None;
-    'walk: for segment in path.split('.') {
-        let mut parts = segment.split('[');
-        let key = parts.next().unwrap_or_default();
-        if !key.is_empty() {
-            let DeValue::Table(table) = here else { break };
-            let Some((name, value)) = table.get_key_value(key) else { break };
-            start = Some(name.span().start);
-            here = value.get_ref();
-        }
-        for index in parts {
-            let item = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| here.get(i));
-            let Some(item) = item else { break 'walk };
-            start = Some(item.span().start);
-            here = item.get_ref();
-        }
-    }
-    start.map(|at| line_at(text, at))
+pub struct FieldLines<'t> {
+    text: &'t str,
+    file: &'t str,
+    /// None if the text is not TOML (then no field has a line).
+    root: Option<toml::de::DeValue<'t>>,
 }
 
 #[cfg(feature = "toml")]
-fn line_at(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+impl<'t> FieldLines<'t> {
+    /// `file` is the name that starts every field path, as given to `read_toml`.
+    pub fn new(text: &'t str, file: &'t str) -> FieldLines<'t> {
+        let root = toml::de::DeTable::parse(text).ok().map(|table| toml::de::DeValue::Table(table.into_inner()));
+        FieldLines { text, file, root }
+    }
+
+    /// The field's path after the file's name, such as `versions[1].cap.retiree.value`, and the
+    /// line (counted from 1) it is written on; for a field that is missing, the line of the nearest
+    /// part of its path that is written. None for a field of another file, or with no part written.
+    pub fn locate<'f>(&self, field: &'f str) -> Option<(&'f str, usize)> {
+        use toml::de::DeValue;
+        let rest = field.strip_prefix(self.file).filter(|rest| rest.is_empty() || rest.starts_with(['.', '[']))?;
+        let path = rest.trim_start_matches('.');
+        let mut here = self.root.as_ref()?;
+        let mut start = None;
+        'walk: for segment in path.split('.') {
+            let mut parts = segment.split('[');
+            let key = parts.next().unwrap_or_default();
+            if !key.is_empty() {
+                let DeValue::Table(table) = here else { break };
+                let Some((name, value)) = table.get_key_value(key) else { break };
+                start = Some(name.span().start);
+                here = value.get_ref();
+            }
+            for index in parts {
+                let item = index.trim_end_matches(']').parse::<usize>().ok().and_then(|i| here.get(i));
+                let Some(item) = item else { break 'walk };
+                start = Some(item.span().start);
+                here = item.get_ref();
+            }
+        }
+        let before = &self.text.as_bytes()[..start?.min(self.text.len())];
+        Some((path, 1 + before.iter().filter(|&&b| b == b'\n').count()))
+    }
 }
 
 impl OutOfAreaRule {
@@ -964,7 +979,12 @@ mod tests {
 
 #[cfg(all(test, feature = "toml"))]
 mod line_tests {
-    use super::line_of;
+    use super::FieldLines;
+
+    /// The line of `path` in `text`, through a field of a file named `f`, as errors name them.
+    fn line_of(text: &str, path: &str) -> Option<usize> {
+        FieldLines::new(text, "f").locate(&format!("f.{path}")).map(|(_, line)| line)
+    }
 
     const FILE: &str = r#"id = "x"
 members = ["in_service",
@@ -1014,5 +1034,8 @@ retiree = { value = "1000",
         assert_eq!(line_of(FILE, "name"), None);
         assert_eq!(line_of(FILE, ""), None);
         assert_eq!(line_of("not = [toml", "not"), None);
+        assert_eq!(FieldLines::new(FILE, "f").locate("g.id"), None, "a field of another file");
+        assert_eq!(FieldLines::new(FILE, "f").locate("fid"), None, "nor of a file whose name starts alike");
+        assert_eq!(FieldLines::new(FILE, "f").locate("f.sources.a.title"), Some(("sources.a.title", 6)));
     }
 }

@@ -11,7 +11,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 use outpatient_estimator::adjudicate::{adjudicate_lines, dates_in_order};
 use outpatient_estimator::policy::{
-    line_of, Facility, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
+    Facility, FieldLines, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
 };
 use outpatient_estimator::scenario::{AccountOptions, Period, Visit};
 use outpatient_estimator::{adjudicate, chart, lint, Lang, Library, Outcome, Scenario};
@@ -849,20 +849,21 @@ proptest! {
     fn damaged_policy_files_give_ok_or_err_never_a_panic(text in damaged_policy()) {
         let library = library();
         let lines = text.lines().count().max(1);
+        let field_lines = FieldLines::new(&text, "x.toml");
         match library.check(&text, "x.toml") {
             Ok(policy) => {
                 use_policy(&policy);
                 let _ = policy.summary(Lang::Zh);
                 // `--check`'s warnings name fields of the file, each found on one of its lines.
                 for warning in lint::warnings(&policy, "x.toml") {
-                    let path = warning.field.strip_prefix("x.toml.").expect("a field of the file");
-                    let line = line_of(&text, path).unwrap_or_else(|| panic!("no line for {path}"));
+                    prop_assert!(warning.field.starts_with("x.toml."), "a field of the file: {}", warning.field);
+                    let located = field_lines.locate(&warning.field);
+                    let (path, line) = located.unwrap_or_else(|| panic!("no line for {}", warning.field));
                     prop_assert!((1..=lines).contains(&line), "{path} at line {line} of {lines}");
                 }
             }
             Err(error) => {
-                let path = error.field.strip_prefix("x.toml").unwrap_or(&error.field).trim_start_matches('.');
-                if let Some(line) = line_of(&text, path) {
+                if let Some((path, line)) = field_lines.locate(&error.field) {
                     prop_assert!((1..=lines).contains(&line), "{path} at line {line} of {lines}");
                 }
             }
@@ -879,7 +880,7 @@ proptest! {
         text in "([a-z\\[\\]=\" .\n]|[0-9]|\\PC){0,200}",
         path in "([a-z]{1,3}|\\[[0-9]{1,2}\\]|\\.){0,8}",
     ) {
-        if let Some(line) = line_of(&text, &path) {
+        if let Some((_, line)) = FieldLines::new(&text, "f").locate(&format!("f.{path}")) {
             prop_assert!((1..=text.lines().count().max(1)).contains(&line), "{path}: line {line}");
         }
     }

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use outpatient_estimator::policy::{line_of, Facility, Overrides, Settlement};
+use outpatient_estimator::policy::{Facility, FieldLines, Overrides, Settlement};
 use outpatient_estimator::scenario::{AccountOptions, Visit};
 use outpatient_estimator::{adjudicate, lint, Lang, Scenario};
 use rust_decimal::Decimal;
@@ -15,16 +15,17 @@ use common::library;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // `estimate` places an error or a warning at its line.
+    let lines = FieldLines::new(text, "f.toml");
     let policy = match library().check(text, "f.toml") {
         Ok(policy) => policy,
         Err(error) => {
-            // `estimate` places the error at its line.
-            let _ = line_of(text, error.field.strip_prefix("f.toml").unwrap_or_default());
+            let _ = lines.locate(&error.field);
             return;
         }
     };
     for warning in lint::warnings(&policy, "f.toml") {
-        let _ = line_of(text, warning.field.strip_prefix("f.toml.").unwrap_or_default());
+        let _ = lines.locate(&warning.field);
     }
     let Some(first) = policy.versions.first() else { return };
     let visits = Facility::ALL

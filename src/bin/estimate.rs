@@ -20,7 +20,7 @@
 //! Errors go to standard error with a non-zero exit, naming the offending field.
 
 use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
-use outpatient_estimator::policy::{self, Facility, OutOfAreaRule, Policy};
+use outpatient_estimator::policy::{self, Facility, FieldLines, OutOfAreaRule, Policy};
 use outpatient_estimator::scenario::read_json;
 use outpatient_estimator::tree::Tree;
 use outpatient_estimator::{adjudicate, chart, lint, pattern, Error, ErrorKind, Lang, Library, Scenario};
@@ -146,16 +146,15 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
 
 /// A policy file's field with the line it is written on, `FILE:LINE: versions[1].cap.retiree.value`,
 /// the form editors and terminals link to the place. Field paths count versions and list items from 0.
-fn with_line(field: &str, file: &str, text: &str) -> String {
-    let path = field.strip_prefix(file).map(|p| p.trim_start_matches('.'));
-    match path.and_then(|p| Some((p, policy::line_of(text, p)?))) {
+fn with_line(field: &str, file: &str, lines: &FieldLines) -> String {
+    match lines.locate(field) {
         Some((path, line)) => format!("{file}:{line}: {path}"),
         None => field.to_owned(),
     }
 }
 
 fn at_line(mut error: Error, file: &str, text: &str) -> Error {
-    error.field = with_line(&error.field, file, text);
+    error.field = with_line(&error.field, file, &FieldLines::new(text, file));
     error
 }
 
@@ -203,10 +202,13 @@ fn run(args: Args) -> Result<String, Error> {
                 Checked::Policy(policy) => (checked_policy(&policy, lang), lint::warnings(&policy, &path)),
                 Checked::Rule(rule) => (checked_rule(&rule, lang), lint::rule_warnings(&rule, &path)),
             };
-            for warning in &warnings {
-                let field = with_line(&warning.field, &path, &text);
+            if !warnings.is_empty() {
+                let lines = FieldLines::new(&text, &path);
                 let (label, colon) = (lang.pick("警告：", "warning: "), lang.pick("：", ": "));
-                eprintln!("estimate: {label}{field}{colon}{}", warning.text.get(lang));
+                for warning in &warnings {
+                    let field = with_line(&warning.field, &path, &lines);
+                    eprintln!("estimate: {label}{field}{colon}{}", warning.text.get(lang));
+                }
             }
             let count = warnings.len();
             Ok(match lang {
