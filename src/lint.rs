@@ -35,11 +35,8 @@ pub fn warnings(policy: &Policy, file: &str) -> Vec<Warning> {
     for (i, version) in policy.versions.iter().enumerate() {
         let at = |key: &str| format!("versions[{i}].{key}");
         found.empty_note(&version.start_note, &at("start"));
-        let exempt = &version.deductible_exempt;
-        for (j, facility) in exempt.iter().enumerate() {
-            if exempt[..j].contains(facility) {
-                found.listed_twice(&at(&format!("deductible_exempt[{j}]")), facility.key());
-            }
+        for j in repeats(&version.deductible_exempt) {
+            found.listed_twice(&at(&format!("deductible_exempt[{j}]")), version.deductible_exempt[j].key());
         }
         for figure in version.figures.values() {
             found.empty_note(&figure.note, &at(&figure.key));
@@ -81,15 +78,17 @@ impl Found<'_> {
 
 /// The policy's members, each once; a member listed again is warned about.
 fn members_once(policy: &Policy, found: &mut Found) -> Vec<Member> {
-    let mut members = Vec::new();
-    for (j, member) in policy.members.iter().enumerate() {
-        if members.contains(member) {
-            found.listed_twice(&format!("members[{j}]"), member.key());
-        } else {
-            members.push(*member);
-        }
+    let repeated: Vec<usize> = repeats(&policy.members).collect();
+    for &j in &repeated {
+        found.listed_twice(&format!("members[{j}]"), policy.members[j].key());
     }
-    members
+    let once = policy.members.iter().enumerate().filter(|(j, _)| !repeated.contains(j));
+    once.map(|(_, member)| *member).collect()
+}
+
+/// The positions of the items that an earlier item already gives.
+fn repeats<T: PartialEq>(items: &[T]) -> impl Iterator<Item = usize> + '_ {
+    (0..items.len()).filter(|&j| items[..j].contains(&items[j]))
 }
 
 /// The warnings for a shared rule (`policies/rules/`), read from `file`.
