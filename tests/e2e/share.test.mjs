@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import { settle, useBrowser } from './harness.mjs';
 import {
   addVisit, assertShows, buildEstimate, buildYear, field, readResult, ref, ROW_LIMIT, runEstimate, scenarioOnScreen,
-  chooseScheme, showAllRows, STORAGE_KEY, storedState, switchLanguage, waitForResultRows,
+  chooseScheme, showAllRows, storedState, switchLanguage, waitForResultRows,
 } from './steps.mjs';
 
 const browser = useBrowser();
@@ -173,7 +173,7 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
     'The estimate given could not be opened (“Region and scheme”: no policy has the id "atlantis"); your own estimate is still shown.');
   await switchLanguage(page, 'zh');
   assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（“地区与险种”：没有编号为“atlantis”的政策），下面仍是您原来的估算。');
-  assert.equal(await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).policy, STORAGE_KEY),
+  assert.equal((await storedState(page, 'localStorage')).policy,
     await ref(page, 'policy').inputValue(), 'what is on screen is what is remembered');
   session.assertClean();
 });
