@@ -13,10 +13,39 @@
 // storage-key (remember edits under this key, as the page does: state.js stateSaver; by default a
 // widget remembers nothing).
 // Without policy or scenario the widget shows the built-in example.
-import { mountEstimator } from './mount.js';
+import { loadCore, mountEstimator } from './mount.js';
 import { defaultPeriod } from './state.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
+let sharedSheet = null;
+
+/**
+ * Gives `shadow` the widget's stylesheet. Not a <link>: a shadow root drops a linked sheet when the
+ * widget is taken out of the page and loads it again when it is put back, so a widget moved by a
+ * site's script was drawn unstyled, and its page jumped, for a frame or more. An adopted sheet
+ * stays; one is made for every widget of the page, and parsed once. (Browsers without adopted
+ * sheets, and a failed load, get the <link>.)
+ */
+async function adoptStyle(shadow) {
+  try {
+    if (!('adoptedStyleSheets' in ShadowRoot.prototype)) throw new Error('no adopted stylesheets');
+    sharedSheet ??= fetch(STYLE_URL).then(async (response) => {
+      if (!response.ok) throw new Error(`${STYLE_URL}: ${response.status}`);
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(await response.text());
+      return sheet;
+    });
+    shadow.adoptedStyleSheets = [await sharedSheet];
+  } catch {
+    sharedSheet = null;
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = STYLE_URL;
+    const loaded = new Promise((resolve) => { link.onload = link.onerror = resolve; });
+    shadow.prepend(link);
+    await loaded;
+  }
+}
 const DEFAULT_PATTERN = 'monthly:primary:400:15';
 const SCENARIO_ATTRIBUTES = ['policy', 'member', 'settlement', 'pattern', 'period', 'lang', 'scenario'];
 
@@ -32,15 +61,15 @@ class OutpatientEstimator extends HTMLElement {
   #queued = false;
   #mounted = null; // the attributes the estimator on screen was made from
   #estimator = null;
+  #styled = null; // settles once the stylesheet is in: nothing is drawn unstyled before it
 
   connectedCallback() {
     if (!this.#box) {
       const shadow = this.attachShadow({ mode: 'open' });
-      const style = document.createElement('link');
-      style.rel = 'stylesheet';
-      style.href = STYLE_URL;
       this.#box = document.createElement('div');
-      shadow.append(style, this.#box);
+      shadow.append(this.#box);
+      // The wasm loads meanwhile; a failed load is shown by mountEstimator.
+      this.#styled = Promise.all([adoptStyle(shadow), loadCore().catch(() => {})]);
     }
     this.#mountSoon();
   }
@@ -62,6 +91,8 @@ class OutpatientEstimator extends HTMLElement {
       this.#mounted = attributes;
       this.#estimator?.dispose();
       this.#estimator = null;
+      await this.#styled;
+      if (this.#mounted !== attributes) return; // changed again meanwhile: that mount follows
       const estimator = await mountEstimator(this.#box, {
         lang: this.getAttribute('lang') ?? undefined,
         compact: this.hasAttribute('compact'),

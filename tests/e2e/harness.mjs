@@ -146,6 +146,10 @@ export async function openSession(shared, t, { viewport = DESKTOP, initScripts =
   });
 
   const page = await context.newPage();
+  // E2E_CPU_SLOWDOWN=4 runs the page four times slower, to find a test that only passes at this
+  // machine's speed (CI's machine may be faster or slower).
+  const slowdown = Number(process.env.E2E_CPU_SLOWDOWN ?? 1);
+  if (slowdown > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   page.on('console', (message) => {
     if (message.type() === 'error') {
       const { url: at, lineNumber } = message.location();

@@ -198,13 +198,23 @@ test('a widget moved in the page keeps what the reader typed; a changed attribut
   await page.locator('#a [data-ref="langButton"]').click();
   await settle(page);
   const before = await readResult(page, '#a');
-  // A sidebar plugin or a framework moves the element; then takes it out and puts it back.
-  await page.evaluate(() => {
+  // A sidebar plugin or a framework moves the element; then takes it out and puts it back. It is
+  // drawn as it was from the first frame on: styled, the same height (a <link> in its shadow root
+  // would load its sheet again, and leave a frame or more unstyled).
+  const drawn = await page.evaluate(() => new Promise((resolve) => {
     const widget = document.querySelector('#a');
+    const look = () => ({
+      height: widget.getBoundingClientRect().height,
+      layout: getComputedStyle(widget.shadowRoot.querySelector('[data-ref="layout"]')).display,
+    });
+    const before = look();
     document.querySelector('h1').before(widget);
     widget.remove();
     document.querySelector('main').append(widget);
-  });
+    requestAnimationFrame(() => resolve({ before, firstFrame: look() }));
+  }));
+  assert.equal(drawn.before.layout, 'grid');
+  assert.deepEqual(drawn.firstFrame, drawn.before, 'drawn as before, from the first frame');
   await settle(page);
   assert.equal(await amount.inputValue(), '555.55');
   assert.deepEqual(await readResult(page, '#a'), before, 'the same estimate, in English');
@@ -214,6 +224,32 @@ test('a widget moved in the page keeps what the reader typed; a changed attribut
   await page.waitForFunction(() => document.querySelector('#a').shadowRoot.querySelector('[data-ref="member"]')?.value === 'in_service');
   await waitForEstimator(page, '#a');
   assert.notEqual(await amount.inputValue(), '555.55', 'the attributes\' scenario, afresh');
+  session.assertClean();
+});
+
+test('widgets draw nothing before their stylesheet is in, and the page loads it once for all of them', { timeout: 40_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  let styleRequests = 0;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/style.css', async (route) => {
+    styleRequests += 1;
+    await held;
+    await route.continue();
+  });
+  const wasmLoaded = page.waitForResponse('**/estimator_bg.wasm');
+  await page.goto(session.url + 'site.html');
+  await (await wasmLoaded).finished();
+  await page.waitForTimeout(300); // time enough to draw, had the widgets not waited for their style
+  const drawnBefore = await page.evaluate((ids) => ids.map((id) => document.getElementById(id).shadowRoot.querySelector('div').childElementCount), Object.keys(WIDGETS));
+  assert.deepEqual(drawnBefore, [0, 0], 'nothing drawn unstyled');
+  release();
+  for (const id of Object.keys(WIDGETS)) {
+    await waitForEstimator(page, `#${id}`);
+    assert.equal((await widgetStyles(page, id)).layoutDisplay, 'grid');
+  }
+  assert.equal(styleRequests, 1);
   session.assertClean();
 });
 
