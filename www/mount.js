@@ -41,6 +41,16 @@ let instance = 0; // counts the fresh wasm instances started after a panic (see 
 const ANNOUNCE_AFTER_MS = 1000; // a pause in typing before a screen reader hears the new result
 
 /**
+ * Starts loading the wasm, once for the page; `wasm` as for mountEstimator. A widget starts it
+ * while its stylesheet loads, and mountEstimator waits for the same load.
+ */
+export function loadCore(wasm) {
+  // The wasm's place is given relative to this module, which stays right when the build bundles
+  // the modules into one file next to it (scripts/build.py).
+  return (wasmReady ??= init({ module_or_path: wasm ?? new URL('./pkg/estimator_bg.wasm', import.meta.url) }));
+}
+
+/**
  * options: page (true when the estimator is the whole page: it then owns <html lang> and the title),
  * lang ("zh" default; "en-GB" is read as "en"), storageKey (the key the state is remembered under, state.js
  * stateSaver; null to remember nothing), scenario (a
@@ -56,16 +66,6 @@ const ANNOUNCE_AFTER_MS = 1000; // a pause in typing before a screen reader hear
  * runs the scenario and redraws at once; panicForTest() makes the core panic, as a bug would, to
  * test the recovery.
  */
-/**
- * Starts loading the wasm, once for the page; `wasm` as for mountEstimator. A widget starts it
- * while its stylesheet loads, and mountEstimator waits for the same load.
- */
-export function loadCore(wasm) {
-  // The wasm's place is given relative to this module, which stays right when the build bundles
-  // the modules into one file next to it (scripts/build.py).
-  return (wasmReady ??= init({ module_or_path: wasm ?? new URL('./pkg/estimator_bg.wasm', import.meta.url) }));
-}
-
 export async function mountEstimator(root, options = {}) {
   const { page = false, storageKey = 'outpatient-estimator', wasm, compact = false, share = page, embedCodes = true } = options;
   const headingLevel = page ? 1 : 2;

@@ -17,7 +17,10 @@ import { loadCore, mountEstimator } from './mount.js';
 import { defaultPeriod } from './state.js';
 
 const STYLE_URL = new URL('./style.css', import.meta.url).href;
-let sharedSheet = null;
+const DEFAULT_PATTERN = 'monthly:primary:400:15';
+const SCENARIO_ATTRIBUTES = ['policy', 'member', 'settlement', 'pattern', 'period', 'lang', 'scenario'];
+
+let sharedSheet = null; // a promise of the one CSSStyleSheet all widgets of the page adopt
 
 /**
  * Gives `shadow` the widget's stylesheet. Not a <link>: a shadow root drops a linked sheet when the
@@ -46,8 +49,6 @@ async function adoptStyle(shadow) {
     await loaded;
   }
 }
-const DEFAULT_PATTERN = 'monthly:primary:400:15';
-const SCENARIO_ATTRIBUTES = ['policy', 'member', 'settlement', 'pattern', 'period', 'lang', 'scenario'];
 
 /** An attribute's text inside a link part: all but the parts' own syntax (`~ :`) %-escaped. */
 function linkValue(text) {
@@ -61,7 +62,7 @@ class OutpatientEstimator extends HTMLElement {
   #queued = false;
   #mounted = null; // the attributes the estimator on screen was made from
   #estimator = null;
-  #styled = null; // settles once the stylesheet is in: nothing is drawn unstyled before it
+  #ready = null; // settles once the stylesheet is in and the wasm has loaded (or failed): nothing is drawn before
 
   connectedCallback() {
     if (!this.#box) {
@@ -69,7 +70,7 @@ class OutpatientEstimator extends HTMLElement {
       this.#box = document.createElement('div');
       shadow.append(this.#box);
       // The wasm loads meanwhile; a failed load is shown by mountEstimator.
-      this.#styled = Promise.all([adoptStyle(shadow), loadCore().catch(() => {})]);
+      this.#ready = Promise.all([adoptStyle(shadow), loadCore().catch(() => {})]);
     }
     this.#mountSoon();
   }
@@ -91,7 +92,7 @@ class OutpatientEstimator extends HTMLElement {
       this.#mounted = attributes;
       this.#estimator?.dispose();
       this.#estimator = null;
-      await this.#styled;
+      await this.#ready;
       if (this.#mounted !== attributes) return; // changed again meanwhile: that mount follows
       const estimator = await mountEstimator(this.#box, {
         lang: this.getAttribute('lang') ?? undefined,
