@@ -379,10 +379,18 @@ test('in a narrow sidebar the year cards fit; under a CSP with no data: images, 
   });
   assert.deepEqual(overflow, [], 'no card wider than its box');
 
+  const downloads = [];
+  page.on('download', (file) => downloads.push(file.suggestedFilename()));
   await page.locator('#s [data-ref="exportPng"]').click();
   const status = page.locator('#s [data-ref="exportStatus"]');
-  await page.waitForFunction(() => document.querySelector('#s').shadowRoot.querySelector('[data-ref="exportStatus"]').textContent !== '');
+  // Seen once (a first run on a fresh machine, not again in many): no message within the wait.
+  // If it comes back, the failure says how far the click got.
+  await page.waitForFunction(() => document.querySelector('#s').shadowRoot.querySelector('[data-ref="exportStatus"]').textContent !== '')
+    .catch((error) => {
+      throw new Error(`no message after the PNG click: ${JSON.stringify({ downloads, ...problems })}`, { cause: error });
+    });
   assert.equal(await status.textContent(), '此网页不允许生成PNG图片，请改为下载SVG图表。');
+  assert.ok(problems.cspViolations.some(({ directive, blocked }) => directive === 'img-src' && blocked === 'data'), 'the site\'s CSP refused the data: image');
   assert.deepEqual(problems.pageErrors, [], 'no uncaught error');
   session.assertClean = () => {}; // the site's CSP refusing the data: image is this test's premise
 });
