@@ -345,7 +345,6 @@ export async function mountEstimator(root, options = {}) {
    * line keeps saying that the totals wait.
    */
   function renderResult(scenario) {
-    chartWidth ??= chartBoxWidth(refs.chart);
     const width = wantedWidth();
     // The table's first rows only, unless all were asked for: sending every visit would cost more
     // than adjudicating them (BENCHMARKS.md).
@@ -463,9 +462,14 @@ export async function mountEstimator(root, options = {}) {
   // (WCAG 2.4.11): the stylesheet keeps room for them when a control scrolls into view, as measured
   // here (the line is left out on a wide screen: 0).
   for (const box of [refs.visitScroll, refs.chart, refs.resultBox]) tabStopWhileScrolling(box);
+  // Both heights are read before anything is written (a write first would make the second read
+  // restyle the form), and the line's height, inherited by every control of the form, is written
+  // only when it changes: a new value restyles the whole form.
   const keepRoom = new ResizeObserver(() => {
-    refs.form.style.setProperty('--_peek-height', `${refs.peek.offsetHeight}px`);
-    refs.form.style.setProperty('--_visit-head', `${refs.visitHead.offsetHeight}px`);
+    const peekHeight = `${refs.peek.offsetHeight}px`;
+    const visitHead = `${refs.visitHead.offsetHeight}px`;
+    if (peekHeight !== (refs.form.style.getPropertyValue('--_peek-height') || '0px')) refs.form.style.setProperty('--_peek-height', peekHeight);
+    refs.visitScroll.style.scrollPaddingTop = visitHead;
   });
   keepRoom.observe(refs.peek);
   keepRoom.observe(refs.visitHead);
@@ -513,8 +517,8 @@ export async function mountEstimator(root, options = {}) {
   // A turned phone or a resized window: the last result's chart is drawn again for its box, in the
   // next frame (a change of size made inside the observer's own callback would be an error).
   let redraw = 0;
-  new ResizeObserver(() => {
-    chartWidth = chartBoxWidth(refs.chart);
+  new ResizeObserver(([{ borderBoxSize: [box] }]) => {
+    chartWidth = Math.floor(box.inlineSize); // as chartBoxWidth measures it, without a restyle
     if (lastGood && chartWidth && wantedWidth() !== drawnWidth && !redraw) {
       redraw = requestAnimationFrame(() => {
         redraw = 0;
@@ -690,6 +694,9 @@ export async function mountEstimator(root, options = {}) {
 
   refs.loadStatus.hidden = true;
   refs.layout.hidden = false;
+  // The chart's box does not depend on what fills the page: measured while the page is still
+  // empty, it costs a layout of next to nothing instead of one of the whole page.
+  chartWidth = chartBoxWidth(refs.chart);
   renderAll();
   const api = {
     state,
