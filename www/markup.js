@@ -17,7 +17,7 @@ function skeleton(level) {
     <h${level} class="oe-title" data-t="title"></h${level}>
     <p class="oe-intro" data-t="intro" data-full-only></p>
   </div>
-  <div class="oe-toolbar">
+  <div class="oe-toolbar" data-ref="toolbar" hidden>
     <button type="button" class="oe-button" data-ref="langButton"></button>
     <button type="button" class="oe-button oe-quiet" data-ref="resetButton" data-t="resetExample"></button>
   </div>

@@ -693,7 +693,7 @@ export async function mountEstimator(root, options = {}) {
   }
 
   refs.loadStatus.hidden = true;
-  refs.layout.hidden = false;
+  refs.layout.hidden = refs.toolbar.hidden = false; // their buttons do nothing before
   // The chart's box does not depend on what fills the page: measured while the page is still
   // empty, it costs a layout of next to nothing instead of one of the whole page.
   chartWidth = chartBoxWidth(refs.chart);

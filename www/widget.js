@@ -62,15 +62,17 @@ class OutpatientEstimator extends HTMLElement {
   #queued = false;
   #mounted = null; // the attributes the estimator on screen was made from
   #estimator = null;
-  #ready = null; // settles once the stylesheet is in and the wasm has loaded (or failed): nothing is drawn before
+  #styled = null; // settles once the stylesheet is in: nothing is drawn unstyled before it
 
   connectedCallback() {
     if (!this.#box) {
       const shadow = this.attachShadow({ mode: 'open' });
       this.#box = document.createElement('div');
       shadow.append(this.#box);
-      // The wasm loads meanwhile; a failed load is shown by mountEstimator.
-      this.#ready = Promise.all([adoptStyle(shadow), loadCore().catch(() => {})]);
+      // The wasm starts loading meanwhile. Once styled, the widget says it is loading until the
+      // wasm is in (mountEstimator; a failed load is shown there too).
+      loadCore().catch(() => {});
+      this.#styled = adoptStyle(shadow);
     }
     this.#mountSoon();
   }
@@ -92,7 +94,7 @@ class OutpatientEstimator extends HTMLElement {
       this.#mounted = attributes;
       this.#estimator?.dispose();
       this.#estimator = null;
-      await this.#ready;
+      await this.#styled;
       if (this.#mounted !== attributes) return; // changed again meanwhile: that mount follows
       const estimator = await mountEstimator(this.#box, {
         lang: this.getAttribute('lang') ?? undefined,
