@@ -89,6 +89,8 @@ export async function mountEstimator(root, options = {}) {
   };
   try {
     await loadCore(wasm);
+    // A later mount into the same root, while the wasm loaded, has taken this one's place.
+    if (!root.contains(refs.layout)) return null;
     startCore();
     performance.mark('oe-core-ready');
   } catch (error) {

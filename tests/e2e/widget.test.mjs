@@ -271,12 +271,16 @@ test('while the wasm loads, each widget says so in its own language, styled', { 
     assert.equal(await page.locator(`#${id} [data-ref="layout"]`).isHidden(), true);
     assert.equal(await page.locator(`#${id} [data-ref="toolbar"]`).isHidden(), true, 'no buttons that do nothing yet');
   }
+  // A site's script sets an attribute meanwhile: the estimator it replaces goes no further.
+  await page.evaluate(() => document.querySelector('#b').setAttribute('member', 'retiree'));
   release();
   for (const id of Object.keys(WIDGETS)) {
     await waitForEstimator(page, `#${id}`);
     assert.equal(await status(id).isHidden(), true, 'the line goes once the estimator is there');
   }
   assertShows(await readResult(page, '#a'), await expectedOutcome(WIDGETS.a));
+  assert.equal(await page.locator('#b [data-ref="member"]').inputValue(), 'retiree', 'the attribute set meanwhile');
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('oe-core-ready').length), 2, 'one estimator started for each widget');
   session.assertClean();
 });
 
