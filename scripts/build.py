@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the page into dist/ and check its size budgets.
 
-Steps: wasm-pack (Rust -> wasm + JS bindings), wasm-opt (shrink the wasm), esbuild (each entry
+Steps: every policy file checked by `estimate --check` (its warnings shown), wasm-pack (Rust ->
+wasm + JS bindings), wasm-opt (shrink the wasm), esbuild (each entry
 module of www/ bundled and minified into one file in dist/, the bindings and the CSS minified), the
 HTML and the wasm copied, dist/offline.html (the page in one file, bundled by esbuild too), then the
 gzip -9 sizes against the budgets. Settings: wasm-pack.toml.
@@ -84,6 +85,29 @@ def check_esbuild_settings(settings, www):
             bad("entries", "%r is not a .js file at the top of %s" % (entry, www.relative_to(ROOT)))
     if len(set(entries)) != len(entries):
         bad("entries", "names a file twice")
+
+
+def check_policy_files(folder):
+    """Checks every policy and rule file in `folder` as `estimate --check` does, before the long
+    wasm build: a problem stops the build with its file and line, and the warnings (figures that
+    are valid but odd, such as a cap below the deductible) are shown. The page's own check
+    (check-bundle.mjs) reads the files' JSON, which has neither lines nor warnings."""
+    run(["cargo", "build", "--quiet", "--bin", "estimate"])
+    files = sorted(folder.glob("*.toml")) + sorted(folder.glob("rules/*.toml"))
+    warnings = 0
+    for file in files:
+        name = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+        result = subprocess.run(["cargo", "run", "--quiet", "--bin", "estimate", "--", "--check", name],
+                                cwd=ROOT, capture_output=True, text=True)
+        print(result.stderr, end="", file=sys.stderr, flush=True)
+        if result.returncode != 0:
+            fail("policy file %s does not read (above)" % name)
+        warnings += result.stderr.count("estimate: warning: ")
+    print("build: %s checked, %s" % (counted(len(files), "policy file"), counted(warnings, "warning")), flush=True)
+
+
+def counted(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
 
 
 def build_wasm(settings):
@@ -252,8 +276,14 @@ def check_budgets(dist, wasm_name, settings):
 
 def main():
     # The budgets are always measured and printed; `make bench` (--enforce-budgets) fails on them.
-    enforce = "--enforce-budgets" in sys.argv[1:]
+    args = sys.argv[1:]
+    if args[:1] == ["--check-policies"]:
+        # Only the first step, for a bureau's folder of files (by default policies/).
+        check_policy_files(Path(args[1]).resolve() if args[1:] else ROOT / "policies")
+        return
+    enforce = "--enforce-budgets" in args
     settings = load_settings()
+    check_policy_files(ROOT / "policies")
     out_name = settings["wasm-pack"]["out_name"]
     wasm_name = out_name + "_bg.wasm"
     pkg_dir = build_wasm(settings["wasm-pack"])
