@@ -866,6 +866,10 @@ fn apply_rules(
     }
     // The cap left, for the table and meters, even when this visit did not need the cap.
     let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
+    if left.is_some_and(|left| left > Fen::ZERO) {
+        // A raised cap is not reached, whether or not this visit has anything to pay from it.
+        year.cap_reached_on = None;
+    }
     (r.cap_remaining_before, r.cap_remaining) = (left, left);
     Ok(())
 }
