@@ -821,6 +821,13 @@ fn apply_rules(
         }
     }
 
+    // A cap raised after it was reached (Jiangxi, July 2023) is not reached while it leaves room,
+    // whether or not this visit has anything to pay from it; a payment that uses the room up
+    // reaches it again below.
+    if figures.cap.known().is_some_and(|cap| cap > year.fund_paid) {
+        year.cap_reached_on = None;
+    }
+
     // Ratio, then cap: only looked up when there is something above the deductible to pay.
     let payable = r.eligible - r.deductible;
     if payable > Fen::ZERO {
@@ -845,8 +852,6 @@ fn apply_rules(
             year.cap = Some(cap);
             let remaining = (cap - year.fund_paid).max(Fen::ZERO);
             if remaining > Fen::ZERO && year.cap_exhausted {
-                // The raised cap is not reached until payments reach it again.
-                year.cap_reached_on = None;
                 r.notes.add(NoteCode::CapRaised);
             }
             r.fund = owed.min(remaining);
@@ -866,10 +871,6 @@ fn apply_rules(
     }
     // The cap left, for the table and meters, even when this visit did not need the cap.
     let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
-    if left.is_some_and(|left| left > Fen::ZERO) {
-        // A raised cap is not reached, whether or not this visit has anything to pay from it.
-        year.cap_reached_on = None;
-    }
     (r.cap_remaining_before, r.cap_remaining) = (left, left);
     Ok(())
 }
