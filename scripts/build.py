@@ -2,10 +2,10 @@
 """Build the page into dist/ and check its size budgets.
 
 Steps: every policy file checked by `estimate --check` (its warnings shown), wasm-pack (Rust ->
-wasm + JS bindings), wasm-opt (shrink the wasm), esbuild (each entry
-module of www/ bundled and minified into one file in dist/, the bindings and the CSS minified), the
-HTML and the wasm copied, dist/offline.html (the page in one file, bundled by esbuild too), then the
-gzip -9 sizes against the budgets. Settings: wasm-pack.toml.
+wasm + JS bindings), wasm-opt (shrink the wasm), esbuild (each entry module of www/ bundled and
+minified into one file in dist/, the bindings and the CSS minified), the HTML and the wasm copied,
+dist/offline.html (the page in one file, bundled by esbuild too), then the gzip -9 sizes against
+the budgets. Settings: wasm-pack.toml.
 Needs the tools scripts/setup.sh installs. Python 3.11 standard library only.
 """
 
