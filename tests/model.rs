@@ -17,10 +17,12 @@
 //! the cap is used up ... and a visit with nothing in scope needs no deductible"), and the core must
 //! refuse exactly those, naming the override.
 
+mod common;
+
 use chrono::{Datelike, NaiveDate};
-use outpatient_estimator::{adjudicate, Library, Scenario};
+use common::{config, library};
+use outpatient_estimator::{adjudicate, Scenario};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -138,11 +140,6 @@ fn policies() -> &'static [Pol] {
         files.sort();
         files.iter().map(|p| read_policy(&read_toml(p), &dir.join("rules"))).collect()
     })
-}
-
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,13 +493,6 @@ fn compare(s: &MScenario, outcome: &Value, m: &MOutcome) -> Result<(), String> {
 
 // ---------------------------------------------------------------------------------------------
 // Random scenarios.
-
-/// `cases` unless PROPTEST_CASES asks for another number (for a longer run by hand).
-fn config(cases: u32) -> Config {
-    let base = Config::default();
-    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { base.cases } else { cases };
-    Config { cases, failure_persistence: None, ..base }
-}
 
 /// Days near which the rules change: policy starts, Jiangxi's July change, 1 January.
 const PIVOTS: [(i32, u32, u32); 7] =

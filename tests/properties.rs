@@ -8,7 +8,10 @@
 //!
 //! Case counts are modest (the suite runs on two cores); failures are not persisted to files.
 
+mod common;
+
 use chrono::{Datelike, Days, NaiveDate};
+use common::{config, library};
 use outpatient_estimator::adjudicate::{adjudicate_lines, dates_in_order};
 use outpatient_estimator::policy::{
     Facility, FieldLines, FigureKind, Figures, Overrides, Policy, Settlement, OUT_OF_AREA_MULTIPLE,
@@ -16,24 +19,10 @@ use outpatient_estimator::policy::{
 use outpatient_estimator::scenario::{AccountOptions, Period, Visit};
 use outpatient_estimator::{adjudicate, chart, lint, Lang, Library, Outcome, Scenario};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::OnceLock;
-
-fn library() -> &'static Library {
-    static LIBRARY: OnceLock<Library> = OnceLock::new();
-    LIBRARY.get_or_init(|| Library::bundled().expect("bundled policies load"))
-}
-
-/// `cases` unless PROPTEST_CASES asks for another number (for a longer run by hand).
-fn config(cases: u32) -> Config {
-    let base = Config::default();
-    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { base.cases } else { cases };
-    Config { cases, failure_persistence: None, ..base }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Valid scenarios.
