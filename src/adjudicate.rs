@@ -360,6 +360,7 @@ note_codes!(
     LeastFavourable = "least_favourable",
     LeastFavourableNearCap = "least_favourable_near_cap",
     CapRaised = "cap_raised",
+    CapReachedByChange = "cap_reached_by_change",
     CapExhausted = "cap_exhausted",
     CapReached = "cap_reached",
 );
@@ -367,6 +368,9 @@ note_codes!(
 /// A set of note codes, one bit each.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Notes(u16);
+
+// One bit of `Notes` for each code.
+const _: () = assert!(NoteCode::ALL.len() <= u16::BITS as usize);
 
 impl Notes {
     pub fn add(&mut self, code: NoteCode) {
@@ -823,9 +827,17 @@ fn apply_rules(
 
     // A cap raised after it was reached (Jiangxi, July 2023) is not reached while it leaves room,
     // whether or not this visit has anything to pay from it; a payment that uses the room up
-    // reaches it again below.
-    if figures.cap.known().is_some_and(|cap| cap > year.fund_paid) {
-        year.cap_reached_on = None;
+    // reaches it again below. A cap lowered to what the fund has already paid is reached on the
+    // day of the change, as a deductible lowered to what was paid is met then.
+    if let Some(cap) = figures.cap.known() {
+        if cap > year.fund_paid {
+            year.cap_reached_on = None;
+        } else if year.cap_reached_on.is_none() && year.fund_paid > Fen::ZERO {
+            year.cap_reached_on = Some(version.start.max(new_year(r.date.year())));
+            year.cap_exhausted = true;
+            r.cap = cap;
+            r.notes.add(NoteCode::CapReachedByChange);
+        }
     }
 
     // Ratio, then cap: only looked up when there is something above the deductible to pay.
@@ -963,6 +975,9 @@ impl Adjudicator<'_> {
             if let Some(used) = cap.filter(|_| r.ratio_not_needed) {
                 trace.push(step("cap", tr!(lang, zh: "年度限额 {} 元已用完：无论支付比例多少，统筹基金都不支付，因此不需要该比例", en: "The annual cap of {} is used up: whatever the ratio, the fund pays nothing, so no ratio is needed", r.cap.yuan()), used, lang));
             }
+            if let Some(used) = cap.filter(|_| r.owed.is_none() && !r.ratio_not_needed) {
+                trace.push(step("cap", tr!(lang, zh: "年度限额自 {} 起为 {} 元，本年统筹基金已支付的金额已达到该限额：本年统筹基金不再支付", en: "From {} the annual cap is {}, which the fund's payments this year have already reached: the fund pays nothing more this year", iso(version.start), r.cap.yuan()), used, lang));
+            }
             if let (Some(used), Some(owed), Some(remaining)) = (cap, r.owed, r.cap_remaining_before) {
                 trace.push(step("cap", tr!(lang, zh: "按比例应付 {} 元；年度限额 {} 元，此前剩余 {} 元；统筹基金支付 {} 元，剩余 {} 元", en: "At the ratio the fund owes {}; annual cap {}, remaining before {}; the fund pays {}, remaining {}", owed.yuan(), r.cap.yuan(), remaining.yuan(), r.fund.yuan(), (remaining - r.fund).yuan()), used, lang));
             }
@@ -1054,6 +1069,9 @@ impl Adjudicator<'_> {
                 let paid = r.cap - r.cap_remaining_before.unwrap_or_default();
                 tr!(lang, zh: "年度限额自 {} 起提高为 {} 元，本年已支付的 {} 元计入新限额。", en: "From {} the cap is {}; the {} already paid this year counts against it.", start, r.cap.yuan(), paid.yuan())
             }
+            NoteCode::CapReachedByChange => {
+                tr!(lang, zh: "年度限额自 {} 起为 {} 元，本年统筹基金已支付的金额已达到该限额。", en: "From {} the cap is {}, which the fund's payments this year have already reached.", start, r.cap.yuan())
+            }
             NoteCode::CapExhausted => {
                 tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January.")
             }
@@ -1112,7 +1130,8 @@ fn rule_figures<'f>(
         (!version.deductible_exempt.contains(&r.facility) && !r.deductible_not_needed)
             .then(|| figures.threshold.figures()),
         r.ratio_applied().then(|| figures.ratio(r.facility).figures()),
-        (r.owed.is_some() || r.ratio_not_needed).then(|| figures.cap.figures()),
+        (r.owed.is_some() || r.ratio_not_needed || r.notes.contains(NoteCode::CapReachedByChange))
+            .then(|| figures.cap.figures()),
     ]
 }
 

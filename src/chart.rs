@@ -448,6 +448,9 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
                         (true, "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0))
                     }
                     NoteCode::CapReached => (false, "oe-cap-reached", v.date, y(fund)),
+                    NoteCode::CapReachedByChange => {
+                        (false, "oe-cap-reached", v.version.unwrap_or(v.date).max(from), y(fund))
+                    }
                     _ => continue,
                 };
                 let cx = x(at);
