@@ -381,10 +381,10 @@ function yearCard(headingTag) {
   const card = h('section', { class: 'oe-year' }, heading, deductible, cap);
   card.oeShow = (year, lang) => {
     setText(heading, t(lang, 'yearHeading', { year: year.year }));
-    deductible.oeShow(t(lang, paidBeyond(year) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
+    deductible.oeShow(t(lang, isMore(year.deductible_paid, year.deductible) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
       deductibleFill(year),
       year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on }));
-    cap.oeShow(t(lang, 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(minusYuan(year.cap, year.cap_used)) }),
+    cap.oeShow(t(lang, isMore(year.cap_used, year.cap) ? 'capMeterBeyond' : 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(minusYuan(year.cap, year.cap_used)) }),
       share(year.cap_used, year.cap),
       year.cap_reached_on && t(lang, 'capReached', { date: year.cap_reached_on }));
     const hasAccount = Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0;
@@ -394,9 +394,9 @@ function yearCard(headingTag) {
   return card;
 }
 
-// A mid-year change that lowers the deductible leaves more paid toward it than the new figure.
-function paidBeyond(year) {
-  const over = minusYuan(year.deductible_paid, year.deductible);
+// A mid-year change that lowers the deductible or the cap can leave more paid than the new figure.
+function isMore(paid, figure) {
+  const over = minusYuan(paid, figure);
   return over != null && !over.startsWith('-') && over !== '0.00';
 }
 

@@ -171,6 +171,26 @@ test('a deductible lowered mid-year: the meter says more was paid than the new f
   session.assertClean();
 });
 
+test('a cap lowered mid-year below what the fund paid: reached on the change, never a negative amount left', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // A what-if cap of 900 from Jiangxi's July 2023 version, after the fund paid 1,000 in March.
+  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;o=cap.in_service@2023-07-01:900;v=2023-03-01:p:2600,2023-08-01:p:500');
+  await waitForResultRows(page, 2);
+  const outcome = await runEstimate(await scenarioOnScreen(page));
+  const [year] = outcome.years;
+  assert.deepEqual([year.cap_used, year.cap, year.cap_reached_on], ['1000.00', '900.00', '2023-07-01']);
+  assert.deepEqual(outcome.visits[1].notes.map((n) => n.code), ['cap_reached_by_change', 'cap_exhausted']);
+  const shown = await readResult(page);
+  assertShows(shown, outcome);
+  assert.equal(shown.years[0].cap.label, '年度限额：本年基金已付¥1,000.00，超过调整后的¥900.00 · 2023-07-01用完');
+
+  await switchLanguage(page, 'en');
+  const english = await readResult(page);
+  assert.equal(english.years[0].cap.label, 'Annual cap: the fund paid ¥1,000.00 this year, more than the ¥900.00 it was changed to · reached on 2023-07-01');
+  session.assertClean();
+});
+
 /**
  * The visit rows' cells wider than their column, as "row,column: text". A kept table does not lay
  * out a figure far from the view (content-visibility), and such a cell cannot say whether its
