@@ -1,0 +1,157 @@
+// Random scenarios opened as links: every one the core can compute shows exactly what `estimate`
+// computes, with no odd text anywhere in the result (a negative amount, "NaN", a placeholder left
+// unfilled); every one it cannot shows an alert and no result of its own. The scenarios mix every
+// bundled policy, member and settlement with what-if figures, some for one version only (a cap
+// lowered mid-year below what the fund has paid, a deductible raised). Seeded, so a failure names
+// the link that gave it; OE_RANDOM_SEED and OE_RANDOM_CASES choose others.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { ROOT, useBrowser } from './harness.mjs';
+import { assertShows, buildEstimate, readResult, ROW_LIMIT, runEstimate, scenarioOnScreen, waitForResultRows } from './steps.mjs';
+
+const browser = useBrowser();
+before(() => buildEstimate(), { timeout: 300_000 });
+
+const SEED = Number(process.env.OE_RANDOM_SEED ?? 20261203);
+const CASES = Number(process.env.OE_RANDOM_CASES ?? 24);
+
+/** A small seeded generator (mulberry32): the same seed gives the same links. */
+function generator(seed) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const int = (n) => Math.floor(next() * n);
+  return { int, pick: (list) => list[int(list.length)], chance: (p) => next() < p };
+}
+
+/** The bundled policies as `estimate --to-json` reads them. */
+function bundledPolicies() {
+  const estimate = join(ROOT, 'target', 'debug', 'estimate');
+  return readdirSync(join(ROOT, 'policies'))
+    .filter((name) => name.endsWith('.toml'))
+    .map((name) => JSON.parse(execFileSync(estimate, ['--to-json', join(ROOT, 'policies', name)], { encoding: 'utf8' })));
+}
+
+const money = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+const TIERS = ['primary', 'secondary', 'tertiary', 'pharmacy'];
+const CODES = { primary: 'p', secondary: 's', tertiary: 't', pharmacy: 'rx' };
+const SETTLEMENTS = ['local', 'local', 'long_term_resident', 'temporary_referred', 'temporary_unreferred'];
+const PERIODS = [
+  { d: '2023', start: '2023-01-01', days: 365 },
+  { d: '2023-07-01~2024-06-30', start: '2023-07-01', days: 366 },
+  { d: '2024', start: '2024-01-01', days: 366 },
+];
+
+/** A value for a figure an override may give, in the units of its kind. */
+function figureValue(random, kind) {
+  switch (kind) {
+    case 'deductible': return random.pick(['0', '150', money(random.int(200_000))]);
+    case 'cap': return random.pick([String(random.int(6001)), money(random.int(60_000))]);
+    case 'ratio': return (random.int(101) / 100).toFixed(2);
+    case 'adjustment': return ((random.int(21) - 10) / 100).toFixed(2);
+    default: throw new Error(kind);
+  }
+}
+
+/** One scenario as a link fragment, with the facts the checks need. */
+function randomLink(random, policies) {
+  // A third of the links on a policy that changes mid-year (Jiangxi's July 2023), where the what-if
+  // figures below can lower a cap below what the fund has paid.
+  const changing = policies.filter((p) => p.versions.some((v) => !v.start.date.endsWith('-01-01')) && p.versions.length > 1);
+  const policy = random.pick(changing.length && random.chance(1 / 3) ? changing : policies);
+  const member = random.pick(policy.members);
+  const settlement = random.pick(SETTLEMENTS);
+  const period = random.pick(PERIODS);
+  const overrides = new Map();
+  // Every unknown figure this member's visits may need gets a value; now and then one does not.
+  const unknown = policy.versions.flatMap((version) => [
+    ['deductible', 'deductible', version.deductible],
+    [`cap.${member}`, 'cap', version.cap?.[member]],
+    [`adjustment.${member}`, 'adjustment', version.adjustment?.[member]],
+    ...TIERS.map((tier) => [`ratio.${tier}`, 'ratio', version.ratio?.[tier]]),
+  ].filter(([, , figure]) => figure?.status === 'unknown').map(([key, kind]) => [`${key}@${version.start.date}`, kind]));
+  if (unknown.length && random.chance(0.2)) unknown.splice(random.int(unknown.length), 1);
+  for (const [key, kind] of unknown) overrides.set(key, figureValue(random, kind));
+  // What-if figures: a small cap or another deductible from a version that starts mid-year.
+  for (const version of policy.versions.slice(1).filter((v) => !v.start.date.endsWith('-01-01'))) {
+    const start = version.start.date;
+    if (random.chance(0.5)) overrides.set(`cap.${member}@${start}`, money(random.int(30_000)));
+    if (random.chance(0.3)) overrides.set(`deductible@${start}`, figureValue(random, 'deductible'));
+  }
+  if (random.chance(0.3)) overrides.set(`ratio.${random.pick(TIERS)}`, figureValue(random, 'ratio'));
+
+  const visits = Array.from({ length: 1 + random.int(14) }, () => {
+    const date = new Date(Date.parse(period.start) + random.int(period.days) * 86_400_000).toISOString().slice(0, 10);
+    const amount = random.pick([random.int(20_000), random.int(300_000), random.int(2_000_000), 0]);
+    const outOfScope = random.chance(0.3) ? (random.chance(0.3) ? amount : random.int(amount + 1)) : 0;
+    return { date, facility: random.pick(TIERS), amount: money(amount), out_of_scope: money(outOfScope) };
+  });
+  const lang = random.pick(['zh', 'en']);
+  const parts = [`v1`, `p=${policy.id}`, `m=${member}`, `d=${period.d}`, `l=${lang}`];
+  if (settlement !== 'local') parts.push(`s=${settlement}`);
+  if (overrides.size) parts.push(`o=${[...overrides].map(([k, v]) => `${k}:${v}`).join(',')}`);
+  parts.push(`v=${visits.map((v) => [v.date, CODES[v.facility], v.amount, v.out_of_scope].join(':')).join(',')}`);
+  const end = period.d.includes('~') ? period.d.split('~')[1] : `${period.d}-12-31`;
+  // The same scenario as `estimate` takes it, written here rather than read back from the page:
+  // the page hides a figure's field while no visit needs it, but keeps (and uses) its value.
+  const scenario = {
+    policy: policy.id, member, settlement, period: { start: period.start, end }, visits, overrides: Object.fromEntries(overrides), lang,
+  };
+  return { fragment: parts.join(';'), scenario };
+}
+
+// Text no result should ever show: a sum gone wrong, a value the page did not have, a placeholder
+// the messages left unfilled, a negative amount of money.
+const ODD = /NaN|undefined|\bnull\b|\[object|Infinity|\{[a-z]\w*\}|¥-|-¥|−¥/;
+
+test('random links: each result shows what `estimate` computes, with no odd text; each refusal an alert', { timeout: 600_000 }, async (t) => {
+  const policies = bundledPolicies();
+  const random = generator(SEED);
+  const session = await browser.open(t);
+  const { page } = session;
+  let computed = 0;
+  let lowered = 0;
+  for (let i = 0; i < CASES; i++) {
+    const { fragment, scenario } = randomLink(random, policies);
+    const count = scenario.visits.length;
+    const label = `case ${i} (OE_RANDOM_SEED=${SEED}): #${fragment}`;
+    await page.goto('about:blank');
+    await session.load(`#${fragment}`);
+    assert.equal((await scenarioOnScreen(page)).visits.length, count, `${label}: every visit of the link is on screen`);
+    const outcome = await runEstimate(scenario).catch(() => null);
+    if (outcome == null) {
+      assert.ok((await readResult(page)).alert, `${label}: estimate refuses it, so the page says why`);
+      continue;
+    }
+    computed++;
+    if (outcome.years.some((year) => year.cap != null && Number(year.cap_used) > Number(year.cap))) lowered++;
+    await waitForResultRows(page, Math.min(count, ROW_LIMIT));
+    const shown = await readResult(page);
+    assert.equal(shown.alert, null, `${label}: no alert`);
+    try {
+      assertShows(shown, outcome);
+    } catch (error) {
+      error.message = `${label}\n${error.message}`;
+      throw error;
+    }
+    const text = await page.locator('[data-ref="results"]').evaluate((node) => node.textContent);
+    assert.doesNotMatch(text, ODD, `${label}: odd text in the result`);
+    for (const visit of outcome.visits) {
+      const [fund, self, amount] = [visit.fund, visit.self, visit.amount].map((v) => Math.round(Number(v) * 100));
+      assert.equal(fund + self, amount, `${label}: fund + self = amount for visit ${visit.index}`);
+    }
+  }
+  t.diagnostic(`${computed} of ${CASES} links computed, ${CASES - computed} refused; ${lowered} with a cap lowered below what the fund paid`);
+  // Most links compute; the checks above are not only of refusals.
+  assert.ok(computed >= CASES / 2, `only ${computed} of ${CASES} links computed`);
+  session.assertClean();
+});
