@@ -1,9 +1,9 @@
 // Random scenarios opened as links: every one the core can compute shows exactly what `estimate`
 // computes, with no odd text anywhere in the result (a negative amount, "NaN", a placeholder left
-// unfilled); every one it cannot shows an alert and no result of its own. The scenarios mix every
-// bundled policy, member and settlement with what-if figures, some for one version only (a cap
-// lowered mid-year below what the fund has paid, a deductible raised). Seeded, so a failure names
-// the link that gave it; OE_RANDOM_SEED and OE_RANDOM_CASES choose others.
+// unfilled); every one it refuses shows an alert. The scenarios mix every bundled policy, member
+// and settlement, with or without a personal account, with what-if figures, some for one version
+// only (a cap lowered mid-year below what the fund has paid, a deductible raised). Seeded, so a
+// failure names the link that gave it; OE_RANDOM_SEED and OE_RANDOM_CASES choose others.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -57,6 +57,7 @@ function figureValue(random, kind) {
     case 'deductible': return random.pick(['0', '150', money(random.int(200_000))]);
     case 'cap': return random.pick([String(random.int(6001)), money(random.int(60_000))]);
     case 'ratio': return (random.int(101) / 100).toFixed(2);
+    case 'account_credit': return money(random.int(200_000));
     case 'adjustment': return ((random.int(21) - 10) / 100).toFixed(2);
     default: throw new Error(kind);
   }
@@ -78,6 +79,7 @@ function randomLink(random, policies) {
     [`cap.${member}`, 'cap', version.cap?.[member]],
     [`adjustment.${member}`, 'adjustment', version.adjustment?.[member]],
     ...TIERS.map((tier) => [`ratio.${tier}`, 'ratio', version.ratio?.[tier]]),
+    [`account_credit.${member}`, 'account_credit', version.account_credit?.[member]],
   ].filter(([, , figure]) => figure?.status === 'unknown').map(([key, kind]) => [`${key}@${version.start.date}`, kind]));
   if (unknown.length && random.chance(0.2)) unknown.splice(random.int(unknown.length), 1);
   for (const [key, kind] of unknown) overrides.set(key, figureValue(random, kind));
@@ -95,9 +97,14 @@ function randomLink(random, policies) {
     const outOfScope = random.chance(0.3) ? (random.chance(0.3) ? amount : random.int(amount + 1)) : 0;
     return { date, facility: random.pick(TIERS), amount: money(amount), out_of_scope: money(outOfScope) };
   });
+  const account = random.chance(0.3)
+    ? { balance: money(random.int(300_000)), yearly_credit: random.chance(0.5), pays_member_share: random.chance(0.7) }
+    : null;
   const lang = random.pick(['zh', 'en']);
   const parts = [`v1`, `p=${policy.id}`, `m=${member}`, `d=${period.d}`, `l=${lang}`];
   if (settlement !== 'local') parts.push(`s=${settlement}`);
+  const yes = (flag) => (flag ? 'y' : 'n');
+  if (account) parts.push(`a=${account.balance}:${yes(account.yearly_credit)}:${yes(account.pays_member_share)}`);
   if (overrides.size) parts.push(`o=${[...overrides].map(([k, v]) => `${k}:${v}`).join(',')}`);
   parts.push(`v=${visits.map((v) => [v.date, CODES[v.facility], v.amount, v.out_of_scope].join(':')).join(',')}`);
   const end = period.d.includes('~') ? period.d.split('~')[1] : `${period.d}-12-31`;
@@ -105,6 +112,7 @@ function randomLink(random, policies) {
   // the page hides a figure's field while no visit needs it, but keeps (and uses) its value.
   const scenario = {
     policy: policy.id, member, settlement, period: { start: period.start, end }, visits, overrides: Object.fromEntries(overrides), lang,
+    ...(account && { account }),
   };
   return { fragment: parts.join(';'), scenario };
 }
