@@ -10,10 +10,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { ROOT, useBrowser } from './harness.mjs';
+import { ROOT, useBrowser, waitForEstimator } from './harness.mjs';
 import { assertShows, buildEstimate, readResult, ROW_LIMIT, runEstimate, scenarioOnScreen, waitForResultRows } from './steps.mjs';
 
-const browser = useBrowser();
+const browser = useBrowser({
+  files: {
+    'host.html': '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title><link rel="icon" href="data:,">' +
+      '<script type="module" src="widget.js"></script></head><body><h1>A story</h1></body></html>\n',
+  },
+});
 before(() => buildEstimate(), { timeout: 300_000 });
 
 const SEED = Number(process.env.OE_RANDOM_SEED ?? 20261203);
@@ -121,45 +126,88 @@ function randomLink(random, policies) {
 // the messages left unfilled, a negative amount of money.
 const ODD = /NaN|undefined|\bnull\b|\[object|Infinity|\{[a-z]\w*\}|¥-|-¥|−¥/;
 
-test('random links: each result shows what `estimate` computes, with no odd text; each refusal an alert', { timeout: 600_000 }, async (t) => {
+/**
+ * Checks what a page or widget (`host`) shows for one random link, once `drawn` has waited for a
+ * computed result; resolves to `estimate`'s outcome, or null when it refuses the scenario.
+ */
+async function checkShown(page, label, scenario, { host = null, drawn = async () => {} } = {}) {
+  const outcome = await runEstimate(scenario).catch(() => null);
+  if (outcome == null) {
+    assert.ok((await readResult(page, host)).alert, `${label}: estimate refuses it, so the page says why`);
+    return null;
+  }
+  await drawn();
+  const shown = await readResult(page, host);
+  assert.equal(shown.alert, null, `${label}: no alert`);
+  try {
+    assertShows(shown, outcome);
+  } catch (error) {
+    error.message = `${label}\n${error.message}`;
+    throw error;
+  }
+  const text = await page.evaluate((selector) => {
+    const scope = selector ? document.querySelector(selector).shadowRoot : document;
+    return scope.querySelector('[data-ref="results"]').textContent;
+  }, host);
+  assert.doesNotMatch(text, ODD, `${label}: odd text in the result`);
+  for (const visit of outcome.visits) {
+    const [fund, self, amount] = [visit.fund, visit.self, visit.amount].map((v) => Math.round(Number(v) * 100));
+    assert.equal(fund + self, amount, `${label}: fund + self = amount for visit ${visit.index}`);
+  }
+  return outcome;
+}
+
+/**
+ * Runs `cases` random links from `seed` through `show` (which opens one, checks it and resolves to
+ * `estimate`'s outcome or null); reports the counts.
+ */
+async function runCases(t, seed, cases, show) {
   const policies = bundledPolicies();
-  const random = generator(SEED);
-  const session = await browser.open(t);
-  const { page } = session;
+  const random = generator(seed);
   let computed = 0;
   let lowered = 0;
-  for (let i = 0; i < CASES; i++) {
-    const { fragment, scenario } = randomLink(random, policies);
-    const count = scenario.visits.length;
-    const label = `case ${i} (OE_RANDOM_SEED=${SEED}): #${fragment}`;
-    await page.goto('about:blank');
-    await session.load(`#${fragment}`);
-    assert.equal((await scenarioOnScreen(page)).visits.length, count, `${label}: every visit of the link is on screen`);
-    const outcome = await runEstimate(scenario).catch(() => null);
-    if (outcome == null) {
-      assert.ok((await readResult(page)).alert, `${label}: estimate refuses it, so the page says why`);
-      continue;
-    }
+  for (let i = 0; i < cases; i++) {
+    const link = randomLink(random, policies);
+    const outcome = await show(link, `case ${i} (OE_RANDOM_SEED=${SEED}): #${link.fragment}`, random);
+    if (outcome == null) continue;
     computed++;
     if (outcome.years.some((year) => year.cap != null && Number(year.cap_used) > Number(year.cap))) lowered++;
-    await waitForResultRows(page, Math.min(count, ROW_LIMIT));
-    const shown = await readResult(page);
-    assert.equal(shown.alert, null, `${label}: no alert`);
-    try {
-      assertShows(shown, outcome);
-    } catch (error) {
-      error.message = `${label}\n${error.message}`;
-      throw error;
-    }
-    const text = await page.locator('[data-ref="results"]').evaluate((node) => node.textContent);
-    assert.doesNotMatch(text, ODD, `${label}: odd text in the result`);
-    for (const visit of outcome.visits) {
-      const [fund, self, amount] = [visit.fund, visit.self, visit.amount].map((v) => Math.round(Number(v) * 100));
-      assert.equal(fund + self, amount, `${label}: fund + self = amount for visit ${visit.index}`);
-    }
   }
-  t.diagnostic(`${computed} of ${CASES} links computed, ${CASES - computed} refused; ${lowered} with a cap lowered below what the fund paid`);
-  // Most links compute; the checks above are not only of refusals.
-  assert.ok(computed >= CASES / 2, `only ${computed} of ${CASES} links computed`);
+  t.diagnostic(`${computed} of ${cases} links computed, ${cases - computed} refused; ${lowered} with a cap lowered below what the fund paid`);
+  // Most links compute; the checks are not only of refusals.
+  assert.ok(computed >= cases / 2, `only ${computed} of ${cases} links computed`);
+}
+
+test('random links on the page: each result shows what `estimate` computes, with no odd text; each refusal an alert', { timeout: 600_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await runCases(t, SEED, CASES, async ({ fragment, scenario }, label) => {
+    await page.goto('about:blank');
+    await session.load(`#${fragment}`);
+    assert.equal((await scenarioOnScreen(page)).visits.length, scenario.visits.length, `${label}: every visit of the link is on screen`);
+    const drawn = () => waitForResultRows(page, Math.min(scenario.visits.length, ROW_LIMIT));
+    return checkShown(page, label, scenario, { drawn });
+  });
+  session.assertClean();
+});
+
+test('random links in a widget, compact or not: the same', { timeout: 600_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await page.goto(session.url + 'host.html');
+  // Other links than the page's: the next seed.
+  await runCases(t, SEED + 1, Math.ceil(CASES / 2), async ({ fragment, scenario }, label, random) => {
+    const compact = random.chance(0.5);
+    await page.evaluate(({ fragment, compact }) => {
+      document.querySelector('outpatient-estimator')?.remove();
+      const widget = document.createElement('outpatient-estimator');
+      widget.id = 'w';
+      widget.setAttribute('scenario', fragment);
+      if (compact) widget.setAttribute('compact', '');
+      document.body.append(widget);
+    }, { fragment, compact });
+    await waitForEstimator(page, '#w');
+    return checkShown(page, `${label} (widget${compact ? ', compact' : ''})`, scenario, { host: '#w' });
+  });
   session.assertClean();
 });
