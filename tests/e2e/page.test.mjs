@@ -150,46 +150,48 @@ test('"use the full year" makes the pattern\'s visits again for the year; visits
   session.assertClean();
 });
 
-test('a deductible lowered mid-year: the meter says more was paid than the new figure, in both languages', { timeout: 30_000 }, async (t) => {
-  const session = await browser.open(t);
-  const { page } = session;
-  // Jiangxi's employee scheme lowers the deductible from 600 to 300 on 1 July 2023: the 400 paid
-  // toward it in March then meets it.
-  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;v=2023-03-10:s:400,2023-08-10:s:200');
-  await waitForResultRows(page, 2);
-  const outcome = await runEstimate(await scenarioOnScreen(page));
-  const [year] = outcome.years;
-  assert.deepEqual([year.deductible_paid, year.deductible], ['400.00', '300.00'], 'the core counts 400 toward a deductible now 300');
-  assert.equal(year.deductible_met_on, '2023-07-01');
-  const shown = await readResult(page);
-  assertShows(shown, outcome);
-  assert.equal(shown.years[0].deductible.label, '起付标准：本年已累计¥400.00，超过调整后的¥300.00 · 2023-07-01达到');
+// A mid-year change that lowers a figure below what the year has already paid toward it.
+const LOWERED = [
+  {
+    what: 'a deductible lowered mid-year: the meter says more was paid than the new figure',
+    // Jiangxi's employee scheme lowers the deductible from 600 to 300 on 1 July 2023: the 400 paid
+    // toward it in March then meets it.
+    link: '#v1;p=jiangxi-employee;m=in_service;d=2023;v=2023-03-10:s:400,2023-08-10:s:200',
+    meter: 'deductible',
+    core: (outcome) => [outcome.years[0].deductible_paid, outcome.years[0].deductible, outcome.years[0].deductible_met_on],
+    expected: ['400.00', '300.00', '2023-07-01'],
+    zh: '起付标准：本年已累计¥400.00，超过调整后的¥300.00 · 2023-07-01达到',
+    en: 'Deductible: ¥400.00 paid this year, more than the ¥300.00 it was changed to · met on 2023-07-01',
+  },
+  {
+    what: 'a cap lowered mid-year below what the fund paid: reached on the change, never a negative amount left',
+    // A what-if cap of 900 from Jiangxi's July 2023 version, after the fund paid 1,000 in March.
+    link: '#v1;p=jiangxi-employee;m=in_service;d=2023;o=cap.in_service@2023-07-01:900;v=2023-03-01:p:2600,2023-08-01:p:500',
+    meter: 'cap',
+    core: (outcome) => [outcome.years[0].cap_used, outcome.years[0].cap, outcome.years[0].cap_reached_on, outcome.visits[1].notes.map((n) => n.code)],
+    expected: ['1000.00', '900.00', '2023-07-01', ['cap_reached_by_change', 'cap_exhausted']],
+    zh: '年度限额：本年基金已付¥1,000.00，超过调整后的¥900.00 · 2023-07-01用完',
+    en: 'Annual cap: the fund paid ¥1,000.00 this year, more than the ¥900.00 it was changed to · reached on 2023-07-01',
+  },
+];
 
-  await switchLanguage(page, 'en');
-  const english = await readResult(page);
-  assert.equal(english.years[0].deductible.label, 'Deductible: ¥400.00 paid this year, more than the ¥300.00 it was changed to · met on 2023-07-01');
-  session.assertClean();
-});
+for (const lowered of LOWERED) {
+  test(`${lowered.what}, in both languages`, { timeout: 30_000 }, async (t) => {
+    const session = await browser.open(t);
+    const { page } = session;
+    await session.load(lowered.link);
+    await waitForResultRows(page, 2);
+    const outcome = await runEstimate(await scenarioOnScreen(page));
+    assert.deepEqual(lowered.core(outcome), lowered.expected, 'what the core computes');
+    const shown = await readResult(page);
+    assertShows(shown, outcome);
+    assert.equal(shown.years[0][lowered.meter].label, lowered.zh);
 
-test('a cap lowered mid-year below what the fund paid: reached on the change, never a negative amount left', { timeout: 30_000 }, async (t) => {
-  const session = await browser.open(t);
-  const { page } = session;
-  // A what-if cap of 900 from Jiangxi's July 2023 version, after the fund paid 1,000 in March.
-  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;o=cap.in_service@2023-07-01:900;v=2023-03-01:p:2600,2023-08-01:p:500');
-  await waitForResultRows(page, 2);
-  const outcome = await runEstimate(await scenarioOnScreen(page));
-  const [year] = outcome.years;
-  assert.deepEqual([year.cap_used, year.cap, year.cap_reached_on], ['1000.00', '900.00', '2023-07-01']);
-  assert.deepEqual(outcome.visits[1].notes.map((n) => n.code), ['cap_reached_by_change', 'cap_exhausted']);
-  const shown = await readResult(page);
-  assertShows(shown, outcome);
-  assert.equal(shown.years[0].cap.label, '年度限额：本年基金已付¥1,000.00，超过调整后的¥900.00 · 2023-07-01用完');
-
-  await switchLanguage(page, 'en');
-  const english = await readResult(page);
-  assert.equal(english.years[0].cap.label, 'Annual cap: the fund paid ¥1,000.00 this year, more than the ¥900.00 it was changed to · reached on 2023-07-01');
-  session.assertClean();
-});
+    await switchLanguage(page, 'en');
+    assert.equal((await readResult(page)).years[0][lowered.meter].label, lowered.en);
+    session.assertClean();
+  });
+}
 
 /**
  * The visit rows' cells wider than their column, as "row,column: text". A kept table does not lay
