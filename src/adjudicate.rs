@@ -818,7 +818,7 @@ fn apply_rules(
         }
         if year.deductible_met_on.is_none() && year.deductible_paid >= threshold {
             let by_change = r.deductible.is_zero() && !threshold.is_zero() && version_changed;
-            year.deductible_met_on = Some(if by_change { version.start.max(new_year(r.date.year())) } else { r.date });
+            year.deductible_met_on = Some(if by_change { change_day(version, r.date) } else { r.date });
             r.notes.add(if by_change { NoteCode::DeductibleMetByChange } else { NoteCode::DeductibleMet });
         } else if year.deductible_paid < threshold {
             r.notes.add(NoteCode::WithinDeductible);
@@ -833,7 +833,7 @@ fn apply_rules(
         if cap > year.fund_paid {
             year.cap_reached_on = None;
         } else if year.cap_reached_on.is_none() && year.fund_paid > Fen::ZERO {
-            year.cap_reached_on = Some(version.start.max(new_year(r.date.year())));
+            year.cap_reached_on = Some(change_day(version, r.date));
             year.cap_exhausted = true;
             r.cap = cap;
             r.notes.add(NoteCode::CapReachedByChange);
@@ -885,6 +885,13 @@ fn apply_rules(
     let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
     (r.cap_remaining_before, r.cap_remaining) = (left, left);
     Ok(())
+}
+
+/// The day `version` came into force, within the year of a visit on `date` (a version in force
+/// since an earlier year came in for this one on 1 January): when a change met the deductible or
+/// reached the cap.
+fn change_day(version: &Version, date: NaiveDate) -> NaiveDate {
+    version.start.max(new_year(date.year()))
 }
 
 /// A ratio that is only a lower bound (or a reduction only an upper one) gives a visit's payment
@@ -975,6 +982,7 @@ impl Adjudicator<'_> {
             if let Some(used) = cap.filter(|_| r.ratio_not_needed) {
                 trace.push(step("cap", tr!(lang, zh: "年度限额 {} 元已用完：无论支付比例多少，统筹基金都不支付，因此不需要该比例", en: "The annual cap of {} is used up: whatever the ratio, the fund pays nothing, so no ratio is needed", r.cap.yuan()), used, lang));
             }
+            // Neither of those: the cap was looked at only because a change reached it (`rule_figures`).
             if let Some(used) = cap.filter(|_| r.owed.is_none() && !r.ratio_not_needed) {
                 trace.push(step("cap", tr!(lang, zh: "年度限额自 {} 起为 {} 元，本年统筹基金已支付的金额已达到该限额：本年统筹基金不再支付", en: "From {} the annual cap is {}, which the fund's payments this year have already reached: the fund pays nothing more this year", iso(version.start), r.cap.yuan()), used, lang));
             }

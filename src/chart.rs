@@ -441,16 +441,14 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
             member += fen(v.member.0);
             fund_line.to(px, y(fund));
             member_line.to(px, y(member));
+            // A change that met the deductible or reached the cap is marked on the day it came in.
+            let changed_on = || v.version.unwrap_or(v.date).max(from);
             for code in v.codes.iter() {
                 let (circle, class, at, cy) = match code {
                     NoteCode::DeductibleMet => (true, "oe-deductible-met", v.date, y(0)),
-                    NoteCode::DeductibleMetByChange => {
-                        (true, "oe-deductible-met", v.version.unwrap_or(v.date).max(from), y(0))
-                    }
+                    NoteCode::DeductibleMetByChange => (true, "oe-deductible-met", changed_on(), y(0)),
                     NoteCode::CapReached => (false, "oe-cap-reached", v.date, y(fund)),
-                    NoteCode::CapReachedByChange => {
-                        (false, "oe-cap-reached", v.version.unwrap_or(v.date).max(from), y(fund))
-                    }
+                    NoteCode::CapReachedByChange => (false, "oe-cap-reached", changed_on(), y(fund)),
                     _ => continue,
                 };
                 let cx = x(at);
