@@ -428,26 +428,28 @@ fn compare(s: &MScenario, outcome: &Value, m: &MOutcome) -> Result<(), String> {
     }
     for (i, (c, mv)) in visits.iter().zip(&m.visits).enumerate() {
         let p = |f: &str| format!("visits[{i}].{f}");
+        let dec = |f: &str, model: Option<Decimal>| cmp_dec(&p(f), &c[f], model);
+        let date = |f: &str, model: Option<NaiveDate>| cmp_date(&p(f), &c[f], model);
         let input = &s.visits[i];
         if c["index"] != json!(i) {
             return Err(format!("{}: core {}, model {i}", p("index"), c["index"]));
         }
-        cmp_date(&p("date"), &c["date"], Some(input.date))?;
+        date("date", Some(input.date))?;
         if c["facility"] != json!(input.tier) {
             return Err(format!("{}: core {}, model {}", p("facility"), c["facility"], input.tier));
         }
-        cmp_dec(&p("amount"), &c["amount"], Some(input.amount))?;
-        cmp_dec(&p("out_of_scope"), &c["out_of_scope"], Some(input.oos))?;
-        cmp_date(&p("version"), &c["version"], mv.version)?;
-        cmp_dec(&p("eligible"), &c["eligible"], Some(mv.eligible))?;
-        cmp_dec(&p("deductible"), &c["deductible"], Some(mv.deductible))?;
-        cmp_dec(&p("ratio"), &c["ratio"], Some(mv.ratio))?;
-        cmp_dec(&p("fund"), &c["fund"], Some(mv.fund))?;
-        cmp_dec(&p("self"), &c["self"], Some(mv.self_))?;
-        cmp_dec(&p("account"), &c["account"], Some(mv.account))?;
-        cmp_dec(&p("cash"), &c["cash"], Some(mv.cash))?;
-        cmp_dec(&p("cap_remaining_before"), &c["cap_remaining_before"], mv.cap_before)?;
-        cmp_dec(&p("cap_remaining"), &c["cap_remaining"], mv.cap_after)?;
+        dec("amount", Some(input.amount))?;
+        dec("out_of_scope", Some(input.oos))?;
+        date("version", mv.version)?;
+        dec("eligible", Some(mv.eligible))?;
+        dec("deductible", Some(mv.deductible))?;
+        dec("ratio", Some(mv.ratio))?;
+        dec("fund", Some(mv.fund))?;
+        dec("self", Some(mv.self_))?;
+        dec("account", Some(mv.account))?;
+        dec("cash", Some(mv.cash))?;
+        dec("cap_remaining_before", mv.cap_before)?;
+        dec("cap_remaining", mv.cap_after)?;
     }
     let years = outcome["years"].as_array().ok_or("years is not a list")?;
     let core_years: Vec<_> = years.iter().map(|y| y["year"].clone()).collect();
@@ -457,27 +459,29 @@ fn compare(s: &MScenario, outcome: &Value, m: &MOutcome) -> Result<(), String> {
     }
     for (c, y) in years.iter().zip(&m.years) {
         let p = |f: &str| format!("years[{}].{f}", y.year);
+        let dec = |f: &str, model: Option<Decimal>| cmp_dec(&p(f), &c[f], model);
+        let date = |f: &str, model: Option<NaiveDate>| cmp_date(&p(f), &c[f], model);
         if c["visits"] != json!(y.visits) {
             return Err(format!("{}: core {}, model {}", p("visits"), c["visits"], y.visits));
         }
-        cmp_dec(&p("amount"), &c["amount"], Some(y.amount))?;
-        cmp_dec(&p("eligible"), &c["eligible"], Some(y.eligible))?;
-        cmp_dec(&p("fund"), &c["fund"], Some(y.fund))?;
-        cmp_dec(&p("self"), &c["self"], Some(y.self_))?;
-        cmp_dec(&p("account"), &c["account"], Some(y.account))?;
-        cmp_dec(&p("cash"), &c["cash"], Some(y.cash))?;
+        dec("amount", Some(y.amount))?;
+        dec("eligible", Some(y.eligible))?;
+        dec("fund", Some(y.fund))?;
+        dec("self", Some(y.self_))?;
+        dec("account", Some(y.account))?;
+        dec("cash", Some(y.cash))?;
         if y.deductible.is_some() {
-            cmp_dec(&p("deductible"), &c["deductible"], y.deductible)?;
+            dec("deductible", y.deductible)?;
         }
-        cmp_dec(&p("deductible_paid"), &c["deductible_paid"], Some(y.deductible_paid))?;
+        dec("deductible_paid", Some(y.deductible_paid))?;
         if y.cap.is_some() {
-            cmp_dec(&p("cap"), &c["cap"], y.cap)?;
+            dec("cap", y.cap)?;
         }
-        cmp_dec(&p("cap_used"), &c["cap_used"], Some(y.cap_used))?;
-        cmp_date(&p("deductible_met_on"), &c["deductible_met_on"], y.met_on)?;
-        cmp_date(&p("cap_reached_on"), &c["cap_reached_on"], y.reached_on)?;
-        cmp_dec(&p("account_credit"), &c["account_credit"], Some(y.credit))?;
-        cmp_dec(&p("account_balance_end"), &c["account_balance_end"], Some(y.balance_end))?;
+        dec("cap_used", Some(y.cap_used))?;
+        date("deductible_met_on", y.met_on)?;
+        date("cap_reached_on", y.reached_on)?;
+        dec("account_credit", Some(y.credit))?;
+        dec("account_balance_end", Some(y.balance_end))?;
     }
     let t = &outcome["totals"];
     let sum = |f: fn(&MYear) -> Decimal| m.years.iter().map(f).sum::<Decimal>();

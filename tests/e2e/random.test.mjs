@@ -6,11 +6,11 @@
 // failure names the link that gave it; OE_RANDOM_SEED and OE_RANDOM_CASES choose others.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { ROOT, useBrowser, waitForEstimator } from './harness.mjs';
+import { pathToFileURL } from 'node:url';
+import { DIST, useBrowser, waitForEstimator } from './harness.mjs';
 import { assertShows, buildEstimate, readResult, ROW_LIMIT, runEstimate, scenarioOnScreen, waitForResultRows } from './steps.mjs';
 
 const browser = useBrowser({
@@ -38,13 +38,15 @@ function generator(seed) {
   return { int, pick: (list) => list[int(list.length)], chance: (p) => next() < p };
 }
 
-/** The bundled policies as `estimate --to-json` reads them. */
-function bundledPolicies() {
-  const estimate = join(ROOT, 'target', 'debug', 'estimate');
-  return readdirSync(join(ROOT, 'policies'))
-    .filter((name) => name.endsWith('.toml'))
-    .map((name) => JSON.parse(execFileSync(estimate, ['--to-json', join(ROOT, 'policies', name)], { encoding: 'utf8' })));
+/** The bundled policies as the page lists them: its wasm's `policies`, in Node (as scripts/diff-wasm.mjs loads it). */
+async function bundledPolicies() {
+  const bindings = await import(pathToFileURL(join(DIST, 'pkg', 'estimator.js')).href);
+  bindings.initSync({ module: readFileSync(join(DIST, 'pkg', 'estimator_bg.wasm')) });
+  return new bindings.Estimator().policies('en');
 }
+
+/** A policy's versions that start after its first and not on 1 January: its mid-year changes. */
+const midYear = (policy) => policy.versions.slice(1).filter((version) => !version.start.endsWith('-01-01'));
 
 const money = (fen) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 const TIERS = ['primary', 'secondary', 'tertiary', 'pharmacy'];
@@ -56,15 +58,16 @@ const PERIODS = [
   { d: '2024', start: '2024-01-01', days: 366 },
 ];
 
-/** A value for a figure an override may give, in the units of its kind. */
-function figureValue(random, kind) {
-  switch (kind) {
+/** A value an override of the figure `key` may give, in the units of its kind. */
+function figureValue(random, key) {
+  switch (key.split('.')[0]) {
     case 'deductible': return random.pick(['0', '150', money(random.int(200_000))]);
     case 'cap': return random.pick([String(random.int(6001)), money(random.int(60_000))]);
     case 'ratio': return (random.int(101) / 100).toFixed(2);
     case 'account_credit': return money(random.int(200_000));
     case 'adjustment': return ((random.int(21) - 10) / 100).toFixed(2);
-    default: throw new Error(kind);
+    case 'out_of_area': return key.endsWith('multiple') ? random.pick(['1', '1.5', '2']) : (random.int(31) / 100).toFixed(2);
+    default: throw new Error(key);
   }
 }
 
@@ -72,25 +75,22 @@ function figureValue(random, kind) {
 function randomLink(random, policies) {
   // A third of the links on a policy that changes mid-year (Jiangxi's July 2023), where the what-if
   // figures below can lower a cap below what the fund has paid.
-  const changing = policies.filter((p) => p.versions.some((v) => !v.start.date.endsWith('-01-01')) && p.versions.length > 1);
+  const changing = policies.filter((p) => midYear(p).length > 0);
   const policy = random.pick(changing.length && random.chance(1 / 3) ? changing : policies);
-  const member = random.pick(policy.members);
+  const member = random.pick(policy.members).key;
   const settlement = random.pick(SETTLEMENTS);
   const period = random.pick(PERIODS);
   const overrides = new Map();
   // Every unknown figure this member's visits may need gets a value; now and then one does not.
-  const unknown = policy.versions.flatMap((version) => [
-    ['deductible', 'deductible', version.deductible],
-    [`cap.${member}`, 'cap', version.cap?.[member]],
-    [`adjustment.${member}`, 'adjustment', version.adjustment?.[member]],
-    ...TIERS.map((tier) => [`ratio.${tier}`, 'ratio', version.ratio?.[tier]]),
-    [`account_credit.${member}`, 'account_credit', version.account_credit?.[member]],
-  ].filter(([, , figure]) => figure?.status === 'unknown').map(([key, kind]) => [`${key}@${version.start.date}`, kind]));
+  // Other members' figures are left alone; the out-of-area ones are shared, not a version's.
+  const others = policy.members.map((m) => m.key).filter((key) => key !== member);
+  const unknown = policy.versions.flatMap((version) => version.figures
+    .filter((f) => f.status === 'unknown' && !others.some((other) => f.key.endsWith(`.${other}`)))
+    .map((f) => [f.key.startsWith('out_of_area.') ? f.key : `${f.key}@${version.start}`, f.key]));
   if (unknown.length && random.chance(0.2)) unknown.splice(random.int(unknown.length), 1);
-  for (const [key, kind] of unknown) overrides.set(key, figureValue(random, kind));
+  for (const [override, key] of unknown) overrides.set(override, figureValue(random, key));
   // What-if figures: a small cap or another deductible from a version that starts mid-year.
-  for (const version of policy.versions.slice(1).filter((v) => !v.start.date.endsWith('-01-01'))) {
-    const start = version.start.date;
+  for (const { start } of midYear(policy)) {
     if (random.chance(0.5)) overrides.set(`cap.${member}@${start}`, money(random.int(30_000)));
     if (random.chance(0.3)) overrides.set(`deductible@${start}`, figureValue(random, 'deductible'));
   }
@@ -162,7 +162,7 @@ async function checkShown(page, label, scenario, { host = null, drawn = async ()
  * `estimate`'s outcome or null); reports the counts.
  */
 async function runCases(t, seed, cases, show) {
-  const policies = bundledPolicies();
+  const policies = await bundledPolicies();
   const random = generator(seed);
   let computed = 0;
   let lowered = 0;
