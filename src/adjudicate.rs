@@ -75,7 +75,9 @@ pub struct VisitNumbers {
     pub eligible: Yuan,
     /// The part of this visit that went to the deductible.
     pub deductible: Yuan,
-    pub ratio: Ratio,
+    /// The ratio applied, or null where none did (nothing in scope above the deductible, or the
+    /// cap used up before an unknown ratio was needed): not a 0% the policy never gave.
+    pub ratio: Option<Ratio>,
     pub fund: Yuan,
     #[serde(rename = "self")]
     pub member: Yuan,
@@ -89,18 +91,6 @@ pub struct VisitNumbers {
     /// The notes as codes, for the chart's markers; [`VisitOutcome`] shows them as `notes`.
     #[serde(skip)]
     pub codes: Notes,
-    /// Whether a ratio applied: spending above the deductible, and the ratio looked up (it is not,
-    /// when unknown, once the cap is used up).
-    #[serde(skip)]
-    pub ratio_used: bool,
-}
-
-impl VisitNumbers {
-    /// The ratio, when one applied (in-scope spending above the deductible, before the cap was used
-    /// up or at a known ratio): a table shows none rather than a "0%" the policy never gave.
-    pub fn ratio_applied(&self) -> Option<Ratio> {
-        self.ratio_used.then_some(self.ratio)
-    }
 }
 
 /// A visit with its notes and the trace of the rules and figures applied, in the scenario's language.
@@ -134,7 +124,7 @@ impl Serialize for VisitLine {
         line.serialize_field("facility", &n.facility)?;
         line.serialize_field("amount", &n.amount)?;
         line.serialize_field("deductible", &n.deductible)?;
-        line.serialize_field("ratio", &n.ratio_applied())?;
+        line.serialize_field("ratio", &n.ratio)?;
         line.serialize_field("fund", &n.fund)?;
         line.serialize_field("self", &n.member)?;
         line.serialize_field("cap_remaining", &n.cap_remaining)?;
@@ -1152,7 +1142,7 @@ fn numbers(r: &VisitResult) -> VisitNumbers {
         out_of_scope: r.out_of_scope.yuan(),
         eligible: r.eligible.yuan(),
         deductible: r.deductible.yuan(),
-        ratio: Ratio(r.ratio),
+        ratio: r.ratio_applied().then_some(Ratio(r.ratio)),
         fund: r.fund.yuan(),
         member: r.member.yuan(),
         account: r.account.yuan(),
@@ -1161,7 +1151,6 @@ fn numbers(r: &VisitResult) -> VisitNumbers {
         cap_remaining: r.cap_remaining.map(Fen::yuan),
         version: r.version,
         codes: r.notes,
-        ratio_used: r.ratio_applied(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! files") and the policy files only; it reads the TOML files itself and knows nothing of the core's
 //! types. Where those documents leave an output convention open, the model follows the golden cases
 //! in `tests/cases/` (their comments say so): the `ratio` of a visit with nothing above the
-//! deductible is 0.00, a visit before the policy has eligible 0.00 and no version or cap, a year's
+//! deductible is null, a visit before the policy has eligible 0.00 and no version or cap, a year's
 //! `deductible` and `cap` are those in force at its last visit, and a deductible met by a mid-year
 //! change is met on the change's start date.
 //!
@@ -178,7 +178,7 @@ impl Ctx<'_> {
 struct MVisit {
     eligible: Decimal,
     deductible: Decimal,
-    ratio: Decimal,
+    ratio: Option<Decimal>,
     fund: Decimal,
     self_: Decimal,
     account: Decimal,
@@ -341,11 +341,12 @@ fn model(s: &MScenario) -> Result<MOutcome, String> {
                         Ok((tier + adjustment - reduction).max(Decimal::ZERO).min(Decimal::ONE))
                     };
                     if above > Decimal::ZERO && before > Decimal::ZERO {
-                        r.ratio = ratio()?;
-                        r.fund = half_up(above * r.ratio).min(before);
+                        let ratio = ratio()?;
+                        r.ratio = Some(ratio);
+                        r.fund = half_up(above * ratio).min(before);
                     } else if above > Decimal::ZERO {
                         // The cap is used up: the ratio is shown when known, but not needed.
-                        r.ratio = ratio().unwrap_or_default();
+                        r.ratio = ratio().ok();
                     }
                     r.self_ = visit.amount - r.fund;
                     r.cap_after = Some(before - r.fund);
@@ -443,7 +444,7 @@ fn compare(s: &MScenario, outcome: &Value, m: &MOutcome) -> Result<(), String> {
         date("version", mv.version)?;
         dec("eligible", Some(mv.eligible))?;
         dec("deductible", Some(mv.deductible))?;
-        dec("ratio", Some(mv.ratio))?;
+        dec("ratio", mv.ratio)?;
         dec("fund", Some(mv.fund))?;
         dec("self", Some(mv.self_))?;
         dec("account", Some(mv.account))?;
@@ -782,7 +783,9 @@ fn the_generated_scenarios_cover_the_rules() {
                 count("cap reached".into());
             }
             let above = r.eligible - r.deductible;
-            if r.fund > Decimal::ZERO && (above * r.ratio * Decimal::ONE_HUNDRED).fract() == Decimal::new(5, 1) {
+            if r.fund > Decimal::ZERO
+                && (above * r.ratio.unwrap_or_default() * Decimal::ONE_HUNDRED).fract() == Decimal::new(5, 1)
+            {
                 count("half a fen rounded up".into());
             }
             if r.account > Decimal::ZERO && r.cash > Decimal::ZERO {

@@ -348,7 +348,7 @@ fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
             facility_short(v.facility, lang),
             v.amount,
             v.deductible,
-            v.ratio_applied().map_or_else(|| "-".to_owned(), |r| r.to_string()),
+            v.ratio.map_or_else(|| "-".to_owned(), |r| r.to_string()),
             v.fund,
             v.member,
             cap,

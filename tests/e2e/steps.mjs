@@ -265,9 +265,8 @@ export function assertShows(shown, outcome) {
     assert.deepEqual(
       { date: row.date, amount: money(row.amount), deductible: money(row.deductible), ratio: row.ratio, fund: money(row.fund), self: money(row.self), capLeft: money(row.capLeft) },
       // No ratio is shown where none applied (nothing above the deductible, or the cap used up
-      // before an unknown ratio was needed). The page's lines give none then; `estimate`'s
-      // visits give a ratio of 0 and no ratio step in the trace.
-      { date: visit.date, amount: visit.amount, deductible: visit.deductible, ratio: (visit.trace ? visit.trace.some((step) => step.rule === 'ratio') : visit.ratio != null) ? percentOf(visit.ratio) : '—', fund: visit.fund, self: visit.self, capLeft: visit.cap_remaining },
+      // before an unknown ratio was needed): the core gives none then.
+      { date: visit.date, amount: visit.amount, deductible: visit.deductible, ratio: visit.ratio == null ? '—' : percentOf(visit.ratio), fund: visit.fund, self: visit.self, capLeft: visit.cap_remaining },
       `visit row ${i}`,
     );
   });
