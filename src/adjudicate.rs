@@ -842,7 +842,7 @@ fn apply_rules(
             year.cap = Some(cap);
             r.cap = cap;
             r.ratio_not_needed = true;
-            r.notes.add(NoteCode::CapExhausted);
+            r.notes.add(cap_stops(year, r.date));
             (r.cap_remaining_before, r.cap_remaining) = (Some(Fen::ZERO), Some(Fen::ZERO));
             return Ok(());
         }
@@ -860,7 +860,7 @@ fn apply_rules(
             year.fund_paid += r.fund;
             near_cap(&mut r.notes, remaining, payable_before + r.fund > cap);
             if remaining.is_zero() {
-                r.notes.add(NoteCode::CapExhausted);
+                r.notes.add(cap_stops(year, r.date));
             } else if r.fund == remaining {
                 year.cap_reached_on = Some(r.date);
                 r.notes.add(NoteCode::CapReached);
@@ -875,6 +875,18 @@ fn apply_rules(
     let left = figures.cap.known().map(|cap| (cap - year.fund_paid).max(Fen::ZERO));
     (r.cap_remaining_before, r.cap_remaining) = (left, left);
     Ok(())
+}
+
+/// The note for a visit the cap leaves nothing for. A cap of 0 (an override) with nothing paid
+/// this year is reached by the first visit it stops, as a deductible of 0 is met by the first
+/// visit it applies to; any other cap with no room left was reached before.
+fn cap_stops(year: &mut YearState, date: NaiveDate) -> NoteCode {
+    if year.cap_reached_on.is_some() {
+        return NoteCode::CapExhausted;
+    }
+    year.cap_reached_on = Some(date);
+    year.cap_exhausted = true;
+    NoteCode::CapReached
 }
 
 /// The day `version` came into force, within the year of a visit on `date` (a version in force

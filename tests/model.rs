@@ -354,14 +354,18 @@ fn model(s: &MScenario) -> Result<MOutcome, String> {
                     y.eligible += r.eligible;
                     // Reached on the visit that uses the cap up; a cap raised later in the year
                     // (Jiangxi, July 2023) is no longer reached once a visit finds room under it.
-                    // Not documented, as the core does: a cap lowered to what the fund has paid
-                    // (an override) is reached on the change's start date.
+                    // As README says: a cap lowered to what the fund has paid (an override) is
+                    // reached on the change's start date, and a cap of 0 with nothing paid by the
+                    // first visit it stops from paying (an unknown ratio counts as stopped).
+                    let stopped = above > Decimal::ZERO && r.ratio.is_none_or(|q| half_up(above * q) > Decimal::ZERO);
                     if before > Decimal::ZERO && before == r.fund {
                         y.reached_on = Some(visit.date);
                     } else if before > Decimal::ZERO {
                         y.reached_on = None;
                     } else if y.reached_on.is_none() && y.cap_used > Decimal::ZERO {
                         y.reached_on = Some(v.start.max(jan1(y.year)));
+                    } else if y.reached_on.is_none() && stopped {
+                        y.reached_on = Some(visit.date);
                     }
                 }
             }
@@ -618,7 +622,7 @@ fn gen() -> impl Strategy<Value = Gen> {
         prop::collection::vec((any::<u16>(), any::<bool>(), any::<u64>()), 0..3),
         prop_oneof![2 => Just(None), 1 => any::<u16>().prop_map(Some)],
         prop::option::of((0..300_000u64, any::<bool>(), any::<bool>())),
-        prop_oneof![Just(None), (0..=30_000u64).prop_map(Some)],
+        prop_oneof![3 => Just(None), 2 => (0..=30_000u64).prop_map(Some), 1 => Just(Some(0))],
     )
         .prop_map(|((p, m, st), visits, (period, w0, w1), seeds, extra, drop, account, lower_cap)| {
             let pol = &policies()[p];
@@ -803,6 +807,9 @@ fn the_generated_scenarios_cover_the_rules() {
         if m.years.iter().any(|y| y.cap.is_some_and(|cap| y.cap_used > cap)) {
             count("cap lowered below what was paid".into());
         }
+        if m.years.iter().any(|y| y.cap == Some(Decimal::ZERO) && y.cap_used.is_zero() && y.reached_on.is_some()) {
+            count("cap of 0 reached with nothing paid".into());
+        }
         if m.years.len() > 1 {
             count("several years".into());
         }
@@ -833,6 +840,7 @@ fn the_generated_scenarios_cover_the_rules() {
         "yearly credit",
         "a version change",
         "cap lowered below what was paid",
+        "cap of 0 reached with nothing paid",
     ] {
         wanted.push(what.into());
     }
