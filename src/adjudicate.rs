@@ -170,10 +170,10 @@ pub struct YearOutcome {
     pub member: Yuan,
     pub account: Yuan,
     pub cash: Yuan,
-    /// The deductible in force at the year's last visit (or its end), null when unknown.
+    /// The deductible in force at the end of the year's part of the period, null when unknown.
     pub deductible: Option<Yuan>,
     pub deductible_paid: Yuan,
-    /// The cap in force at the year's last visit (or its end), null when unknown.
+    /// The cap in force at the end of the year's part of the period, null when unknown.
     pub cap: Option<Yuan>,
     pub cap_used: Yuan,
     #[serde(serialize_with = "serialize_opt_date")]
@@ -723,18 +723,34 @@ impl<'a> Adjudicator<'a> {
     }
 
     /// Books a finished year; returns the account balance it hands on to the next.
-    fn close(&mut self, y: YearState) -> Fen {
+    fn close(&mut self, mut y: YearState) -> Fen {
         let (first, last) = match self.period {
             Some(p) => (p.start.max(new_year(y.year)), p.end.min(year_end(y.year))),
             None => (new_year(y.year), year_end(y.year)),
         };
-        // For the meters: the figures in force at the year's last visit, or at its end in the period.
-        let (mut deductible, mut cap) = (y.deductible, y.cap);
-        if let Some(v) = y.last_version.or_else(|| version_on(self.policy, last)) {
-            deductible = self.figures[v].threshold.known().or(deductible);
-            cap = self.figures[v].cap.known().or(cap);
-        }
         let versions = &self.policy.versions;
+        // The year as it stands at the end of its part of the period: a version that came in after
+        // its last visit changes the deductible's and the cap's dates as it would for a visit.
+        let at_end = version_on(self.policy, last);
+        if let (Some(from), Some(to)) = (y.last_version, at_end) {
+            for v in from + 1..=to {
+                let (changed, figures) = (change_day(&versions[v], last), &self.figures[v]);
+                if let Some(threshold) = figures.threshold.known().filter(|t| !t.is_zero()) {
+                    y.settle_deductible(threshold, Fen::ZERO, changed, Some(changed));
+                }
+                if let Some(cap) = figures.cap.known() {
+                    y.settle_cap(cap, changed);
+                }
+            }
+        }
+        // For the meters: the figures in force at the year's end in the period (those the last
+        // visit used, when it was under that version and a figure is not known otherwise).
+        let (mut deductible, mut cap) = (y.deductible, y.cap);
+        if let Some(v) = at_end {
+            let same = y.last_version == Some(v);
+            deductible = self.figures[v].threshold.known().or(deductible.filter(|_| same));
+            cap = self.figures[v].cap.known().or(cap.filter(|_| same));
+        }
         let mut cap_steps = Vec::new();
         for (i, version) in versions.iter().enumerate() {
             let next_start = versions.get(i + 1).map(|v| v.start);
@@ -802,29 +818,14 @@ fn apply_rules(
         year.deductible_paid += r.deductible;
         r.threshold = threshold;
         r.deductible_paid = year.deductible_paid;
-        if year.deductible_paid < threshold {
-            // A later version (or an override) raised the deductible above what was paid.
-            year.deductible_met_on = None;
-        }
-        if year.deductible_met_on.is_none() && year.deductible_paid >= threshold {
-            let by_change = r.deductible.is_zero() && !threshold.is_zero() && version_changed;
-            year.deductible_met_on = Some(if by_change { change_day(version, r.date) } else { r.date });
-            r.notes.add(if by_change { NoteCode::DeductibleMetByChange } else { NoteCode::DeductibleMet });
-        } else if year.deductible_paid < threshold {
-            r.notes.add(NoteCode::WithinDeductible);
+        let changed = version_changed.then(|| change_day(version, r.date));
+        if let Some(note) = year.settle_deductible(threshold, r.deductible, r.date, changed) {
+            r.notes.add(note);
         }
     }
 
-    // A cap raised after it was reached (Jiangxi, July 2023) is not reached while it leaves room,
-    // whether or not this visit has anything to pay from it; a payment that uses the room up
-    // reaches it again below. A cap lowered to what the fund has already paid is reached on the
-    // day of the change, as a deductible lowered to what was paid is met then.
     if let Some(cap) = figures.cap.known() {
-        if cap > year.fund_paid {
-            year.cap_reached_on = None;
-        } else if year.cap_reached_on.is_none() && year.fund_paid > Fen::ZERO {
-            year.cap_reached_on = Some(change_day(version, r.date));
-            year.cap_exhausted = true;
+        if year.settle_cap(cap, change_day(version, r.date)) {
             r.cap = cap;
             r.notes.add(NoteCode::CapReachedByChange);
         }
@@ -927,6 +928,46 @@ impl VisitResult {
 }
 
 impl YearState {
+    /// The deductible's date once `part` of it was paid on `date` (`changed`: the day the version
+    /// came in, when it came in since the year's last visit): met on the visit that pays it up, or
+    /// on the day of a change that lowers it to what was paid; no longer met when a change raises
+    /// it above that. The visit's note, if it gets one.
+    fn settle_deductible(
+        &mut self,
+        threshold: Fen,
+        part: Fen,
+        date: NaiveDate,
+        changed: Option<NaiveDate>,
+    ) -> Option<NoteCode> {
+        if self.deductible_paid < threshold {
+            self.deductible_met_on = None;
+            return Some(NoteCode::WithinDeductible);
+        }
+        if self.deductible_met_on.is_some() {
+            return None;
+        }
+        // A deductible of 0 is met by the first visit it applies to, not by the change.
+        let by_change = changed.filter(|_| part.is_zero() && !threshold.is_zero());
+        self.deductible_met_on = Some(by_change.unwrap_or(date));
+        Some(if by_change.is_some() { NoteCode::DeductibleMetByChange } else { NoteCode::DeductibleMet })
+    }
+
+    /// The cap's date under a version's `cap`, in force since `changed`. A cap raised after it was
+    /// reached (Jiangxi, July 2023) is not reached while it leaves room, whether or not a visit has
+    /// anything to pay from it; a payment that uses the room up reaches it again. A cap lowered to
+    /// what the fund has already paid is reached on the day of the change, as a deductible lowered
+    /// to what was paid is met then: true when that happened now.
+    fn settle_cap(&mut self, cap: Fen, changed: NaiveDate) -> bool {
+        if cap > self.fund_paid {
+            self.cap_reached_on = None;
+        } else if self.cap_reached_on.is_none() && self.fund_paid > Fen::ZERO {
+            self.cap_reached_on = Some(changed);
+            self.cap_exhausted = true;
+            return true;
+        }
+        false
+    }
+
     /// Books a visit: the member's share is the total less the fund's payment (so the two add up
     /// exactly), split between the personal account and cash.
     fn book(&mut self, r: &mut VisitResult, pays_member_share: bool) {

@@ -435,7 +435,9 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
         let (mut fund, mut member) = (0, 0);
         let (mut fund_line, mut member_line) = (Steps::new(x0, y(0)), Steps::new(x0, y(0)));
         let mut markers = String::new();
+        let (mut events, mut last_visit) = (Vec::new(), None);
         for v in in_order.iter().map(|&i| outcome.visits[i].as_ref()).filter(|v| v.date.year() == year.year) {
+            last_visit = Some(v.date);
             let px = x(v.date);
             fund += fen(v.fund.0);
             member += fen(v.member.0);
@@ -451,57 +453,66 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
                     NoteCode::CapReachedByChange => (false, "oe-cap-reached", changed_on(), y(fund)),
                     _ => continue,
                 };
-                let cx = x(at);
-                let (mark, label, shape) = if circle {
-                    (
-                        format!(
-                            r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#
-                        ),
-                        tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)),
-                        "●",
-                    )
-                } else {
-                    (
-                        format!(
-                            r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#,
-                            cy - Px::whole(6)
-                        ),
-                        tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)),
-                        "▲",
-                    )
-                };
-                // The label at the first free height: above a circle (on the axis); below a
-                // triangle (on the cap), else above it. It starts at its marker, or ends there in
-                // the chart's last quarter (or where only that side has room), and stays inside
-                // its year: a marker just after 1 January has its label start clear of the line.
-                let heights: Vec<Px> = match circle {
-                    true => [12, 28, 44].map(|up| cy - Px::whole(up)).to_vec(),
-                    false => [cy + Px::whole(22), cy + Px::whole(38), cy - Px::whole(14), cy - Px::whole(30)].to_vec(),
-                };
-                // Fewer words where the full ones do not fit: the legend names the shape, and the
-                // year is the one between the 1 January lines.
-                let wordings = [
-                    label.clone(),
-                    format!("{shape} {}", short_date(at, lang)),
-                    format!("{shape} {}", day_and_month(at, lang)),
-                ];
-                let placed = labels
-                    .beside(
-                        (cx - Px::whole(4)).max(x0 + Px::whole(4)),
-                        (cx + Px::whole(4)).min(x1 - Px::whole(4)),
-                        cx.0 * 4 > width.0 * 3,
-                        &wordings.each_ref().map(|words| (text_width(words, 12), 12, &heights[..])),
-                    )
-                    .map(|(i, lx, anchor, ly)| (lx, ly, anchor, &wordings[i]));
-                let text = match placed {
-                    Some((lx, ly, anchor, words)) => format!(
-                        r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
-                        escape(words)
-                    ),
-                    None => format!("<title>{}</title>", escape(&label)),
-                };
-                let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}{text}</g>"#);
+                events.push((circle, class, at, cy));
             }
+        }
+        // A change after the year's last visit that met the deductible or reached the cap
+        // (`Adjudicator::close`) has no visit to note it: marked from the year.
+        let after_last = |d: &NaiveDate| last_visit.is_none_or(|last| *d > last);
+        if let Some(at) = year.deductible_met_on.filter(after_last) {
+            events.push((true, "oe-deductible-met", at, y(0)));
+        }
+        if let Some(at) = year.cap_reached_on.filter(after_last) {
+            events.push((false, "oe-cap-reached", at, y(fund)));
+        }
+        for (circle, class, at, cy) in events {
+            let cx = x(at);
+            let (mark, label, shape) = if circle {
+                (
+                    format!(
+                        r#"<circle cx="{cx}" cy="{cy}" r="6" fill="{WHITE}" stroke="{MEMBER}" stroke-width="2.5"/>"#
+                    ),
+                    tr!(lang, zh: "● 达到起付线 {}", en: "● deductible met {}", short_date(at, lang)),
+                    "●",
+                )
+            } else {
+                (
+                    format!(r#"<path d="M{cx},{} l7,12 h-14 z" fill="{FUND}" stroke="{WHITE}"/>"#, cy - Px::whole(6)),
+                    tr!(lang, zh: "▲ 限额用完 {}", en: "▲ cap reached {}", short_date(at, lang)),
+                    "▲",
+                )
+            };
+            // The label at the first free height: above a circle (on the axis); below a
+            // triangle (on the cap), else above it. It starts at its marker, or ends there in
+            // the chart's last quarter (or where only that side has room), and stays inside
+            // its year: a marker just after 1 January has its label start clear of the line.
+            let heights: Vec<Px> = match circle {
+                true => [12, 28, 44].map(|up| cy - Px::whole(up)).to_vec(),
+                false => [cy + Px::whole(22), cy + Px::whole(38), cy - Px::whole(14), cy - Px::whole(30)].to_vec(),
+            };
+            // Fewer words where the full ones do not fit: the legend names the shape, and the
+            // year is the one between the 1 January lines.
+            let wordings = [
+                label.clone(),
+                format!("{shape} {}", short_date(at, lang)),
+                format!("{shape} {}", day_and_month(at, lang)),
+            ];
+            let placed = labels
+                .beside(
+                    (cx - Px::whole(4)).max(x0 + Px::whole(4)),
+                    (cx + Px::whole(4)).min(x1 - Px::whole(4)),
+                    cx.0 * 4 > width.0 * 3,
+                    &wordings.each_ref().map(|words| (text_width(words, 12), 12, &heights[..])),
+                )
+                .map(|(i, lx, anchor, ly)| (lx, ly, anchor, &wordings[i]));
+            let text = match placed {
+                Some((lx, ly, anchor, words)) => format!(
+                    r#"<text x="{lx}" y="{ly}" text-anchor="{anchor}" fill="{TEXT}" font-size="12" stroke="{WHITE}" stroke-width="3" paint-order="stroke">{}</text>"#,
+                    escape(words)
+                ),
+                None => format!("<title>{}</title>", escape(&label)),
+            };
+            let _ = write!(markers, r#"<g class="oe-marker {class}">{mark}{text}</g>"#);
         }
         let (fund_path, member_path) = (fund_line.end(x1), member_line.end(x1));
         let _ = write!(

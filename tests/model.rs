@@ -5,7 +5,7 @@
 //! types. Where those documents leave an output convention open, the model follows the golden cases
 //! in `tests/cases/` (their comments say so): the `ratio` of a visit with nothing above the
 //! deductible is null, a visit before the policy has eligible 0.00 and no version or cap, a year's
-//! `deductible` and `cap` are those in force at its last visit, and a deductible met by a mid-year
+//! `deductible` and `cap` are those in force at the end of its part of the period, and a deductible met by a mid-year
 //! change is met on the change's start date.
 //!
 //! Generation: every bundled policy, every member it covers, every tier, every settlement mode,
@@ -380,16 +380,35 @@ fn model(s: &MScenario) -> Result<MOutcome, String> {
             y.cash += r.cash;
         }
         y.balance_end = if s.account.is_some() { balance } else { Decimal::ZERO };
-        // The year's deductible and cap: those in force at its last visit (or at its end, or the
-        // period's end, without visits).
-        let on = last_in_year.get(&y.year).copied().unwrap_or_else(|| {
-            let end = NaiveDate::from_ymd_opt(y.year, 12, 31).unwrap();
-            s.period.map_or(end, |(_, e)| e.min(end))
-        });
-        if let Some(v) = ctx.version_on(on) {
+        // The year as it stands at the end of its part of the period (README): its deductible and
+        // cap are those in force then, and a version that came in after its last visit moves the
+        // dates as a visit under it would (a deductible of 0 waits for a visit to meet it).
+        let on = span.map_or(jan1(y.year), |(_, e)| e.min(NaiveDate::from_ymd_opt(y.year, 12, 31).unwrap()));
+        let threshold = |v: &Version| {
             let multiple =
                 if temporary { ctx.fig(v, "out_of_area.temporary_deductible_multiple") } else { Some(Decimal::ONE) };
-            y.deductible = ctx.fig(v, "deductible").zip(multiple).map(|(d, m)| half_up(d * m));
+            ctx.fig(v, "deductible").zip(multiple).map(|(d, m)| half_up(d * m))
+        };
+        let last_visit = last_in_year.get(&y.year).copied().filter(|&d| ctx.version_on(d).is_some());
+        for v in pol.versions.iter().filter(|v| last_visit.is_some_and(|d| v.start > d) && v.start <= on) {
+            let changed = v.start.max(jan1(y.year));
+            if let Some(d) = threshold(v).filter(|d| !d.is_zero()) {
+                if y.deductible_paid < d {
+                    y.met_on = None;
+                } else if y.met_on.is_none() {
+                    y.met_on = Some(changed);
+                }
+            }
+            if let Some(cap) = ctx.fig(v, &format!("cap.{member}")) {
+                if cap > y.cap_used {
+                    y.reached_on = None;
+                } else if y.reached_on.is_none() && y.cap_used > Decimal::ZERO {
+                    y.reached_on = Some(changed);
+                }
+            }
+        }
+        if let Some(v) = ctx.version_on(on) {
+            y.deductible = threshold(v);
             y.cap = ctx.fig(v, &format!("cap.{member}"));
         }
     }
@@ -813,6 +832,16 @@ fn the_generated_scenarios_cover_the_rules() {
         if m.years.len() > 1 {
             count("several years".into());
         }
+        // A version that came in after a year's last visit, with something paid before it.
+        let end = s.period.map(|(_, e)| e).or_else(|| s.visits.iter().map(|v| v.date).max());
+        for y in m.years.iter().filter(|y| y.deductible_paid > Decimal::ZERO) {
+            let last = s.visits.iter().map(|v| v.date).filter(|d| d.year() == y.year).max();
+            let year_end = end.map(|e| e.min(NaiveDate::from_ymd_opt(y.year, 12, 31).unwrap()));
+            if pol.versions.iter().any(|v| last.is_some_and(|d| v.start > d) && year_end.is_some_and(|e| v.start <= e))
+            {
+                count("a change after the year's last visit".into());
+            }
+        }
         if m.years.iter().any(|y| y.credit > Decimal::ZERO) {
             count("yearly credit".into());
         }
@@ -841,6 +870,7 @@ fn the_generated_scenarios_cover_the_rules() {
         "a version change",
         "cap lowered below what was paid",
         "cap of 0 reached with nothing paid",
+        "a change after the year's last visit",
     ] {
         wanted.push(what.into());
     }
