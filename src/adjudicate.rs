@@ -733,8 +733,8 @@ impl<'a> Adjudicator<'a> {
         // its last visit changes the deductible's and the cap's dates as it would for a visit.
         let at_end = version_on(self.policy, last);
         if let (Some(from), Some(to)) = (y.last_version, at_end) {
-            for v in from + 1..=to {
-                let (changed, figures) = (change_day(&versions[v], last), &self.figures[v]);
+            for (version, figures) in versions.iter().zip(&self.figures).take(to + 1).skip(from + 1) {
+                let changed = change_day(version, last);
                 if let Some(threshold) = figures.threshold.known().filter(|t| !t.is_zero()) {
                     y.settle_deductible(threshold, Fen::ZERO, changed, Some(changed));
                 }
