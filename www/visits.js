@@ -19,9 +19,11 @@ export function renderVisitEditor(refs, visits, lang, idPrefix) {
   const shown = all ? visits : visits.slice(0, EDITOR_LIMIT);
   refs.visitsCaption.textContent = t(lang, 'visitsCaption', { n: visits.length });
   refs.noVisits.hidden = visits.length > 0;
-  refs.visitRows.replaceChildren(...shown.map((visit, index) => visitRow(visit, index, lang, idPrefix)));
   refs.moreVisits.hidden = all;
   refs.moreVisits.textContent = t(lang, 'showAllVisits', { shown: shown.length, total: visits.length });
+  // The rows last: hiding "show all" after they were replaced left Chromium's table with no box
+  // (the page test of a long visit list).
+  refs.visitRows.replaceChildren(...shown.map((visit, index) => visitRow(visit, index, lang, idPrefix)));
 }
 
 /** Whether the editor shows every row (true after "show all", an added visit, or an error further down). */

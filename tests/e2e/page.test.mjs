@@ -411,3 +411,34 @@ test('the table lists visits by date, an open calculation stays with its visit, 
   assert.deepEqual(toggles, [['52', 'true']], 'only visit 52\'s calculation is open');
   session.assertClean();
 });
+
+// More visits than the editor shows at first (www/visits.js EDITOR_LIMIT): after "show all", and
+// after a pattern that makes more, every row is drawn and can be reached. Hiding the "show all"
+// button after the rows were replaced once left Chromium's editor table with no box at all: the
+// caption said 52 visits over an empty frame.
+for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 740 }]) {
+  test(`every row of a long visit list is drawn, after "show all" and after a pattern (${viewport.width} px)`, { timeout: 60_000 }, async (t) => {
+    const session = await browser.open(t, { viewport });
+    const { page } = session;
+    const rowsDrawn = () => page.locator('[data-ref="visitRows"] > tr').evaluateAll((rows) => rows.filter((row) => row.getBoundingClientRect().height > 0).length);
+    await session.load('#v1;p=qiannan-employee;m=retiree;d=2023;l=en;g=weekly:p:60:1');
+    assert.equal(await rowsDrawn(), 50, 'the first 50 of 52 visits');
+    await ref(page, 'moreVisits').click();
+    await settle(page);
+    assert.equal(await rowsDrawn(), 52, 'all 52 after "show all"');
+    const last = visitField(page, 51, 'amount');
+    await last.focus();
+    assert.ok(await last.isVisible(), 'the last visit can be reached');
+
+    await session.load();
+    assert.equal(await replaceWithPattern(page, { kind: 'weekly', amount: '60.00' }), 50, 'the first 50 of a weekly pattern\'s visits');
+    assert.equal(await rowsDrawn(), 50, 'drawn, after the pattern replaced the visits');
+    await ref(page, 'moreVisits').click();
+    await settle(page);
+    const rows = await page.locator('[data-ref="visitRows"] > tr').count();
+    assert.equal(await rowsDrawn(), rows, `all ${rows} after a pattern and "show all"`);
+    await ref(page, 'addVisits').click();
+    await settle(page);
+    assert.equal(await rowsDrawn(), 2 * rows, 'all of them after the pattern added as many again');
+  });
+}
