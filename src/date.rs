@@ -6,6 +6,9 @@ use chrono::{Datelike, NaiveDate};
 
 pub fn parse_date(text: &str, field: impl Into<String> + Copy) -> Result<NaiveDate> {
     let not_a_date = || Error::new(field, ErrorKind::NotADate);
+    if text.trim().is_empty() {
+        return Err(Error::new(field, ErrorKind::Missing));
+    }
     let mut parts = text.trim().split('-');
     let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(not_a_date());
@@ -63,7 +66,8 @@ mod tests {
         assert_eq!(code("2023-3-5"), "not_a_date");
         assert_eq!(code("15/03/2023"), "not_a_date");
         assert_eq!(code("2023-03-05T00:00"), "not_a_date");
-        assert_eq!(code(""), "not_a_date");
+        assert_eq!(code(""), "missing", "an empty date is one not given");
+        assert_eq!(code("  "), "missing");
         assert_eq!(code("1989-12-31"), "date_out_of_range");
         assert_eq!(code("2101-01-01"), "date_out_of_range");
     }

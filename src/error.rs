@@ -24,7 +24,10 @@ pub enum ErrorKind {
     WrongType {
         expected: Expected,
     },
-    NotANumber,
+    /// `example`: a number of the kind the field takes.
+    NotANumber {
+        example: &'static str,
+    },
     Negative,
     TooManyDecimals,
     RatioOutOfRange,
@@ -122,6 +125,14 @@ impl Error {
         Error { field: field.into(), kind }
     }
 
+    /// The same error, its "not a number" giving `example` as the kind of number the field takes.
+    pub fn with_example(mut self, example: &'static str) -> Error {
+        if let ErrorKind::NotANumber { example: given } = &mut self.kind {
+            *given = example;
+        }
+        self
+    }
+
     /// A stable snake_case identifier, for programs (and the page) to react to.
     pub fn code(&self) -> &'static str {
         use ErrorKind::*;
@@ -130,7 +141,7 @@ impl Error {
             Missing => "missing",
             UnknownKey { .. } => "unknown_key",
             WrongType { .. } => "wrong_type",
-            NotANumber => "not_a_number",
+            NotANumber { .. } => "not_a_number",
             Negative => "negative",
             TooManyDecimals => "too_many_decimals",
             RatioOutOfRange => "ratio_out_of_range",
@@ -186,9 +197,9 @@ impl Error {
                 let (zh, en) = expected.words();
                 Text { zh: format!("应为{zh}"), en: format!("must be {en}") }
             }
-            NotANumber => {
+            NotANumber { example } => {
                 // An example, not a grammar: "1,200" and full-width digits are read too.
-                bilingual!(zh: "不是数字（应写成例如 1200.50）", en: "is not a number (write it like 1200.50)")
+                bilingual!(zh: "不是数字（应写成例如 {}）", en: "is not a number (write it like {})", example)
             }
             Negative => bilingual!(zh: "不能为负数", en: "cannot be negative"),
             TooManyDecimals => {

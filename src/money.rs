@@ -43,8 +43,11 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
 }
 
 fn parse_written_decimal(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
-    let not_a_number = || Error::new(field, ErrorKind::NotANumber);
+    let not_a_number = || Error::new(field, ErrorKind::NotANumber { example: "1200.50" });
     let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::new(field, ErrorKind::Missing));
+    }
     // What the page sends is plain ASCII, read without copying; full-width text is made ASCII first.
     let normal: Cow<str> = if trimmed.is_ascii() {
         Cow::Borrowed(trimmed)
@@ -114,7 +117,7 @@ pub fn parse_amount(text: &str, field: impl Into<String> + Copy) -> Result<Decim
 
 /// A ratio between 0 and 1, written as a fraction ("0.70") or a percentage ("70%").
 pub fn parse_ratio(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
-    let value = parse_fraction_or_percent(text, field, false)?;
+    let value = parse_fraction_or_percent(text, field, false, "0.70")?;
     if value > Decimal::ONE {
         return Err(Error::new(field, ErrorKind::RatioOutOfRange));
     }
@@ -123,19 +126,28 @@ pub fn parse_ratio(text: &str, field: impl Into<String> + Copy) -> Result<Decima
 
 /// An adjustment in percentage points, as a fraction ("0.05") or in points ("5%"); -1 to 1.
 pub fn parse_points(text: &str, field: impl Into<String> + Copy) -> Result<Decimal> {
-    let value = parse_fraction_or_percent(text, field, true)?;
+    let value = parse_fraction_or_percent(text, field, true, "0.05")?;
     if value.abs() > Decimal::ONE {
         return Err(Error::new(field, ErrorKind::PointsOutOfRange));
     }
     Ok(value)
 }
 
-fn parse_fraction_or_percent(text: &str, field: impl Into<String> + Copy, negative_ok: bool) -> Result<Decimal> {
+/// `example`: a fraction of the kind the field takes, for the message when it is not a number.
+fn parse_fraction_or_percent(
+    text: &str,
+    field: impl Into<String> + Copy,
+    negative_ok: bool,
+    example: &'static str,
+) -> Result<Decimal> {
     let trimmed = text.trim();
-    match trimmed.strip_suffix(['%', '％']) {
-        Some(number) => Ok(percent_as_fraction(parse_decimal(number, field, negative_ok)?)),
+    let value = match trimmed.strip_suffix(['%', '％']) {
+        // A "%" alone is not a number, where nothing at all is a missing one.
+        Some("") => Err(Error::new(field, ErrorKind::NotANumber { example })),
+        Some(number) => parse_decimal(number, field, negative_ok).map(percent_as_fraction),
         None => parse_decimal(trimmed, field, negative_ok),
-    }
+    };
+    value.map_err(|e| e.with_example(example))
 }
 
 /// A percentage as a fraction, exactly: the same digits, the point two places to the left ("65.5"
@@ -414,9 +426,21 @@ mod tests {
     }
 
     #[test]
+    fn a_number_that_is_not_one_is_told_with_an_example_of_its_kind() {
+        let message = |e: Error| e.message(crate::i18n::Lang::En);
+        assert!(message(parse_amount("abc", "f").unwrap_err()).contains("write it like 1200.50"));
+        assert!(message(parse_ratio("abc", "f").unwrap_err()).contains("write it like 0.70"));
+        assert!(message(parse_ratio("%", "f").unwrap_err()).contains("write it like 0.70"));
+        assert!(message(parse_ratio("x%", "f").unwrap_err()).contains("write it like 0.70"));
+        assert!(message(parse_points("abc", "f").unwrap_err()).contains("write it like 0.05"));
+        assert_eq!(parse_ratio("", "f").unwrap_err().code(), "missing");
+    }
+
+    #[test]
     fn refuses_what_is_not_an_amount() {
         let code = |t: &str| parse_amount(t, "visits[0].amount").unwrap_err().code();
-        assert_eq!(code(""), "not_a_number");
+        assert_eq!(code(""), "missing");
+        assert_eq!(code(" "), "missing");
         assert_eq!(code("abc"), "not_a_number");
         assert_eq!(code("1e3"), "not_a_number");
         assert_eq!(code("1,20"), "not_a_number");

@@ -142,7 +142,7 @@ impl FigureKind {
             FigureKind::Ratio => parse_ratio(text, field),
             FigureKind::Points => parse_points(text, field),
             FigureKind::Multiple => {
-                let value = parse_decimal(text, field, false)?;
+                let value = parse_decimal(text, field, false).map_err(|e| e.with_example("1.5"))?;
                 if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
                     return Err(Error::new(field, ErrorKind::MultipleOutOfRange));
                 }

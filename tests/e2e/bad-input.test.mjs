@@ -36,12 +36,17 @@ const browser = useBrowser({
 
 // What the page must say: a part of the core's message (src/error.rs) in each language.
 const SAYS = {
+  missing: { zh: '必须填写', en: 'is required' },
   notNumber: { zh: '不是数字', en: 'is not a number' },
+  // The example is of the kind of number the field takes.
+  notAmount: { zh: '不是数字（应写成例如 1200.50）', en: 'is not a number (write it like 1200.50)' },
+  notRatio: { zh: '不是数字（应写成例如 0.70）', en: 'is not a number (write it like 0.70)' },
+  notPoints: { zh: '不是数字（应写成例如 0.05）', en: 'is not a number (write it like 0.05)' },
+  notMultiple: { zh: '不是数字（应写成例如 1.5）', en: 'is not a number (write it like 1.5)' },
   negative: { zh: '不能为负数', en: 'cannot be negative' },
   tooLarge: { zh: '过大', en: 'too large' },
   decimals: { zh: '最多两位小数', en: 'more than two decimals' },
   exceeds: { zh: '政策范围外金额不能大于就诊总额', en: 'cannot be more than the visit\'s total amount' },
-  notDate: { zh: '不是日期', en: 'is not a date' },
   impossible: { zh: '日历上没有这一天', en: 'is not a day of the calendar' },
   dateRange: { zh: '日期须在 1990-01-01 至 2100-12-31 之间', en: 'must be between 1990-01-01 and 2100-12-31' },
   reversed: { zh: '结束日期早于开始日期', en: 'ends before it starts' },
@@ -71,11 +76,10 @@ const ALERT = {
 const PASTED = [{ typed: IMG, says: 'notNumber', paste: true }, { typed: SCRIPT, says: 'notNumber' }];
 
 const MONEY = [
-  // An empty amount is "not a number": acceptable, though "is required" (the core's Missing) would be plainer.
-  { typed: '', says: 'notNumber' },
-  { typed: '   ', says: 'notNumber' },
+  { typed: '', says: 'missing' },
+  { typed: '   ', says: 'missing' },
   { typed: '-5', says: 'negative' },
-  { typed: 'abc', says: 'notNumber' },
+  { typed: 'abc', says: 'notAmount' },
   { typed: HUGE, says: 'tooLarge' },
   { typed: '1.005', says: 'decimals' },
   { typed: '2023-02-30', says: 'notNumber' },
@@ -86,24 +90,25 @@ const MONEY = [
 // The same for the other amounts: they share the core's reader of amounts, so one of each kind of mistake.
 const AMOUNT = MONEY.filter((bad) => !['   ', '1e5', '400元'].includes(bad.typed));
 
-// <input type=date> keeps only a valid date: everything else reaches the page as "".
+// <input type=date> keeps only a valid date: everything else reaches the page as "", as a date
+// cleared does (one typed half or impossible is the browser's badInput: FEBRUARY_30).
 const DATE = [
-  ...['', 'abc', '-5', HUGE, '2023-02-30', '2023-13-01', '0000-00-00', IMG, SCRIPT].map((typed) => ({ typed, says: 'notDate' })),
+  ...['', 'abc', '-5', HUGE, '2023-02-30', '2023-13-01', '0000-00-00', IMG, SCRIPT].map((typed) => ({ typed, says: 'missing' })),
   { typed: '1900-01-01', says: 'dateRange' },
   { typed: '2101-01-01', says: 'dateRange' },
 ];
 const FEBRUARY_30 = { keys: { year: '2024', month: '02', day: '30' }, says: 'impossible' };
 
-const FIGURE_COMMON = [
+const FIGURE_COMMON = (notNumber) => [
   { typed: '', policy: true },
-  { typed: 'abc', says: 'notNumber' },
+  { typed: 'abc', says: notNumber },
   ...PASTED,
 ];
 const FIGURE = {
-  yuan: [...FIGURE_COMMON, { typed: '-5', says: 'negative' }, { typed: HUGE, says: 'tooLarge' }],
-  ratio: [...FIGURE_COMMON, { typed: '-5', says: 'negative' }, { typed: HUGE, says: 'ratio' }, { typed: '150%', says: 'ratio' }],
-  points: [...FIGURE_COMMON, { typed: '-5', says: 'points' }, { typed: HUGE, says: 'points' }, { typed: '2', says: 'points' }],
-  multiple: [...FIGURE_COMMON, { typed: '-5', says: 'negative' }, { typed: '0', says: 'multiple' }, { typed: HUGE, says: 'multiple' }],
+  yuan: [...FIGURE_COMMON('notAmount'), { typed: '-5', says: 'negative' }, { typed: HUGE, says: 'tooLarge' }],
+  ratio: [...FIGURE_COMMON('notRatio'), { typed: '-5', says: 'negative' }, { typed: HUGE, says: 'ratio' }, { typed: '150%', says: 'ratio' }, { typed: '%', says: 'notRatio' }],
+  points: [...FIGURE_COMMON('notPoints'), { typed: '-5', says: 'points' }, { typed: HUGE, says: 'points' }, { typed: '2', says: 'points' }],
+  multiple: [...FIGURE_COMMON('notMultiple'), { typed: '-5', says: 'negative' }, { typed: '0', says: 'multiple' }, { typed: HUGE, says: 'multiple' }],
 };
 /** A corrected value of each kind of figure. */
 const FIGURE_FIX = { yuan: '1000', ratio: '65%', points: '0.03', multiple: '2' };
@@ -430,7 +435,7 @@ test('en: a representative set of bad values gets English messages', { timeout: 
   await switchLanguage(page, 'en');
   const sweep = group({ page, lang: 'en' });
   await sweep(t, [
-    { path: 'period.end', values: [{ typed: '2023-02-30', says: 'notDate' }, { typed: '2023-01-01', says: 'reversed' }, FEBRUARY_30], fix: '2024-06-20' },
+    { path: 'period.end', values: [{ typed: '2023-02-30', says: 'missing' }, { typed: '2023-01-01', says: 'reversed' }, FEBRUARY_30], fix: '2024-06-20' },
     { path: 'visits[3].date', values: [{ typed: '2025-01-01', says: 'outside' }, { typed: '1900-01-01', says: 'dateRange' }] },
     { path: 'visits[3].amount', values: MONEY.filter((bad) => ['abc', '-5', HUGE, '1.005', IMG].includes(bad.typed)), fix: '500.00' },
     { path: 'visits[3].out_of_scope', values: [{ typed: '500', says: 'exceeds' }] },
