@@ -361,7 +361,8 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
                 }
             }
             None => {
-                let _ = write!(words, "<title>{}：{}</title>", escape(&title), escape(&whole_detail));
+                let tooltip = tr!(lang, zh: "{}：{}", en: "{} — {}", title, whole_detail);
+                let _ = write!(words, "<title>{}</title>", escape(&tooltip));
             }
         }
         let _ = write!(
@@ -924,7 +925,7 @@ mod tests {
         assert!(resets[0].contains("<text") && resets[0].contains("1 Jan 2024: all starts again"));
         assert!(resets.iter().all(|g| g.contains("<text") != g.contains("<title>")), "words or a tooltip: {resets:?}");
         assert!(
-            resets.iter().any(|g| g.contains("<title>1 Jan 2025: all starts again")),
+            resets.iter().any(|g| g.contains("<title>1 Jan 2025: all starts again — new deductible")),
             "too close to the first to be written out"
         );
         let markers: Vec<&str> =
