@@ -23,6 +23,10 @@ function skeleton(level) {
   </div>
 </header>
 <p class="oe-load" role="status" data-ref="loadStatus" data-t="loading"></p>
+<div class="oe-undo" data-ref="undo" hidden>
+  <p data-t="resetDone"></p>
+  <button type="button" class="oe-button oe-small" data-ref="undoButton" data-t="undoReset"></button>
+</div>
 <div class="oe-alert oe-notice" role="alert" data-ref="notice" hidden>
   <p data-ref="noticeText"></p>
   <button type="button" class="oe-button oe-quiet oe-small" data-ref="noticeClose" data-t="dismiss"></button>

@@ -141,6 +141,14 @@ export async function mountEstimator(root, options = {}) {
   let userChanged = false; // since the last announcement (announceSoon)
   let announceTimer = 0;
 
+  // "Reset to example" can be undone, until the next edit: it replaces the reader's whole scenario,
+  // and Back would leave the page rather than bring it back.
+  let beforeReset = null;
+  function showUndo(before) {
+    beforeReset = before;
+    refs.undo.hidden = !before;
+  }
+
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
   let linkKept = false; // a link could not be opened, and the user's own scenario stayed
@@ -149,6 +157,9 @@ export async function mountEstimator(root, options = {}) {
       return callCore('decodeFragment', text, lang);
     } catch (error) {
       linkError = error;
+      // The language a link asks for is kept even when the rest cannot be read: its reader is
+      // told why in the language the sender chose.
+      lang = langOf(text.split(';').find((part) => part.startsWith('l='))?.slice(2)) ?? lang;
       return null;
     }
   }
@@ -193,7 +204,9 @@ export async function mountEstimator(root, options = {}) {
   // A link wins over what was remembered; a broken one leaves what was remembered (or the example)
   // on screen, with the notice: it must not put the example in place of the user's own scenario.
   linkKept = Boolean(linkError && saved);
+  const linkLang = lang; // a broken link's language wins over the one remembered, as a good link's does
   replaceState(opened ? stateFromScenario(opened, lang) : saved || makeExample());
+  if (linkError) state.lang = lang = linkLang;
   if (!currentPolicy()) replaceState(makeExample());
 
   // ---- rendering the inputs from the state ------------------------------------------------------
@@ -253,6 +266,8 @@ export async function mountEstimator(root, options = {}) {
     const { start, end } = state.period;
     const oneYear = start.slice(0, 4) === end.slice(0, 4); // also while a date is being typed
     refs.periodHint.textContent = t(lang, oneYear ? 'periodHintOneYear' : 'periodHint');
+    // A period that ends before it starts crosses nothing: its error says what is wrong.
+    refs.periodHint.hidden = Boolean(start && end && end < start);
   };
   const renderPatternKind = () => {
     for (const field of root.querySelectorAll('[data-for-kinds]')) {
@@ -267,6 +282,7 @@ export async function mountEstimator(root, options = {}) {
    * The save is asked for at once, so that leaving the page before that frame keeps the edit.
    */
   function changed() {
+    showUndo(null); // an undo now would lose this edit
     saveSoon(true);
     userChanged = true;
     if (!frame) frame = requestAnimationFrame(recalculateNow);
@@ -356,7 +372,7 @@ export async function mountEstimator(root, options = {}) {
     const { outcome, svg, visits } = kept ?? callCore('run', scenario, allRows ? undefined : ROW_LIMIT, width);
     drawnWidth = width;
     const explain = (index) => callCore('explain', scenario, index);
-    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits });
+    renderOutcome(refs, outcome, { lang, idPrefix: prefix, headingLevel, nameOf: (key) => labelOf(currentPolicy(), key), explain, visits, account: Boolean(scenario.account) });
     // Written only when it changes (a screen reader hears it from announceSoon, once typing pauses).
     const summary = visits ? summaryText(outcome, lang) : t(lang, 'noResult');
     if (refs.summary.textContent !== summary) refs.summary.textContent = summary;
@@ -435,8 +451,10 @@ export async function mountEstimator(root, options = {}) {
     // The banner names the field by its label: the message beside the field does not need to.
     const label = input?.labels?.[0]?.textContent.trim();
     const fix = label ? t(lang, 'fixNamedField', { field: label, message }) : t(lang, 'fixField', { message });
+    // A result kept from another region and scheme says whose it is: the form above no longer does.
+    const keptFrom = lastGood && lastGood.policy !== state.policy && policies().find((p) => p.id === lastGood.policy);
     refs.alertText.textContent = [
-      lastGood ? t(lang, 'stale') : '',
+      keptFrom ? t(lang, 'staleOf', { policy: keptFrom.name }) : lastGood ? t(lang, 'stale') : '',
       internal ? message : needsFigure ? t(lang, 'needFigure', { message }) : fix,
     ].filter(Boolean).join(t(lang, 'sentenceSep'));
     // The compact layout leaves some inputs out: there is nothing to go to then.
@@ -561,14 +579,25 @@ export async function mountEstimator(root, options = {}) {
     renderAll();
     if (patternWasWrong) patternVisits(); // its message again, in the new language
   });
-  refs.resetButton.addEventListener('click', () => {
+  function putBack(next, shown) {
     const keepLang = lang;
-    replaceState(makeExample());
+    replaceState(next);
     state.lang = lang = keepLang;
-    alwaysShow = new Set();
+    alwaysShow = shown;
     linkError = null;
     saveSoon(true);
     renderAll();
+  }
+  refs.resetButton.addEventListener('click', () => {
+    const before = { state: structuredClone(state), alwaysShow };
+    putBack(makeExample(), new Set());
+    showUndo(before);
+    announce(t(lang, 'resetDone'));
+  });
+  refs.undoButton.addEventListener('click', () => {
+    putBack(beforeReset.state, beforeReset.alwaysShow);
+    showUndo(null);
+    refs.resetButton.focus(); // the button is gone
   });
 
   refs.policy.addEventListener('change', () => {
@@ -681,13 +710,17 @@ export async function mountEstimator(root, options = {}) {
 
   /** Shows the scenario of a link opened while the estimator runs (the page's hash changed). */
   function openFragment(text) {
+    showUndo(null);
     linkError = null;
     const scenario = openLink(text);
     linkKept = !scenario;
     if (!scenario) {
-      // A link that cannot be opened changes nothing: the scenario on screen stays, with the notice.
-      renderNotice();
-      return;
+      // A link that cannot be opened changes nothing but the language it asks for: the scenario
+      // on screen stays, with the notice.
+      if (state.lang === lang) return renderNotice();
+      state.lang = lang;
+      saveSoon(true);
+      return renderAll();
     }
     replaceState(stateFromScenario(scenario, lang));
     alwaysShow = new Set();

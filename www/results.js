@@ -41,8 +41,8 @@ export const ROW_LIMIT = 50;
  * a visit's notes and trace (the core's `explain`, for the scenario this outcome came from);
  * `visits` is how many visits there are (the outcome may list only the first ROW_LIMIT).
  */
-export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits }) {
-  showEach(refs.years, outcome.years.map((year) => [year, lang]), () => yearCard(`h${headingLevel + 2}`));
+export function renderOutcome(refs, outcome, { lang, idPrefix, headingLevel, nameOf, explain, visits, account }) {
+  showEach(refs.years, outcome.years.map((year) => [year, lang, account]), () => yearCard(`h${headingLevel + 2}`));
   showEach(refs.totals, totalsEntries(outcome.totals, lang), totalEntry);
   const shown = outcome.visits;
   renderRows(refs.resultRows, shown, { lang, idPrefix, nameOf, explain });
@@ -373,23 +373,30 @@ function meter() {
   return box;
 }
 
-/** A year's card; `card.oeShow(year, lang)` puts a year's figures in. */
+/**
+ * A year's card; `card.oeShow(year, lang, account)` puts a year's figures in, and the personal
+ * account's line when the scenario has one (a balance spent to ¥0.00 is still worth saying).
+ */
 function yearCard(headingTag) {
   const heading = h(headingTag);
   const [deductible, cap] = [meter(), meter()];
+  const notInForce = h('p');
   const account = h('p', { class: 'oe-hint' });
-  const card = h('section', { class: 'oe-year' }, heading, deductible, cap);
-  card.oeShow = (year, lang) => {
+  const card = h('section', { class: 'oe-year' });
+  card.oeShow = (year, lang, hasAccount) => {
     setText(heading, t(lang, 'yearHeading', { year: year.year }));
+    // No version in force on any day of the year's part of the period: no deductible or cap to fill.
+    const before = year.cap_steps.length === 0;
+    const parts = [heading, ...(before ? [notInForce] : [deductible, cap]), ...(hasAccount ? [account] : [])];
+    if (parts.length !== card.children.length || parts.some((part, i) => card.children[i] !== part)) card.replaceChildren(...parts);
+    if (before) setText(notInForce, t(lang, 'yearBeforePolicy', { year: year.year }));
     deductible.oeShow(t(lang, isMore(year.deductible_paid, year.deductible) ? 'deductibleMeterBeyond' : 'deductibleMeter', { paid: yuan(year.deductible_paid), total: yuan(year.deductible) }),
       deductibleFill(year),
       year.deductible_met_on && t(lang, 'deductibleMet', { date: year.deductible_met_on }));
     cap.oeShow(t(lang, isMore(year.cap_used, year.cap) ? 'capMeterBeyond' : 'capMeter', { used: yuan(year.cap_used), total: yuan(year.cap), left: yuan(minusYuan(year.cap, year.cap_used)) }),
       share(year.cap_used, year.cap),
       year.cap_reached_on && t(lang, 'capReached', { date: year.cap_reached_on }));
-    const hasAccount = Number(year.account_credit) > 0 || Number(year.account_balance_end) > 0;
     if (hasAccount) setText(account, t(lang, 'accountEnd', { balance: yuan(year.account_balance_end), credit: yuan(year.account_credit) }));
-    keepIf(card, account, hasAccount);
   };
   return card;
 }

@@ -442,3 +442,83 @@ for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 740 
     assert.equal(await rowsDrawn(), 2 * rows, 'all of them after the pattern added as many again');
   });
 }
+
+test('a year before the policy says so instead of showing empty meters, and the account line stays at ¥0.00', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // Jiangxi's employee pooling starts on 1 January 2023; the account's 300 is spent in 2022.
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2022-07-01~2023-06-30;l=en;a=300:n:y;g=monthly:p:400:15');
+  const cards = page.locator('.oe-year');
+  assert.equal(await cards.count(), 2);
+  const [before, after] = [cards.nth(0), cards.nth(1)];
+  assert.equal(await before.locator('.oe-meter').count(), 0, 'no deductible or cap to fill in 2022');
+  assert.match(await before.textContent(), /The policy was not yet in force in this part of 2022: no deductible or cap applies, and the fund pays nothing\./);
+  assert.doesNotMatch(await before.textContent(), /—/, 'no placeholder figure');
+  assert.equal(await after.locator('.oe-meter').count(), 2, 'the meters in 2023');
+  for (const [card, year] of [[before, 2022], [after, 2023]]) {
+    assert.match(await card.locator('.oe-hint').textContent(), /^Personal account at year end: ¥0\.00 \(credited ¥0\.00 that year\)$/, `${year}: spent, and still said`);
+  }
+  // Back in order when the period no longer starts before the policy.
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023;l=en;g=monthly:p:400:15');
+  const only = page.locator('.oe-year');
+  assert.equal(await only.count(), 1);
+  assert.deepEqual(await only.first().locator(':scope > *').evaluateAll((parts) => parts.map((p) => p.className || p.tagName)),
+    ['H3', 'oe-meter', 'oe-meter'], 'heading, deductible, cap, and no account line without an account');
+  session.assertClean();
+});
+
+test('"Reset to example" can be undone until the next edit', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;l=en;o=ratio.primary@2023-01-01:0.8;v=2023-03-15:p:900');
+  const mine = await scenarioOnScreen(page);
+  assert.deepEqual(mine.overrides, { 'ratio.primary@2023-01-01': '0.8' });
+  const myResult = await readResult(page);
+  await ref(page, 'resetButton').click();
+  await settle(page);
+  const example = await scenarioOnScreen(page);
+  assert.notDeepEqual(example, mine, 'the example is in place');
+  assert.equal(await ref(page, 'undo').isVisible(), true);
+  assert.match(await ref(page, 'undo').textContent(), /The example is back\.\s*Undo: bring back my estimate/);
+  assert.deepEqual(await storedScenario(page), example, 'the example is what is remembered');
+
+  await ref(page, 'undoButton').click();
+  await settle(page);
+  assert.deepEqual(await scenarioOnScreen(page), mine, 'my scenario, the what-if figure too');
+  assert.deepEqual(await readResult(page), myResult);
+  assert.deepEqual(await storedScenario(page), mine, 'and remembered again');
+  assert.equal(await ref(page, 'undo').isHidden(), true);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.ref), 'resetButton', 'focus stays in the toolbar');
+
+  // An edit after the reset ends the undo: it would lose the edit.
+  await ref(page, 'resetButton').click();
+  await settle(page);
+  await setValue(visitField(page, 0, 'amount'), '123.00');
+  await settle(page);
+  assert.equal(await ref(page, 'undo').isHidden(), true);
+  session.assertClean();
+});
+
+test('a result kept from another region and scheme names it', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  // Jiangxi pays a pharmacy at the primary ratio from July 2023; Qiannan's sources give no ratio for it.
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023-07-01~2024-06-30;l=en;v=2023-08-15:rx:3000');
+  const jiangxi = await readResult(page);
+  assert.equal(jiangxi.alert, null);
+  await ref(page, 'policy').selectOption('qiannan-employee');
+  await settle(page);
+  const kept = await readResult(page);
+  assert.equal(kept.stale, true);
+  assert.match(kept.alert, /^Showing the last valid result, which is for Jiangxi Province: employee scheme, general outpatient pooling\. One figure is still needed: /);
+  assert.deepEqual(kept.totals, jiangxi.totals, 'the figures kept are Jiangxi\'s');
+  await switchLanguage(page, 'zh');
+  assert.match((await readResult(page)).alert, /^正在显示上一次有效的结果，即“江西省 职工医保普通门诊统筹”的结果。/);
+  // An error under the same scheme needs no name.
+  await ref(page, 'policy').selectOption('jiangxi-employee');
+  await settle(page);
+  await setValue(visitField(page, 0, 'amount'), 'abc');
+  await settle(page);
+  assert.match((await readResult(page)).alert, /^正在显示上一次有效的结果。/);
+  session.assertClean();
+});

@@ -178,6 +178,24 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
   session.assertClean();
 });
 
+test('a link that cannot be read is still explained in the language it asks for', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=atlantis;m=retiree;l=EN');
+  assert.equal(await ref(page, 'noticeText').textContent(),
+    'The estimate given could not be opened (“Region and scheme”: no policy has the id "atlantis"); the example is shown instead.');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the whole page is in English');
+  assert.equal((await storedState(page)).lang, 'en', 'and remembered so');
+  // While the page is open, a broken link changes nothing but its language.
+  const mine = await scenarioOnScreen(page);
+  await session.load('#v1;p=qiannan-employee;m=retiree;l=zh;v=2023-03-15:p:12x');
+  assert.equal(await ref(page, 'noticeText').textContent(),
+    '无法打开给定的估算（“第1条 费用（元）”：不是数字（应写成例如 1200.50）），下面仍是您原来的估算。');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.deepEqual(await scenarioOnScreen(page), { ...mine, lang: 'zh' }, 'the scenario on screen stays, in Chinese');
+  session.assertClean();
+});
+
 test('before any result, the share panel offers the scenario on screen, or says there is nothing to share', { timeout: 30_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;
