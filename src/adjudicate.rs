@@ -859,7 +859,7 @@ fn apply_rules(
             }
             r.fund = owed.min(remaining);
             year.fund_paid += r.fund;
-            near_cap(&mut r.notes, remaining, payable_before + r.fund > cap);
+            near_cap(&mut r.notes, r.fund, remaining, payable_before + r.fund > cap);
             if remaining.is_zero() {
                 r.notes.add(cap_stops(year, r.date));
             } else if r.fund == remaining {
@@ -900,13 +900,16 @@ fn change_day(version: &Version, date: NaiveDate) -> NaiveDate {
 /// A ratio that is only a lower bound (or a reduction only an upper one) gives a visit's payment
 /// as a lower bound only while the cap is out of reach: a higher real ratio uses more of the cap
 /// on earlier visits. Past the point where a ratio of 1 could have done so (`cap_in_reach`) the
-/// payment may be more or less; once the cap is used up, the ratio no longer matters.
-fn near_cap(notes: &mut Notes, remaining: Fen, cap_in_reach: bool) {
+/// payment may be more or less. The payment is exact once the cap is used up, and when it was held
+/// to the cap left (`fund == remaining`) while earlier visits could not have used more of it: a
+/// higher ratio would be held to the same amount.
+fn near_cap(notes: &mut Notes, fund: Fen, remaining: Fen, cap_in_reach: bool) {
+    let exact = remaining.is_zero() || (fund == remaining && !cap_in_reach);
     for (bound, near) in [
         (NoteCode::FundAtLeast, NoteCode::FundAtLeastNearCap),
         (NoteCode::LeastFavourable, NoteCode::LeastFavourableNearCap),
     ] {
-        if remaining.is_zero() {
+        if exact {
             notes.remove(bound);
         } else if cap_in_reach && notes.remove(bound) {
             notes.add(near);
