@@ -1153,12 +1153,22 @@ impl Adjudicator<'_> {
                 Lang::En => format!(" {sign} {n} points ({who})"),
             };
         };
+        let mut sum = value("ratio.");
         let adjustment = value("adjustment.");
         if !adjustment.is_zero() {
             points(&mut text, adjustment, self.scenario.member.label(lang));
+            sum += adjustment;
         }
         if let Some(key) = reduction_key(self.scenario.settlement) {
             points(&mut text, -value(key), self.scenario.settlement.label(lang));
+            sum -= value(key);
+        }
+        // The lookup holds the ratio within 0–1 (`VersionFigures::new`); a sum outside it would
+        // otherwise read as false arithmetic.
+        if sum != ratio && ratio.is_zero() {
+            text += lang.pick("，不足 0% 按 0% 计", ", held at 0%");
+        } else if sum != ratio {
+            text += lang.pick("，超过 100% 按 100% 计", ", held at 100%");
         }
         text
     }
@@ -1262,5 +1272,37 @@ mod tests {
             ratio_step("en"),
             "Ratio 65% = tier ratio 70% + 5 points (retiree) − 10 points (temporary care elsewhere, referred or emergency)"
         );
+    }
+
+    #[test]
+    fn the_ratio_step_says_when_the_ratio_was_held_at_0_or_1() {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let ratio_step = |member: &str, settlement: &str, overrides: &str, lang: &str| {
+            let json = format!(
+                r#"{{"policy": "qiannan-employee", "member": "{member}", "settlement": "{settlement}", "lang": "{lang}",
+                    "overrides": {{{overrides}}}, "visits": [{{"date": "2023-03-01", "facility": "primary", "amount": "1000"}}]}}"#
+            );
+            let scenario = Scenario::from_json(&json, &library).expect("valid");
+            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            outcome.visits[0].trace.iter().find(|s| s.rule == "ratio").expect("a ratio step").text.clone()
+        };
+        // 0.70 − 0.60 − 0.20 = −0.10, held at 0.
+        let below =
+            |lang| ratio_step("in_service", "temporary_unreferred", r#""adjustment.in_service": "-0.60""#, lang);
+        assert_eq!(
+            below("en"),
+            "Ratio 0% = tier ratio 70% − 60 points (in-service employee) − 20 points (temporary care elsewhere, not referred), held at 0%"
+        );
+        assert_eq!(
+            below("zh"),
+            "支付比例 0% = 机构级别比例 70% − 在职职工 60 个百分点 − 临时外出就医（未转诊） 20 个百分点，不足 0% 按 0% 计"
+        );
+        // 0.98 + 0.05 = 1.03, held at 1.
+        let above = |lang| ratio_step("retiree", "local", r#""ratio.primary": "0.98""#, lang);
+        assert_eq!(above("en"), "Ratio 100% = tier ratio 98% + 5 points (retiree), held at 100%");
+        assert_eq!(above("zh"), "支付比例 100% = 机构级别比例 98% + 退休人员 5 个百分点，超过 100% 按 100% 计");
+        // Exactly at a bound is not held.
+        let at_one = |lang| ratio_step("retiree", "local", r#""ratio.primary": "0.95""#, lang);
+        assert_eq!(at_one("en"), "Ratio 100% = tier ratio 95% + 5 points (retiree)");
     }
 }
