@@ -1079,7 +1079,7 @@ impl Adjudicator<'_> {
         let start = r.version.map(iso).unwrap_or_default();
         match code {
             NoteCode::NewYear => {
-                tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的额度不结转、不清零作废，也不退钱。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
+                tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的限额只是支付上限，不是可领的钱，所以既不结转，也谈不上清零作废。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
             }
             NoteCode::BeforePolicy => {
                 let (start, qualifier) = match self.policy.versions.first() {
@@ -1272,6 +1272,30 @@ mod tests {
             ratio_step("en"),
             "Ratio 65% = tier ratio 70% + 5 points (retiree) − 10 points (temporary care elsewhere, referred or emergency)"
         );
+    }
+
+    #[test]
+    fn the_new_years_note_says_the_unused_cap_was_a_ceiling_not_money() {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let note = |lang: &str| {
+            let json = format!(
+                r#"{{"policy": "qiannan-employee", "member": "retiree", "lang": "{lang}", "visits": [
+                    {{"date": "2023-03-01", "facility": "primary", "amount": "100"}},
+                    {{"date": "2024-01-08", "facility": "primary", "amount": "100"}}]}}"#
+            );
+            let scenario = Scenario::from_json(&json, &library).expect("valid");
+            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            let notes = &outcome.visits[1].notes;
+            notes.iter().find(|n| n.code == "new_year").expect("a new year's note").text.clone()
+        };
+        let en = note("en");
+        assert!(en.starts_with("From 1 January 2024 everything starts again"), "{en}");
+        assert!(en.contains("last year's unused cap was a ceiling, not money"), "{en}");
+        assert!(en.contains("nothing is carried over or lost"), "{en}");
+        let zh = note("zh");
+        assert!(zh.starts_with("2024 年 1 月 1 日起重新累计"), "{zh}");
+        assert!(zh.contains("上一年未用的限额只是支付上限，不是可领的钱"), "{zh}");
+        assert!(zh.contains("既不结转，也谈不上清零作废"), "{zh}");
     }
 
     #[test]
