@@ -338,6 +338,7 @@ macro_rules! note_codes {
 
 note_codes!(
     NewYear = "new_year",
+    NoAccountCredit = "no_account_credit",
     BeforePolicy = "before_policy",
     OutOfScope = "out_of_scope",
     NoDeductibleHere = "no_deductible_here",
@@ -357,24 +358,24 @@ note_codes!(
 
 /// A set of note codes, one bit each.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Notes(u16);
+pub struct Notes(u32);
 
 // One bit of `Notes` for each code.
-const _: () = assert!(NoteCode::ALL.len() <= u16::BITS as usize);
+const _: () = assert!(NoteCode::ALL.len() <= u32::BITS as usize);
 
 impl Notes {
     pub fn add(&mut self, code: NoteCode) {
-        self.0 |= 1 << code as u16;
+        self.0 |= 1 << code as u32;
     }
 
     pub fn contains(self, code: NoteCode) -> bool {
-        self.0 & (1 << code as u16) != 0
+        self.0 & (1 << code as u32) != 0
     }
 
     /// Takes `code` out; whether the set had it.
     fn remove(&mut self, code: NoteCode) -> bool {
         let had = self.contains(code);
-        self.0 &= !(1 << code as u16);
+        self.0 &= !(1 << code as u32);
         had
     }
 
@@ -435,6 +436,8 @@ struct YearState {
     /// The version applied to the year's latest visit, as an index into the policy's versions.
     last_version: Option<usize>,
     account_credit: Fen,
+    /// The yearly credit was due on 1 January, but the policy was not in force yet: none was added.
+    no_credit_before_policy: bool,
     balance: Fen,
 }
 
@@ -635,6 +638,10 @@ impl<'a> Adjudicator<'a> {
         if year.visits == 0 && !year.first && in_force_last_year {
             r.notes.add(NoteCode::NewYear);
         }
+        // A year's missing credit is said where the year's first visit is, as the new year is.
+        if year.visits == 0 && year.no_credit_before_policy {
+            r.notes.add(NoteCode::NoAccountCredit);
+        }
         // Before the policy's first version the fund pays nothing and nothing counts.
         match version_on(self.policy, visit.date) {
             Some(v) => apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?,
@@ -708,18 +715,22 @@ impl<'a> Adjudicator<'a> {
     }
 
     fn open(&self, year: i32, mut balance: Fen) -> Result<YearState> {
-        let mut account_credit = Fen::ZERO;
-        // The yearly credit comes on 1 January from the version then in force: not before the policy,
-        // nor for a year whose 1 January is before the scenario's period (the starting balance has it).
+        let (mut account_credit, mut no_credit_before_policy) = (Fen::ZERO, false);
+        // The yearly credit comes on 1 January from the version then in force: not before the policy
+        // (whose figures are all the estimator has), nor for a year whose 1 January is before the
+        // scenario's period (the starting balance has it).
         let credited_in_period = self.scenario.period.is_none_or(|p| p.start <= new_year(year));
         if self.scenario.account.is_some_and(|a| a.yearly_credit) && credited_in_period {
-            if let Some(v) = version_on(self.policy, new_year(year)) {
-                account_credit = self.figures[v].account_credit.get()?;
-                balance += account_credit;
+            match version_on(self.policy, new_year(year)) {
+                Some(v) => {
+                    account_credit = self.figures[v].account_credit.get()?;
+                    balance += account_credit;
+                }
+                None => no_credit_before_policy = true,
             }
         }
         let first = self.period.is_some_and(|p| p.start.year() == year);
-        Ok(YearState { year, first, account_credit, balance, ..YearState::default() })
+        Ok(YearState { year, first, account_credit, no_credit_before_policy, balance, ..YearState::default() })
     }
 
     /// Books a finished year; returns the account balance it hands on to the next.
@@ -1074,6 +1085,14 @@ impl Adjudicator<'_> {
         Some((&self.policy.versions[v], &self.figures[v]))
     }
 
+    /// The policy's first start date and how sure it is, for the notes that name it.
+    fn policy_start(&self, lang: Lang) -> (String, &'static str) {
+        match self.policy.versions.first() {
+            Some(first) => (iso(first.start), start_qualifier(first, lang)),
+            None => (String::new(), ""),
+        }
+    }
+
     fn note_text(&self, code: NoteCode, r: &VisitResult) -> String {
         let lang = self.scenario.lang;
         let start = r.version.map(iso).unwrap_or_default();
@@ -1081,11 +1100,13 @@ impl Adjudicator<'_> {
             NoteCode::NewYear => {
                 tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的限额只是支付上限，不是可领的钱，所以既不结转，也谈不上清零作废。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
             }
+            NoteCode::NoAccountCredit => {
+                let (start, qualifier) = self.policy_start(lang);
+                let year = r.date.year();
+                tr!(lang, zh: "本政策 {} 起施行{}，晚于 {} 年 1 月 1 日，因此 {} 年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。", en: "The policy took effect on {}{}, after 1 January {}, so no yearly credit goes into the personal account for {}; a credit under the earlier rules is not known here and is not included.", start, qualifier, year, year)
+            }
             NoteCode::BeforePolicy => {
-                let (start, qualifier) = match self.policy.versions.first() {
-                    Some(first) => (iso(first.start), start_qualifier(first, lang)),
-                    None => (String::new(), ""),
-                };
+                let (start, qualifier) = self.policy_start(lang);
                 tr!(lang, zh: "就诊日期早于本政策施行日 {}{}，统筹基金不支付，全部由个人负担，也不计入起付线。", en: "The visit is before the policy took effect on {}{}: the fund pays nothing and it does not count toward the deductible.", start, qualifier)
             }
             NoteCode::OutOfScope => {
@@ -1296,6 +1317,36 @@ mod tests {
         assert!(zh.starts_with("2024 年 1 月 1 日起重新累计"), "{zh}");
         assert!(zh.contains("上一年未用的限额只是支付上限，不是可领的钱"), "{zh}");
         assert!(zh.contains("既不结转，也谈不上清零作废"), "{zh}");
+    }
+
+    #[test]
+    fn a_year_that_began_before_the_policy_says_why_its_yearly_credit_is_0() {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let notes = |lang: &str| {
+            let json = format!(
+                r#"{{"policy": "qiannan-employee", "member": "retiree", "lang": "{lang}",
+                    "account": {{"balance": "0", "yearly_credit": true, "pays_member_share": true}}, "visits": [
+                    {{"date": "2022-10-10", "facility": "primary", "amount": "300"}},
+                    {{"date": "2022-11-10", "facility": "primary", "amount": "300"}}]}}"#
+            );
+            let scenario = Scenario::from_json(&json, &library).expect("valid");
+            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            assert_eq!(outcome.years[0].account_credit.to_string(), "0.00");
+            let text = |v: usize| {
+                outcome.visits[v].notes.iter().find(|n| n.code == "no_account_credit").map(|n| n.text.clone())
+            };
+            // Said once, on the year's first visit.
+            assert_eq!(text(1), None);
+            text(0).expect("a note on the year's first visit")
+        };
+        assert_eq!(
+            notes("en"),
+            "The policy took effect on 2022-09-01, after 1 January 2022, so no yearly credit goes into the personal account for 2022; a credit under the earlier rules is not known here and is not included."
+        );
+        assert_eq!(
+            notes("zh"),
+            "本政策 2022-09-01 起施行，晚于 2022 年 1 月 1 日，因此 2022 年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。"
+        );
     }
 
     #[test]
