@@ -275,6 +275,12 @@ export function assertShows(shown, outcome) {
   outcome.years.forEach((year, i) => {
     const card = shown.years[i];
     assert.ok(card.heading.includes(String(year.year)), `year card ${i} is ${year.year}: ${card.heading}`);
+    // No version in force in the year's part of the period: no meters, and nothing paid to fill them.
+    if (year.cap_steps.length === 0) {
+      assert.deepEqual([card.deductible, card.cap], [undefined, undefined], `${year.year}: before the policy, no meters`);
+      assert.deepEqual([year.deductible_paid, year.cap_used, year.fund], ['0.00', '0.00', '0.00'], `${year.year}: nothing counted`);
+      return;
+    }
     assert.deepEqual(card.deductible.amounts.map(money), [year.deductible_paid, year.deductible].filter((v) => v != null), `${year.year} deductible meter`);
     // A cap lowered below what the fund paid shows no amount left (never a negative one).
     const capLeft = year.cap == null ? null : minusYuan(year.cap, year.cap_used);
