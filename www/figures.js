@@ -39,19 +39,45 @@ export function labelOf(policy, key) {
 }
 
 /**
- * The policy's figures that matter now, each with the override key it is stored under: the plain
- * key with one version, `key@START` with several, except that a figure unknown in every version is
- * asked once under its plain key (which the core applies to every version).
+ * Whether the form keeps a figure's what-if per version (`key@START`) rather than under its plain
+ * key: with several versions, except for a figure unknown in every one of them, asked once (the
+ * core applies a plain key to every version). It depends on the policy alone, not on the period,
+ * so that a figure keeps its key when the period changes.
  */
-export function policyFigures(policy, state, alwaysShow = new Set()) {
+function perVersion(policy, key) {
   const versions = policy?.versions ?? [];
-  const inPeriod = versionsInPeriod(versions, state.period);
+  return versions.length > 1 && !versions.every((v) => v.figures.some((f) => f.key === key && isUnknown(f)));
+}
+
+/**
+ * A scenario's what-ifs under the keys the form keeps them by, with what the core makes of them:
+ * a plain key the form asks per version becomes one key for each version with the figure (a key
+ * given for a version wins there), and a key scoped to a policy's only version becomes the plain
+ * key. Else a link's `o=ratio.primary:0.8` would count while the form showed the policy's figure.
+ */
+export function formOverrides(policy, overrides) {
+  const versions = policy?.versions ?? [];
+  const out = {};
+  const entries = Object.entries(overrides ?? {});
+  for (const [key, value] of entries.filter(([name]) => !name.includes('@'))) {
+    if (!perVersion(policy, key)) out[key] = value;
+    else for (const v of versions) if (v.figures.some((f) => f.key === key)) out[`${key}@${v.start}`] = value;
+  }
+  // Then the keys given for a version, which win there over a plain key, as in the core.
+  for (const [name, value] of entries.filter(([name]) => name.includes('@'))) {
+    out[versions.length === 1 ? name.split('@')[0] : name] = value;
+  }
+  return out;
+}
+
+/** The policy's figures that matter now, each with the override key it is stored under (perVersion). */
+export function policyFigures(policy, state, alwaysShow = new Set()) {
+  const inPeriod = versionsInPeriod(policy?.versions ?? [], state.period);
   const all = inPeriod.flatMap((version) => version.figures.map((f) => ({ ...f, start: version.start })));
-  const unknownEverywhere = (key) => all.filter((f) => f.key === key && isUnknown(f)).length === inPeriod.length;
   const seen = new Set();
   const figures = [];
   for (const figure of all) {
-    const versioned = versions.length > 1 && !(isUnknown(figure) && unknownEverywhere(figure.key));
+    const versioned = perVersion(policy, figure.key);
     const overrideKey = versioned ? `${figure.key}@${figure.start}` : figure.key;
     if (seen.has(overrideKey)) continue;
     seen.add(overrideKey);

@@ -3,7 +3,7 @@
 import init, { Estimator } from './pkg/estimator.js';
 import { h, tabStopWhileScrolling } from './dom.js';
 import { csvBlob, download, FILE_NAME, pngBlob, svgBlob } from './exports.js';
-import { bindFigureInputs, labelOf, policyFigures, renderFigureInputs } from './figures.js';
+import { bindFigureInputs, formOverrides, labelOf, policyFigures, renderFigureInputs } from './figures.js';
 import { asName, LANG_TAGS, langOf, LANGS, t } from './i18n.js';
 import { applyTexts, buildSkeleton, collectRefs } from './markup.js';
 import {
@@ -198,6 +198,7 @@ export async function mountEstimator(root, options = {}) {
     allRows = false;
     for (const key of Object.keys(state)) delete state[key];
     Object.assign(state, next);
+    state.overrides = formOverrides(currentPolicy(), state.overrides);
     state.savedOverrides ??= {};
     lang = state.lang;
   }

@@ -93,3 +93,26 @@ test('typing the policy\'s own figure, in any of its spellings, is no what-if', 
   assert.deepEqual((await storedScenario(page)).overrides, { 'ratio.primary': '0.71' });
   session.assertClean();
 });
+
+// A link, or a story's widget, may give a what-if under its plain key for a policy with several
+// versions, which the core applies to each; the form keeps it per version. It must show what counts.
+test('a what-if given under its plain key shows in each version\'s field, and counts as shown', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=in_service;d=2023;l=en;o=ratio.primary:0.8,ratio.primary@2023-07-01:0.9;v=2023-03-15:p:900,2023-08-15:p:900');
+  for (const [version, value] of [['2023-01-01', '0.8'], ['2023-07-01', '0.9']]) {
+    const key = `ratio.primary@${version}`;
+    assert.equal(await field(page, `overrides.${key}`).inputValue(), value, `${key}: the link's figure, the version's own winning`);
+    assert.equal(await page.locator(`[data-figure="${key}"]`).evaluate((w) => w.classList.contains('oe-user')), true, `${key}: marked as the user's`);
+  }
+  const scenario = await scenarioOnScreen(page);
+  assert.deepEqual(scenario.overrides, { 'ratio.primary@2023-01-01': '0.8', 'ratio.primary@2023-07-01': '0.9' });
+  // What the page shows is what `estimate` makes of the link's own overrides.
+  assertShows(await readResult(page), await runEstimate({ ...scenario, overrides: { 'ratio.primary': '0.8', 'ratio.primary@2023-07-01': '0.9' } }));
+
+  // A key scoped to a policy's only version is its plain key there.
+  await session.load('#v1;p=qiannan-employee;m=in_service;d=2023;l=en;o=ratio.primary@2022-09-01:0.8;v=2023-03-15:p:900');
+  assert.equal(await field(page, 'overrides.ratio.primary').inputValue(), '0.8');
+  assert.deepEqual((await scenarioOnScreen(page)).overrides, { 'ratio.primary': '0.8' });
+  session.assertClean();
+});
