@@ -28,6 +28,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::i18n::Lang;
 use crate::library::Library;
 use crate::limits::MAX_FRAGMENT_BYTES;
+use crate::money::Yuan;
 use crate::pattern;
 use crate::policy::{Facility, Settlement};
 use crate::scenario::Scenario;
@@ -273,23 +274,18 @@ fn read_visit(item: &str, field: &str) -> Result<Tree<'static>> {
     Ok(Tree::Table(entries))
 }
 
+/// The pattern a link's visits were made from (its `g=` part), in the form `generate` takes but
+/// without the range (the link's period), or None for a link that lists its visits: a page shows it
+/// in its pattern form. An error when the link does not read.
+pub fn pattern_of(text: &str) -> Result<Option<Tree<'static>>> {
+    decode(text)?;
+    let Some(value) = text.split(';').find_map(|part| part.strip_prefix("g=")) else { return Ok(None) };
+    Ok(Some(Tree::Table(pattern_fields(value, &format!("{FIELD}.g"))?)))
+}
+
 /// The visits of a pattern part (`monthly:p:400:15`) across the link's period.
 fn generate(text: &str, period: &Tree<'_>, field: &str) -> Result<Tree<'static>> {
-    let fields = text.split(':').map(|f| unescape(f, field)).collect::<Result<Vec<String>>>()?;
-    // Day, weekday and seed stay text: the pattern reads a whole number written as text.
-    let mut entries = vec![("kind".into(), Tree::text(fields[0].clone()))];
-    match (fields[0].as_str(), fields.len()) {
-        ("chronic", 2) => entries.push(("seed".into(), Tree::text(fields[1].clone()))),
-        (kind @ ("monthly" | "weekly"), 4 | 5) => {
-            entries.push(("facility".into(), Tree::text(facility_key(&fields[1]))));
-            entries.push(("amount".into(), Tree::text(fields[2].clone())));
-            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), Tree::text(fields[3].clone())));
-            if let Some(out_of_scope) = fields.get(4) {
-                entries.push(("out_of_scope".into(), Tree::text(out_of_scope.clone())));
-            }
-        }
-        _ => return Err(Error::new(field, ErrorKind::NotInForm { form: PATTERN_FORM })),
-    }
+    let mut entries = pattern_fields(text, field)?;
     if let Tree::Table(range) = period {
         entries.extend(range.iter().cloned());
     }
@@ -308,12 +304,33 @@ fn generate(text: &str, period: &Tree<'_>, field: &str) -> Result<Tree<'static>>
                 table([
                     ("date", Tree::text(iso(visit.date))),
                     ("facility", Tree::text(visit.facility.key())),
-                    ("amount", Tree::text(number(visit.amount))),
-                    ("out_of_scope", Tree::text(number(visit.out_of_scope))),
+                    // Written as `generate` writes them (pattern::visits_json): a page sees the same visits.
+                    ("amount", Tree::text(Yuan(visit.amount).to_string())),
+                    ("out_of_scope", Tree::text(Yuan(visit.out_of_scope).to_string())),
                 ])
             })
             .collect(),
     ))
+}
+
+/// A pattern part's fields by the names the pattern takes; its values are checked by the pattern.
+fn pattern_fields(text: &str, field: &str) -> Result<Vec<(Cow<'static, str>, Tree<'static>)>> {
+    let fields = text.split(':').map(|f| unescape(f, field)).collect::<Result<Vec<String>>>()?;
+    // Day, weekday and seed stay text: the pattern reads a whole number written as text.
+    let mut entries = vec![("kind".into(), Tree::text(fields[0].clone()))];
+    match (fields[0].as_str(), fields.len()) {
+        ("chronic", 2) => entries.push(("seed".into(), Tree::text(fields[1].clone()))),
+        (kind @ ("monthly" | "weekly"), 4 | 5) => {
+            entries.push(("facility".into(), Tree::text(facility_key(&fields[1]))));
+            entries.push(("amount".into(), Tree::text(fields[2].clone())));
+            entries.push((if kind == "monthly" { "day" } else { "weekday" }.into(), Tree::text(fields[3].clone())));
+            if let Some(out_of_scope) = fields.get(4) {
+                entries.push(("out_of_scope".into(), Tree::text(out_of_scope.clone())));
+            }
+        }
+        _ => return Err(Error::new(field, ErrorKind::NotInForm { form: PATTERN_FORM })),
+    }
+    Ok(entries)
 }
 
 /// Reads each `,`-separated item of a list part with `read(item, "fragment.v[3]")`; an empty
@@ -495,6 +512,27 @@ mod tests {
         assert_eq!(weekly.lang, Lang::En);
         let chronic = scenario_of(&read(&format!("{YEAR};g=chronic:42"), &library(), Lang::Zh).unwrap());
         assert!(chronic.visits.len() > 12);
+    }
+
+    #[test]
+    fn a_links_pattern_is_given_back_for_a_pattern_form() {
+        let fields = |link: &str| -> Vec<String> {
+            match pattern_of(link).unwrap() {
+                Some(Tree::Table(entries)) => entries
+                    .iter()
+                    .map(|(name, value)| match value {
+                        Tree::Str(text) => format!("{name}={text}"),
+                        other => format!("{name}={other:?}"),
+                    })
+                    .collect(),
+                other => panic!("{link}: {other:?}"),
+            }
+        };
+        let weekly = fields(&format!("{YEAR};g=weekly:rx:60:1:10"));
+        assert_eq!(weekly, ["kind=weekly", "facility=pharmacy", "amount=60", "weekday=1", "out_of_scope=10"]);
+        assert_eq!(fields(&format!("{YEAR};g=chronic:42")), ["kind=chronic", "seed=42"]);
+        assert_eq!(pattern_of(&format!("{YEAR};v=2023-03-15:p:300")).unwrap(), None, "visits listed: no pattern");
+        assert_eq!(pattern_of(&format!("{YEAR};g=yearly:p")).unwrap_err().field, "fragment.g");
     }
 
     #[test]

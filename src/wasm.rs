@@ -119,6 +119,17 @@ impl Estimator {
         to_js(&tree, lang)
     }
 
+    /// The pattern a link's visits were made from (`g=`), as `generate` takes it without the range,
+    /// or null when the link lists its visits: for a pattern form to show what made them.
+    #[wasm_bindgen(js_name = fragmentPattern)]
+    pub fn fragment_pattern(&self, text: &str, lang: Option<String>) -> Result<JsValue, JsValue> {
+        let lang = pick_lang(lang);
+        match fragment::pattern_of(text).map_err(|e| js_error(&e, lang))? {
+            Some(pattern) => to_js(&pattern, lang),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// Validates a policy without adding it; returns its summary. The policy is the object form
     /// of a policy file (what `JSON.parse` gives for the file's JSON; `estimate --to-json FILE.toml`
     /// writes it).

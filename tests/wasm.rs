@@ -173,6 +173,14 @@ fn a_scenario_goes_into_a_link_and_comes_back() {
         est.decode_fragment("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", Some("en".into())).unwrap();
     assert_eq!(Array::from(&get(&generated, "visits")).length(), 12);
     assert_eq!(text(&generated, "lang"), "en", "the language asked for when the link gives none");
+
+    // The pattern the visits were made from, for the page's pattern form; none for listed visits.
+    let pattern = est.fragment_pattern("v1;p=qiannan-employee;m=retiree;d=2023;g=monthly:p:180:15", None).unwrap();
+    assert_eq!(
+        [text(&pattern, "kind"), text(&pattern, "facility"), text(&pattern, "day")],
+        ["monthly", "primary", "15"]
+    );
+    assert!(est.fragment_pattern(&link, None).unwrap().is_null());
 }
 
 #[wasm_bindgen_test]

@@ -154,7 +154,8 @@ export async function mountEstimator(root, options = {}) {
   let linkKept = false; // a link could not be opened, and the user's own scenario stayed
   function openLink(text) {
     try {
-      return callCore('decodeFragment', text, lang);
+      // With the pattern its visits were made from, if any, for the pattern form to show.
+      return { ...callCore('decodeFragment', text, lang), pattern: callCore('fragmentPattern', text, lang) };
     } catch (error) {
       linkError = error;
       // The language a link asks for is kept even when the rest cannot be read: its reader is

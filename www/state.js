@@ -53,7 +53,10 @@ export function exampleState(policies, lang) {
   };
 }
 
-/** A page state from a scenario in the API's shape (a pre-filled example, e.g. for a news story). */
+/**
+ * A page state from a scenario in the API's shape (a pre-filled example, e.g. for a news story);
+ * `scenario.pattern`, where given, is the pattern its visits were made from (`fragmentPattern`).
+ */
 export function stateFromScenario(scenario, lang) {
   const state = exampleState([], langOf(scenario.lang) ?? lang);
   const text = (value, fallback = '') => (value == null ? fallback : String(value));
@@ -67,6 +70,7 @@ export function stateFromScenario(scenario, lang) {
       date: text(v.date), facility: text(v.facility), amount: text(v.amount), out_of_scope: text(v.out_of_scope, '0.00'),
     })),
     overrides: Object.fromEntries(Object.entries(scenario.overrides ?? {}).map(([key, value]) => [key, text(value)])),
+    pattern: { ...state.pattern, ...Object.fromEntries(Object.entries(scenario.pattern ?? {}).map(([key, value]) => [key, text(value)])) },
     accountOn: Boolean(scenario.account),
     account: scenario.account
       ? { balance: text(scenario.account.balance, '0.00'), yearly_credit: scenario.account.yearly_credit !== false, pays_member_share: scenario.account.pays_member_share !== false }

@@ -196,6 +196,24 @@ test('a link that cannot be read is still explained in the language it asks for'
   session.assertClean();
 });
 
+test('a link whose visits come from a pattern shows that pattern in the pattern form', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=qiannan-employee;m=retiree;d=2023;l=en;o=ratio.pharmacy:0.6;g=weekly:rx:60:3:10');
+  const pattern = await page.locator('[data-pattern]').evaluateAll((inputs) => Object.fromEntries(inputs.map((i) => [i.dataset.pattern, i.value])));
+  assert.deepEqual({ kind: pattern.kind, facility: pattern.facility, amount: pattern.amount, weekday: pattern.weekday, out_of_scope: pattern.out_of_scope },
+    { kind: 'weekly', facility: 'pharmacy', amount: '60', weekday: '3', out_of_scope: '10' });
+  // So the form makes the link's visits again: the same list, not the example's pattern.
+  const visits = (await scenarioOnScreen(page)).visits;
+  await ref(page, 'replaceVisits').click();
+  await settle(page);
+  assert.deepEqual((await scenarioOnScreen(page)).visits, visits);
+  // A link that lists its visits has no pattern: the form offers the example's.
+  await session.load('#v1;p=qiannan-employee;m=retiree;d=2023;l=en;v=2023-03-15:p:300');
+  assert.equal(await field(page, 'pattern.kind').inputValue(), 'monthly');
+  session.assertClean();
+});
+
 test('before any result, the share panel offers the scenario on screen, or says there is nothing to share', { timeout: 30_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;
