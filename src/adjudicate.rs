@@ -341,6 +341,7 @@ note_codes!(
     NoAccountCredit = "no_account_credit",
     BeforePolicy = "before_policy",
     OutOfScope = "out_of_scope",
+    Prescription = "prescription",
     NoDeductibleHere = "no_deductible_here",
     DeductibleMayBeHigher = "deductible_may_be_higher",
     DeductibleMetByChange = "deductible_met_by_change",
@@ -644,7 +645,13 @@ impl<'a> Adjudicator<'a> {
         }
         // Before the policy's first version the fund pays nothing and nothing counts.
         match version_on(self.policy, visit.date) {
-            Some(v) => apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?,
+            Some(v) => {
+                // Advice, not arithmetic: the estimate cannot know whether there was a prescription.
+                if visit.facility == Facility::Pharmacy {
+                    r.notes.add(NoteCode::Prescription);
+                }
+                apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?
+            }
             None => {
                 r.notes.add(NoteCode::BeforePolicy);
                 self.before_policy = true;
@@ -1111,6 +1118,9 @@ impl Adjudicator<'_> {
             }
             NoteCode::OutOfScope => {
                 tr!(lang, zh: "其中 {} 元不在政策范围内，由个人全额负担。", en: "{} of it is outside the policy scope and paid by the member in full.", r.out_of_scope.yuan())
+            }
+            NoteCode::Prescription => {
+                tr!(lang, zh: "在定点零售药店购药，须凭定点医疗机构开具的处方，所购药品须在医保目录内，才能享受门诊统筹报销；本估算假定如此。", en: "A purchase at a designated retail pharmacy is covered by outpatient pooling only with a prescription from a designated medical institution, for drugs on the insurance list; this estimate assumes both.")
             }
             NoteCode::NoDeductibleHere => {
                 tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", r.facility.label(lang))
