@@ -593,7 +593,9 @@ export async function mountEstimator(root, options = {}) {
   refs.resetButton.addEventListener('click', () => {
     const before = { state: structuredClone(state), alwaysShow };
     putBack(makeExample(), new Set());
-    showUndo(before);
+    // Nothing to undo when the example was on screen already.
+    const shown = (s) => JSON.stringify([toScenario(s), s.pattern]);
+    showUndo(shown(before.state) === shown(state) ? null : before);
     announce(t(lang, 'resetDone'));
   });
   refs.undoButton.addEventListener('click', () => {

@@ -493,9 +493,18 @@ test('"Reset to example" can be undone until the next edit', { timeout: 30_000 }
   // An edit after the reset ends the undo: it would lose the edit.
   await ref(page, 'resetButton').click();
   await settle(page);
+  assert.equal(await ref(page, 'undo').isVisible(), true);
+  await settle(page);
   await setValue(visitField(page, 0, 'amount'), '123.00');
   await settle(page);
   assert.equal(await ref(page, 'undo').isHidden(), true);
+
+  // With the example on screen already, there is nothing to undo.
+  await ref(page, 'resetButton').click();
+  await settle(page);
+  await ref(page, 'resetButton').click();
+  await settle(page);
+  assert.equal(await ref(page, 'undo').isHidden(), true, 'no undo of the example by the example');
   session.assertClean();
 });
 
