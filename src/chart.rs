@@ -324,16 +324,32 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
     let mut resets = String::new();
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
-        let title = tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year);
-        let detail = [
-            tr!(lang, zh: "起付线重算·限额恢复·", en: "new deductible, full cap;"),
-            tr!(lang, zh: "不结转也不作废", en: "nothing carried over or lost"),
-        ];
+        // Nothing in force in the year before: the policy starts here, and nothing starts again.
+        let policy_starts = outcome.years.iter().any(|y| y.year == year - 1 && y.cap_steps.is_empty());
+        let (title, short, detail) = if policy_starts {
+            (
+                tr!(lang, zh: "{}年1月1日 本政策施行", en: "1 Jan {}: the policy takes effect", year),
+                tr!(lang, zh: "本政策施行", en: "policy takes effect"),
+                [
+                    tr!(lang, zh: "首个年度·", en: "its first year;"),
+                    tr!(lang, zh: "此前无可结转", en: "nothing before it"),
+                ],
+            )
+        } else {
+            (
+                tr!(lang, zh: "{}年1月1日 重新开始", en: "1 Jan {}: all starts again", year),
+                tr!(lang, zh: "重新开始", en: "all starts again"),
+                [
+                    tr!(lang, zh: "起付线重算·限额恢复·", en: "new deductible, full cap;"),
+                    tr!(lang, zh: "不结转也不作废", en: "nothing carried over or lost"),
+                ],
+            )
+        };
         let whole_detail = tr!(lang, zh: "{}{}", en: "{} {}", detail[0], detail[1]);
         let wordings = [
             vec![title.clone(), whole_detail.clone()],
             vec![title.clone(), detail[0].clone(), detail[1].clone()],
-            vec![tr!(lang, zh: "{}年1月1日", en: "1 Jan {}", year), tr!(lang, zh: "重新开始", en: "all starts again")],
+            vec![tr!(lang, zh: "{}年1月1日", en: "1 Jan {}", year), short],
         ];
         // The lines as one box, from the title's top to the last baseline: 12 px of bold type,
         // then 14 px a line.
@@ -880,6 +896,29 @@ mod tests {
         // In force all through the period, and changed on no day but a 1 January: no such line.
         let example = outcome_of(&std::fs::read_to_string("examples/qiannan-retiree.json").unwrap());
         assert!(tags(&render(&example, Lang::En), "oe-version").is_empty());
+    }
+
+    #[test]
+    fn a_policy_that_starts_on_1_january_is_said_to_take_effect_there_not_to_start_again() {
+        // Jiangxi's employee pooling starts on 1 January 2023: nothing in force in 2022 to start again.
+        let jiangxi = outcome_of(
+            r#"{"policy": "jiangxi-employee", "member": "retiree", "period": {"start": "2022-07-01", "end": "2024-06-30"},
+                "visits": [{"date": "2022-08-10", "facility": "primary", "amount": "400"},
+                           {"date": "2023-03-10", "facility": "primary", "amount": "900"},
+                           {"date": "2024-03-10", "facility": "primary", "amount": "900"}]}"#,
+        );
+        let resets = |lang| {
+            let svg = render(&jiangxi, lang);
+            svg.split(r#"<g class="oe-reset">"#)
+                .skip(1)
+                .map(|g| g[..g.find("</g>").unwrap()].to_owned())
+                .collect::<Vec<_>>()
+        };
+        let en = resets(Lang::En);
+        assert_eq!(en.len(), 2);
+        assert!(en[0].contains("1 Jan 2023: the policy takes effect") && !en[0].contains("starts again"), "{}", en[0]);
+        assert!(en[1].contains("1 Jan 2024") && en[1].contains("all starts again"), "{}", en[1]);
+        assert!(resets(Lang::Zh)[0].contains("2023年1月1日 本政策施行"));
     }
 
     #[test]
