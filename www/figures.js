@@ -25,8 +25,8 @@ export const isUnknown = (figure) => figure.value == null && !figure.same_as;
 function versionsInPeriod(versions, { start, end }) {
   const isDate = (d) => /^\d{4}-\d{2}-\d{2}$/.test(d);
   if (!isDate(start) || !isDate(end) || end < start) return versions;
-  const used = versions.filter((v, i) => v.start <= end && (i + 1 === versions.length || versions[i + 1].start > start));
-  return used.length ? used : versions;
+  // None for a period wholly before the policy: the fund pays nothing, whatever the figures.
+  return versions.filter((v, i) => v.start <= end && (i + 1 === versions.length || versions[i + 1].start > start));
 }
 
 /** The core's label of a figure key (trace figures carry only the key). */
@@ -127,7 +127,8 @@ function groupBy(list, keyOf) {
 }
 
 function figureField(figure, { state, lang, id, nameVersion, sameAsName }) {
-  const name = asName(figure.label ?? figure.key) + (nameVersion ? ` (${t(lang, 'versionFrom', { date: figure.start })})` : '');
+  const label = asName(figure.label ?? figure.key);
+  const name = nameVersion ? t(lang, 'versionNamed', { name: label, version: t(lang, 'versionFrom', { date: figure.start }) }) : label;
   // The core's label already names the unit; how to write a ratio still needs saying.
   const unitKey = { ratio: 'unitRatio', points: 'unitPoints', multiple: 'unitMultiple' }[figureUnit(figure.key)];
   const hintId = `${id}-hint`;

@@ -151,7 +151,9 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
-  let linkKept = false; // a link could not be opened, and the user's own scenario stayed
+  // What a link that could not be opened left on screen: the example (badLink), the scenario
+  // remembered (badLinkKept), or, opened while the page was open, what was there (badLinkUnchanged).
+  let linkNotice = 'badLink';
   function openLink(text) {
     try {
       // With the pattern its visits were made from, if any, for the pattern form to show.
@@ -205,7 +207,7 @@ export async function mountEstimator(root, options = {}) {
   }
   // A link wins over what was remembered; a broken one leaves what was remembered (or the example)
   // on screen, with the notice: it must not put the example in place of the user's own scenario.
-  linkKept = Boolean(linkError && saved);
+  if (linkError && saved) linkNotice = 'badLinkKept';
   const linkLang = lang; // a broken link's language wins over the one remembered, as a good link's does
   replaceState(opened ? stateFromScenario(opened, lang) : saved || makeExample());
   if (linkError) state.lang = lang = linkLang;
@@ -248,7 +250,7 @@ export async function mountEstimator(root, options = {}) {
 
   function renderNotice() {
     refs.notice.hidden = !linkError;
-    if (linkError) refs.noticeText.textContent = t(lang, linkKept ? 'badLinkKept' : 'badLink', { message: linkErrorText(linkError, lang) });
+    if (linkError) refs.noticeText.textContent = t(lang, linkNotice, { message: linkErrorText(linkError, lang) });
   }
 
   const renderFigures = () =>
@@ -268,8 +270,8 @@ export async function mountEstimator(root, options = {}) {
     const { start, end } = state.period;
     const oneYear = start.slice(0, 4) === end.slice(0, 4); // also while a date is being typed
     refs.periodHint.textContent = t(lang, oneYear ? 'periodHintOneYear' : 'periodHint');
-    // A period that ends before it starts crosses nothing: its error says what is wrong.
-    refs.periodHint.hidden = Boolean(start && end && end < start);
+    // A period half typed, or one that ends before it starts, crosses nothing: its error says why.
+    refs.periodHint.hidden = !start || !end || end < start;
   };
   const renderPatternKind = () => {
     for (const field of root.querySelectorAll('[data-for-kinds]')) {
@@ -453,10 +455,8 @@ export async function mountEstimator(root, options = {}) {
     // The banner names the field by its label: the message beside the field does not need to.
     const label = input?.labels?.[0]?.textContent.trim();
     const fix = label ? t(lang, 'fixNamedField', { field: label, message }) : t(lang, 'fixField', { message });
-    // A result kept from another region and scheme says whose it is: the form above no longer does.
-    const keptFrom = lastGood && lastGood.policy !== state.policy && policies().find((p) => p.id === lastGood.policy);
     refs.alertText.textContent = [
-      keptFrom ? t(lang, 'staleOf', { policy: keptFrom.name }) : lastGood ? t(lang, 'stale') : '',
+      lastGood ? staleText(lastGood) : '',
       internal ? message : needsFigure ? t(lang, 'needFigure', { message }) : fix,
     ].filter(Boolean).join(t(lang, 'sentenceSep'));
     // The compact layout leaves some inputs out: there is nothing to go to then.
@@ -465,11 +465,26 @@ export async function mountEstimator(root, options = {}) {
     alertTarget = input;
     markStale(Boolean(lastGood));
     if (!lastGood) {
-      refs.summary.textContent = refs.caveat.textContent = '';
+      refs.summary.textContent = t(lang, 'noResultYet');
+      refs.caveat.textContent = '';
       refs.caveat.hidden = true;
     }
-    renderPeek(t(lang, 'peekStale'), true);
+    renderPeek(t(lang, lastGood ? 'peekStale' : 'peekWaiting'), true);
     announceSoon();
+  }
+
+  /**
+   * "Showing the last valid result", saying whose it is where the form above no longer does: its
+   * region and scheme, member category or period differ from what the form now says.
+   */
+  function staleText(kept) {
+    const now = toScenario(state);
+    const same = ['policy', 'member', 'settlement'].every((key) => kept[key] === now[key])
+      && kept.period.start === now.period.start && kept.period.end === now.period.end;
+    if (same) return t(lang, 'stale');
+    const policy = policies().find((p) => p.id === kept.policy)?.name ?? kept.policy;
+    const member = coreIn(lang).labels.member.find((m) => m.key === kept.member)?.label ?? kept.member;
+    return t(lang, 'staleOf', { policy, member, start: kept.period.start, end: kept.period.end });
   }
 
   // On a phone the estimate comes after the whole form. A line kept at the bottom of the screen
@@ -591,7 +606,7 @@ export async function mountEstimator(root, options = {}) {
     renderAll();
   }
   refs.resetButton.addEventListener('click', () => {
-    const before = { state: structuredClone(state), alwaysShow };
+    const before = { state: structuredClone(state), alwaysShow, lastGood };
     putBack(makeExample(), new Set());
     // Nothing to undo when the example was on screen already.
     const shown = (s) => JSON.stringify([toScenario(s), s.pattern]);
@@ -599,6 +614,11 @@ export async function mountEstimator(root, options = {}) {
     announce(t(lang, 'resetDone'));
   });
   refs.undoButton.addEventListener('click', () => {
+    // The result kept while the scenario brought back has an error is its own, not the example's.
+    if (beforeReset.lastGood) {
+      lastGood = { ...beforeReset.lastGood, lang };
+      try { renderResult(lastGood); } catch { /* it ran before; the next run says what is wrong */ }
+    }
     putBack(beforeReset.state, beforeReset.alwaysShow);
     showUndo(null);
     refs.resetButton.focus(); // the button is gone
@@ -714,11 +734,10 @@ export async function mountEstimator(root, options = {}) {
 
   /** Shows the scenario of a link opened while the estimator runs (the page's hash changed). */
   function openFragment(text) {
-    showUndo(null);
     linkError = null;
     const scenario = openLink(text);
-    linkKept = !scenario;
     if (!scenario) {
+      linkNotice = 'badLinkUnchanged';
       // A link that cannot be opened changes nothing but the language it asks for: the scenario
       // on screen stays, with the notice.
       if (state.lang === lang) return renderNotice();
@@ -726,6 +745,7 @@ export async function mountEstimator(root, options = {}) {
       saveSoon(true);
       return renderAll();
     }
+    showUndo(null);
     replaceState(stateFromScenario(scenario, lang));
     alwaysShow = new Set();
     renderAll();

@@ -160,8 +160,8 @@ const LOWERED = [
     meter: 'deductible',
     core: (outcome) => [outcome.years[0].deductible_paid, outcome.years[0].deductible, outcome.years[0].deductible_met_on],
     expected: ['400.00', '300.00', '2023-07-01'],
-    zh: '起付标准：本年已累计¥400.00，超过调整后的¥300.00 · 2023-07-01达到',
-    en: 'Deductible: ¥400.00 paid this year, more than the ¥300.00 it was changed to · met on 2023-07-01',
+    zh: '起付标准：本年已累计¥400.00，超过调整后的新标准¥300.00 · 2023-07-01达到',
+    en: 'Deductible: ¥400.00 paid this year, more than the new figure of ¥300.00 · met on 2023-07-01',
   },
   {
     what: 'a cap lowered mid-year below what the fund paid: reached on the change, never a negative amount left',
@@ -170,8 +170,8 @@ const LOWERED = [
     meter: 'cap',
     core: (outcome) => [outcome.years[0].cap_used, outcome.years[0].cap, outcome.years[0].cap_reached_on, outcome.visits[1].notes.map((n) => n.code)],
     expected: ['1000.00', '900.00', '2023-07-01', ['cap_reached_by_change', 'cap_exhausted']],
-    zh: '年度限额：本年基金已付¥1,000.00，超过调整后的¥900.00 · 2023-07-01用完',
-    en: 'Annual cap: the fund paid ¥1,000.00 this year, more than the ¥900.00 it was changed to · reached on 2023-07-01',
+    zh: '年度限额：本年基金已付¥1,000.00，超过调整后的新限额¥900.00 · 2023-07-01用完',
+    en: 'Annual cap: the fund paid ¥1,000.00 this year, more than the new cap of ¥900.00 · reached on 2023-07-01',
   },
 ];
 
@@ -452,7 +452,7 @@ test('a year before the policy says so instead of showing empty meters, and the 
   assert.equal(await cards.count(), 2);
   const [before, after] = [cards.nth(0), cards.nth(1)];
   assert.equal(await before.locator('.oe-meter').count(), 0, 'no deductible or cap to fill in 2022');
-  assert.match(await before.textContent(), /The policy was not yet in force in this part of 2022: no deductible or cap applies, and the fund pays nothing\./);
+  assert.match(await before.textContent(), /Within the period, the policy was not yet in force in 2022: no deductible or cap applies, and the fund pays nothing\./);
   assert.doesNotMatch(await before.textContent(), /—/, 'no placeholder figure');
   assert.equal(await after.locator('.oe-meter').count(), 2, 'the meters in 2023');
   for (const [card, year] of [[before, 2022], [after, 2023]]) {
@@ -519,15 +519,58 @@ test('a result kept from another region and scheme names it', { timeout: 30_000 
   await settle(page);
   const kept = await readResult(page);
   assert.equal(kept.stale, true);
-  assert.match(kept.alert, /^Showing the last valid result, which is for Jiangxi Province: employee scheme, general outpatient pooling\. One figure is still needed: /);
+  assert.match(kept.alert, /^Showing the last valid result, which is for Jiangxi Province: employee scheme, general outpatient pooling, retiree, 2023-07-01 to 2024-06-30\. One figure is still needed: /);
   assert.deepEqual(kept.totals, jiangxi.totals, 'the figures kept are Jiangxi\'s');
   await switchLanguage(page, 'zh');
-  assert.match((await readResult(page)).alert, /^正在显示上一次有效的结果，即“江西省 职工医保普通门诊统筹”的结果。/);
+  assert.match((await readResult(page)).alert, /^正在显示上一次有效的结果，它是“江西省 职工医保普通门诊统筹”退休人员、2023-07-01 至 2024-06-30 的结果。/);
   // An error under the same scheme needs no name.
   await ref(page, 'policy').selectOption('jiangxi-employee');
   await settle(page);
   await setValue(visitField(page, 0, 'amount'), 'abc');
   await settle(page);
   assert.match((await readResult(page)).alert, /^正在显示上一次有效的结果。/);
+  session.assertClean();
+});
+
+test('undoing a reset brings back the scenario\'s own kept result, and what has no result yet says so', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023-07-01~2024-06-30;l=en;v=2023-08-15:rx:3000');
+  const jiangxi = await readResult(page);
+  await ref(page, 'policy').selectOption('qiannan-employee'); // Qiannan gives no pharmacy ratio
+  await settle(page);
+  const kept = await readResult(page);
+  await ref(page, 'resetButton').click();
+  await settle(page);
+  await ref(page, 'undoButton').click();
+  await settle(page);
+  const back = await readResult(page);
+  assert.equal(back.alert, kept.alert, 'the same alert, naming Jiangxi');
+  assert.deepEqual([back.stale, back.totals, back.summary], [true, jiangxi.totals, jiangxi.summary], 'Jiangxi\'s result, not the example\'s');
+
+  // Nothing has run yet: the summary and the phone's line say what is awaited, not "not updated".
+  await page.goto('about:blank');
+  await session.load('#v1;p=qiannan-employee;m=in_service;d=2023;l=en;v=2023-03-15:rx:300');
+  const waiting = await readResult(page);
+  assert.equal(waiting.summary, 'The estimate appears here once the input marked in the form is filled in or corrected.');
+  assert.equal(await ref(page, 'peekText').textContent(), 'No estimate yet: please fill in or correct the input marked in the form.');
+  session.assertClean();
+});
+
+test('the period\'s hint waits for both dates, and a period wholly before the policy asks for none of its figures', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023;l=en;g=monthly:p:400:15');
+  assert.equal(await ref(page, 'periodHint').isVisible(), true);
+  await setValue(ref(page, 'end'), '');
+  await settle(page);
+  assert.equal(await ref(page, 'periodHint').isHidden(), true, 'no hint while the end date is not a date');
+  await setValue(ref(page, 'end'), '2023-12-31');
+  await settle(page);
+  assert.equal(await ref(page, 'periodHint').isVisible(), true);
+
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2022;l=en;v=2022-03-15:rx:300');
+  assert.equal(await page.locator('[data-override]').count(), 0, 'no figure of a version outside the period');
+  assert.equal((await readResult(page)).alert, null, 'and the estimate runs: the fund pays nothing');
   session.assertClean();
 });

@@ -52,10 +52,11 @@ test('a reload brings back the same scenario', { timeout: 30_000 }, async (t) =>
   assert.equal(await visitField(page, 4, 'amount').inputValue(), '12x');
   assert.equal(await visitField(page, 4, 'amount').getAttribute('aria-invalid'), 'true');
   assert.equal(await messageFor(page, 'visits[4].amount').textContent(), message);
-  // Nothing valid has run since the reload, so no result is shown, only the message.
+  // Nothing valid has run since the reload, so no result is shown, only the message, and the
+  // summary's place says what it waits for.
   const afterReload = await readResult(page);
   assert.match(afterReload.alert, /^Please correct “Visit 5 amount \(yuan\)”: is not a number/);
-  assert.equal(afterReload.summary, '');
+  assert.equal(afterReload.summary, 'The estimate appears here once the input marked in the form is filled in or corrected.');
   session.assertClean();
 });
 

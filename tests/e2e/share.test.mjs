@@ -170,9 +170,9 @@ test('the message follows the language the page is in', { timeout: 30_000 }, asy
   await session.load('#v1;p=atlantis;m=retiree');
   // The page was open, so the broken link changes nothing: the estimate on screen stays.
   assert.equal(await ref(page, 'noticeText').textContent(),
-    'The estimate given could not be opened (“Region and scheme”: no policy has the id "atlantis"); your own estimate is still shown.');
+    'The estimate given could not be opened (“Region and scheme”: no policy has the id "atlantis"); the estimate on screen is unchanged.');
   await switchLanguage(page, 'zh');
-  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（“地区与险种”：没有编号为“atlantis”的政策），下面仍是您原来的估算。');
+  assert.equal(await ref(page, 'noticeText').textContent(), '无法打开给定的估算（“地区与险种”：没有编号为“atlantis”的政策），页面上的估算没有改变。');
   assert.equal((await storedState(page, 'localStorage')).policy,
     await ref(page, 'policy').inputValue(), 'what is on screen is what is remembered');
   session.assertClean();
@@ -190,7 +190,7 @@ test('a link that cannot be read is still explained in the language it asks for'
   const mine = await scenarioOnScreen(page);
   await session.load('#v1;p=qiannan-employee;m=retiree;l=zh;v=2023-03-15:p:12x');
   assert.equal(await ref(page, 'noticeText').textContent(),
-    '无法打开给定的估算（“第1条 费用（元）”：不是数字（应写成例如 1200.50）），下面仍是您原来的估算。');
+    '无法打开给定的估算（“第1条 费用（元）”：不是数字（应写成例如 1200.50）），页面上的估算没有改变。');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.deepEqual(await scenarioOnScreen(page), { ...mine, lang: 'zh' }, 'the scenario on screen stays, in Chinese');
   session.assertClean();
