@@ -1196,10 +1196,11 @@ impl Adjudicator<'_> {
         }
         // The lookup holds the ratio within 0–1 (`VersionFigures::new`); a sum outside it would
         // otherwise read as false arithmetic.
-        if sum != ratio && ratio.is_zero() {
-            text += lang.pick("，不足 0% 按 0% 计", ", held at 0%");
-        } else if sum != ratio {
-            text += lang.pick("，超过 100% 按 100% 计", ", held at 100%");
+        if sum != ratio {
+            text += match ratio.is_zero() {
+                true => lang.pick("，不足 0% 按 0% 计", ", held at 0%"),
+                false => lang.pick("，超过 100% 按 100% 计", ", held at 100%"),
+            };
         }
         text
     }
@@ -1259,6 +1260,19 @@ fn step(rule: &'static str, text: String, figures: &[FigureUse<'_>], lang: Lang)
 mod tests {
     use super::*;
 
+    /// A scenario's outcome, read from JSON, under the bundled policies.
+    fn outcome_of(json: &str) -> Outcome {
+        let library = crate::Library::bundled().expect("bundled policies load");
+        let scenario = Scenario::from_json(json, &library).expect("valid");
+        adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs")
+    }
+
+    /// The text of the first visit's ratio step.
+    fn ratio_step(json: &str) -> String {
+        let outcome = outcome_of(json);
+        outcome.visits[0].trace.iter().find(|s| s.rule == "ratio").expect("a ratio step").text.clone()
+    }
+
     #[test]
     fn a_visit_made_in_code_is_checked_as_the_reader_checks_it() {
         let library = crate::Library::bundled().expect("bundled policies load");
@@ -1285,15 +1299,11 @@ mod tests {
 
     #[test]
     fn the_ratio_step_says_adjustments_in_percentage_points() {
-        let library = crate::Library::bundled().expect("bundled policies load");
         let ratio_step = |lang: &str| {
-            let json = format!(
+            ratio_step(&format!(
                 r#"{{"policy": "qiannan-employee", "member": "retiree", "settlement": "temporary_referred", "lang": "{lang}",
                     "visits": [{{"date": "2023-08-01", "facility": "primary", "amount": "3300"}}]}}"#
-            );
-            let scenario = Scenario::from_json(&json, &library).expect("valid");
-            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
-            outcome.visits[0].trace.iter().find(|s| s.rule == "ratio").expect("a ratio step").text.clone()
+            ))
         };
         assert_eq!(
             ratio_step("zh"),
@@ -1307,15 +1317,12 @@ mod tests {
 
     #[test]
     fn the_new_years_note_says_the_unused_cap_was_a_ceiling_not_money() {
-        let library = crate::Library::bundled().expect("bundled policies load");
         let note = |lang: &str| {
-            let json = format!(
+            let outcome = outcome_of(&format!(
                 r#"{{"policy": "qiannan-employee", "member": "retiree", "lang": "{lang}", "visits": [
                     {{"date": "2023-03-01", "facility": "primary", "amount": "100"}},
                     {{"date": "2024-01-08", "facility": "primary", "amount": "100"}}]}}"#
-            );
-            let scenario = Scenario::from_json(&json, &library).expect("valid");
-            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            ));
             let notes = &outcome.visits[1].notes;
             notes.iter().find(|n| n.code == "new_year").expect("a new year's note").text.clone()
         };
@@ -1331,16 +1338,13 @@ mod tests {
 
     #[test]
     fn a_year_that_began_before_the_policy_says_why_its_yearly_credit_is_0() {
-        let library = crate::Library::bundled().expect("bundled policies load");
         let notes = |lang: &str| {
-            let json = format!(
+            let outcome = outcome_of(&format!(
                 r#"{{"policy": "qiannan-employee", "member": "retiree", "lang": "{lang}",
                     "account": {{"balance": "0", "yearly_credit": true, "pays_member_share": true}}, "visits": [
                     {{"date": "2022-10-10", "facility": "primary", "amount": "300"}},
                     {{"date": "2022-11-10", "facility": "primary", "amount": "300"}}]}}"#
-            );
-            let scenario = Scenario::from_json(&json, &library).expect("valid");
-            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
+            ));
             assert_eq!(outcome.years[0].account_credit.to_string(), "0.00");
             let text = |v: usize| {
                 outcome.visits[v].notes.iter().find(|n| n.code == "no_account_credit").map(|n| n.text.clone())
@@ -1361,15 +1365,11 @@ mod tests {
 
     #[test]
     fn the_ratio_step_says_when_the_ratio_was_held_at_0_or_1() {
-        let library = crate::Library::bundled().expect("bundled policies load");
         let ratio_step = |member: &str, settlement: &str, overrides: &str, lang: &str| {
-            let json = format!(
+            ratio_step(&format!(
                 r#"{{"policy": "qiannan-employee", "member": "{member}", "settlement": "{settlement}", "lang": "{lang}",
                     "overrides": {{{overrides}}}, "visits": [{{"date": "2023-03-01", "facility": "primary", "amount": "1000"}}]}}"#
-            );
-            let scenario = Scenario::from_json(&json, &library).expect("valid");
-            let outcome = adjudicate(&scenario, scenario.policy(&library).expect("bundled")).expect("runs");
-            outcome.visits[0].trace.iter().find(|s| s.rule == "ratio").expect("a ratio step").text.clone()
+            ))
         };
         // 0.70 − 0.60 − 0.20 = −0.10, held at 0.
         let below =
