@@ -60,6 +60,7 @@ export function exampleState(policies, lang) {
 export function stateFromScenario(scenario, lang) {
   const state = exampleState([], langOf(scenario.lang) ?? lang);
   const text = (value, fallback = '') => (value == null ? fallback : String(value));
+  const texts = (object) => Object.fromEntries(Object.entries(object ?? {}).map(([key, value]) => [key, text(value)]));
   return {
     ...state,
     policy: text(scenario.policy),
@@ -69,8 +70,8 @@ export function stateFromScenario(scenario, lang) {
     visits: (scenario.visits ?? []).map((v) => ({
       date: text(v.date), facility: text(v.facility), amount: text(v.amount), out_of_scope: text(v.out_of_scope, '0.00'),
     })),
-    overrides: Object.fromEntries(Object.entries(scenario.overrides ?? {}).map(([key, value]) => [key, text(value)])),
-    pattern: { ...state.pattern, ...Object.fromEntries(Object.entries(scenario.pattern ?? {}).map(([key, value]) => [key, text(value)])) },
+    overrides: texts(scenario.overrides),
+    pattern: { ...state.pattern, ...texts(scenario.pattern) },
     accountOn: Boolean(scenario.account),
     account: scenario.account
       ? { balance: text(scenario.account.balance, '0.00'), yearly_credit: scenario.account.yearly_credit !== false, pays_member_share: scenario.account.pays_member_share !== false }
