@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::limits::MAX_AMOUNT_YUAN;
 use crate::money::{percent, round_fen, Fen, Ratio, Yuan};
 use crate::policy::{
-    reduction_key, Facility, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version,
+    reduction_key, Facility, FigureKind, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version,
     OUT_OF_AREA_MULTIPLE,
 };
 use crate::scenario::{Period, Scenario, Visit};
@@ -217,7 +217,8 @@ fn serialize_opt_date<S: serde::Serializer>(date: &Option<NaiveDate>, s: S) -> s
 /// visit with its notes and trace in the scenario's language, every year, the totals and the
 /// figures used. Visits are listed in input order, as the scenario gives them.
 pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
-    let mut outcome = adjudicate_as(scenario, policy, Adjudicator::explain)?;
+    let mut outcome =
+        adjudicate_as(scenario, policy, Adjudicator::explain).map_err(|e| with_figures_needed(scenario, policy, e))?;
     let mut by_input: Vec<Option<VisitOutcome>> = std::iter::repeat_with(|| None).take(scenario.visits.len()).collect();
     for visit in outcome.visits.drain(..) {
         let index = visit.numbers.index;
@@ -231,7 +232,42 @@ pub fn adjudicate(scenario: &Scenario, policy: &Policy) -> Result<Outcome> {
 /// order (equal dates in input order), the order they were adjudicated in, so that a table's
 /// running figures (the cap left) read down its rows. `index` is each visit's input position.
 pub fn adjudicate_lines(scenario: &Scenario, policy: &Policy) -> Result<Outcome<VisitLine>> {
-    adjudicate_as(scenario, policy, Adjudicator::line)
+    adjudicate_as(scenario, policy, Adjudicator::line).map_err(|e| with_figures_needed(scenario, policy, e))
+}
+
+/// An unknown figure's error with the other unknown figures the scenario needs, so that they can
+/// be asked for at once rather than one per try. Each is found by adjudicating again with the ones
+/// found so far set to what needs the most figures after them: no deductible, a cap never reached,
+/// a fund that pays nothing (so no later visit is spared a ratio). The list is therefore what the
+/// figures still to be entered could need; entering them may leave some unused.
+fn with_figures_needed(scenario: &Scenario, policy: &Policy, mut error: Error) -> Error {
+    let ErrorKind::UnknownFigure { key, version, also } = &mut error.kind else { return error };
+    let mut trial = scenario.clone();
+    let mut next = (key.clone(), *version);
+    // Each turn sets a figure the turns before did not, so the policy's figures bound the turns.
+    for _ in 0..crate::limits::MAX_OVERRIDES {
+        trial.overrides.insert(&next.0, Some(next.1), needs_most(&next.0));
+        match adjudicate_as(&trial, policy, |_, _| ()) {
+            Err(Error { kind: ErrorKind::UnknownFigure { key, version, .. }, .. }) => next = (key, version),
+            _ => break,
+        }
+        // A figure asked for again would mean the placeholder did not take: stop rather than repeat.
+        if also.contains(&next) || next == (key.clone(), *version) {
+            break;
+        }
+        also.push(next.clone());
+    }
+    error
+}
+
+/// The value of a figure under which the visits after it need the most other figures.
+fn needs_most(key: &str) -> Decimal {
+    match FigureKind::of(key) {
+        // Beyond any year's payments: 20,000 visits of at most 10 million yuan each.
+        FigureKind::Amount if key.starts_with("cap.") => Decimal::from(1_000_000_000_000i64),
+        FigureKind::Multiple => Decimal::ONE,
+        FigureKind::Amount | FigureKind::Ratio | FigureKind::Points => Decimal::ZERO,
+    }
 }
 
 /// The outcome with its visits in date order, each in the given form.
@@ -1105,12 +1141,12 @@ impl Adjudicator<'_> {
         let start = r.version.map(iso).unwrap_or_default();
         match code {
             NoteCode::NewYear => {
-                tr!(lang, zh: "{} 年 1 月 1 日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的限额只是支付上限，不是可领的钱，所以既不结转，也谈不上清零作废。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
+                tr!(lang, zh: "{}年1月1日起重新累计：起付线重新计算，年度限额全额恢复；上一年未用的限额只是支付上限，不是可领的钱，所以既不结转，也谈不上清零作废。", en: "From 1 January {} everything starts again: the deductible applies anew and the full cap is available; last year's unused cap was a ceiling, not money, so nothing is carried over or lost.", r.date.year())
             }
             NoteCode::NoAccountCredit => {
                 let (start, qualifier) = self.policy_start(lang);
                 let year = r.date.year();
-                tr!(lang, zh: "本政策 {} 起施行{}，晚于 {} 年 1 月 1 日，因此 {} 年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。", en: "The policy took effect on {}{}, after 1 January {}, so no yearly credit goes into the personal account for {}; a credit under the earlier rules is not known here and is not included.", start, qualifier, year, year)
+                tr!(lang, zh: "本政策 {} 起施行{}，晚于{}年1月1日，因此{}年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。", en: "The policy took effect on {}{}, after 1 January {}, so no yearly credit goes into the personal account for {}; a credit under the earlier rules is not known here and is not included.", start, qualifier, year, year)
             }
             NoteCode::BeforePolicy => {
                 let (start, qualifier) = self.policy_start(lang);
@@ -1132,7 +1168,7 @@ impl Adjudicator<'_> {
                 tr!(lang, zh: "政策自 {} 起调整：本年已累计的 {} 元已达到新的起付线 {} 元。", en: "The policy changed on {}: the {} already paid this year meets the new deductible of {}.", start, r.deductible_paid.yuan(), r.threshold.yuan())
             }
             NoteCode::DeductibleMet => {
-                tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; above it the fund pays its share.", r.threshold.yuan())
+                tr!(lang, zh: "本次就诊达到本年起付线 {} 元，超出部分按比例由统筹基金支付。", en: "This visit reaches the year's deductible of {}; the spending above it is paid by the fund at the ratio.", r.threshold.yuan())
             }
             NoteCode::WithinDeductible => {
                 tr!(lang, zh: "尚未达到起付线：本次政策范围内费用由个人负担并计入起付线。", en: "The deductible is not yet met: the member pays this in-scope spending, and it counts toward the deductible.")
@@ -1331,7 +1367,7 @@ mod tests {
         assert!(en.contains("last year's unused cap was a ceiling, not money"), "{en}");
         assert!(en.contains("nothing is carried over or lost"), "{en}");
         let zh = note("zh");
-        assert!(zh.starts_with("2024 年 1 月 1 日起重新累计"), "{zh}");
+        assert!(zh.starts_with("2024年1月1日起重新累计"), "{zh}");
         assert!(zh.contains("上一年未用的限额只是支付上限，不是可领的钱"), "{zh}");
         assert!(zh.contains("既不结转，也谈不上清零作废"), "{zh}");
     }
@@ -1359,7 +1395,7 @@ mod tests {
         );
         assert_eq!(
             notes("zh"),
-            "本政策 2022-09-01 起施行，晚于 2022 年 1 月 1 日，因此 2022 年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。"
+            "本政策 2022-09-01 起施行，晚于2022年1月1日，因此2022年没有个人账户年划入额；此前办法下的划入额来源未给出，未计入。"
         );
     }
 

@@ -618,7 +618,7 @@ pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
         let reached = y.cap_reached_on.map(|d| short_date(d, lang));
         parts.push(match lang {
             Lang::Zh => format!(
-                "{} 年：统筹基金支付 {} 元，个人负担 {} 元；{}；{}。",
+                "{}年：统筹基金支付 {} 元，个人负担 {} 元；{}；{}。",
                 y.year,
                 y.fund,
                 y.member,
@@ -642,7 +642,7 @@ pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
         });
     }
     if outcome.years.len() > 1 {
-        parts.push(tr!(lang, zh: "每年 1 月 1 日起付线和年度限额重新开始，未用额度不结转、也不会“清零作废”。",
+        parts.push(tr!(lang, zh: "每年1月1日起付线和年度限额重新开始，未用额度不结转、也不会“清零作废”。",
             en: "Each 1 January the deductible and the cap start again; unused cap is not carried over and nothing is lost."));
     }
     parts.join(" ")

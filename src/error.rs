@@ -1,7 +1,9 @@
 //! The one error type of the core. Every error names the field it is about (a path such as
 //! `visits[3].amount` or `versions[1].ratio.pharmacy.value`) and says what is wrong in both languages.
 
+use crate::date::iso;
 use crate::i18n::{Lang, Text};
+use chrono::NaiveDate;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +69,8 @@ pub enum ErrorKind {
     MemberNotCovered {
         member: String,
         policy: String,
+        /// The policy's own categories.
+        allowed: Vec<String>,
     },
     VersionsUnordered,
     DuplicateVersion,
@@ -74,9 +78,12 @@ pub enum ErrorKind {
     ValueForUnknown,
     MissingValue,
     SameAsItself,
+    /// `also`: the other unknown figures the scenario needs (`adjudicate::with_figures_needed`),
+    /// so that all of them can be asked for at once.
     UnknownFigure {
         key: String,
-        version: String,
+        version: NaiveDate,
+        also: Vec<(String, NaiveDate)>,
     },
     UnknownOverride {
         key: String,
@@ -252,8 +259,8 @@ impl Error {
             UnknownSource { id } => {
                 bilingual!(zh: "来源“{}”未在 [sources] 中列出", en: "source \"{}\" is not listed under [sources]", id)
             }
-            MemberNotCovered { member, policy } => {
-                bilingual!(zh: "政策 {} 不适用于人员类别“{}”", en: "policy {} has no member category \"{}\"", policy, member)
+            MemberNotCovered { member, policy, allowed } => {
+                bilingual!(zh: "政策 {} 不适用于人员类别“{}”（可选：{}）", en: "policy {} has no member category \"{}\" (it has: {})", policy, member, allowed.join(", "))
             }
             VersionsUnordered => {
                 bilingual!(zh: "版本须按开始日期从早到晚排列", en: "versions must be in order of their start dates")
@@ -269,12 +276,27 @@ impl Error {
                 bilingual!(zh: "需要 value（若来源未给出，请把 status 写为 unknown）", en: "needs a value (if no source gives it, set status = \"unknown\")")
             }
             SameAsItself => bilingual!(zh: "不能引用自身", en: "cannot refer to itself"),
-            UnknownFigure { key, version } => {
-                let (zh, en) = (crate::policy::figure_label(key, Lang::Zh), crate::policy::figure_label(key, Lang::En));
-                Text {
-                    zh: format!("政策未给出“{zh}”（{version} 起的版本），请填写本地数值"),
-                    en: format!("the policy does not give \"{en}\" (version from {version}); enter your local figure"),
+            UnknownFigure { key, version, also } => {
+                let name = |lang, key: &str, version: &NaiveDate| {
+                    let (label, version) = (crate::policy::figure_label(key, lang), iso(*version));
+                    match lang {
+                        Lang::Zh => format!("“{label}”（{version} 起的版本）"),
+                        Lang::En => format!("\"{label}\" (version from {version})"),
+                    }
+                };
+                let others = |lang: Lang| {
+                    let names: Vec<_> = also.iter().map(|(key, version)| name(lang, key, version)).collect();
+                    names.join(lang.pick("、", ", "))
+                };
+                let mut text = Text {
+                    zh: format!("政策未给出{}，请填写本地数值", name(Lang::Zh, key, version)),
+                    en: format!("the policy does not give {}; enter your local figure", name(Lang::En, key, version)),
+                };
+                if !also.is_empty() {
+                    text.zh += &format!("；还需要：{}", others(Lang::Zh));
+                    text.en += &format!("; also needed: {}", others(Lang::En));
                 }
+                text
             }
             UnknownOverride { key } => {
                 bilingual!(zh: "“{}”不是可调整的数值", en: "\"{}\" is not a figure that can be set", key)

@@ -759,7 +759,7 @@ impl<'a> Figures<'a> {
             (None, Some(target), _) => self.uses(version, target, uses)?,
             (None, None, Some(value)) => value,
             (None, None, None) => {
-                let kind = ErrorKind::UnknownFigure { key: key.to_owned(), version: iso(version.start) };
+                let kind = ErrorKind::UnknownFigure { key: key.to_owned(), version: version.start, also: Vec::new() };
                 return Err(Error::new(format!("overrides.{key}"), kind));
             }
         };

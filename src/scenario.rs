@@ -83,11 +83,22 @@ impl Scenario {
             .unwrap_or_default();
         let policy_id = root.read("policy", |n| n.text().map(|t| t.trim().to_owned()))?;
         let policy = library.get(&policy_id)?;
-        let member = root.read("member", Member::read)?;
-        if !policy.members.contains(&member) {
-            let kind = ErrorKind::MemberNotCovered { member: member.key().into(), policy: policy.id.clone() };
-            return Err(Error::new("member", kind));
-        }
+        // Either error lists the policy's own categories, not every category there is.
+        let member = root.read("member", |n| {
+            let allowed = || policy.members.iter().map(|m| m.key().to_owned()).collect();
+            match Member::read(n) {
+                Ok(member) if policy.members.contains(&member) => Ok(member),
+                Ok(member) => Err(n.error(ErrorKind::MemberNotCovered {
+                    member: member.key().into(),
+                    policy: policy.id.clone(),
+                    allowed: allowed(),
+                })),
+                Err(Error { kind: ErrorKind::NotOneOf { value, .. }, .. }) => {
+                    Err(n.error(ErrorKind::NotOneOf { value, allowed: allowed() }))
+                }
+                Err(other) => Err(other),
+            }
+        })?;
         let settlement = root.read_opt("settlement", Settlement::read)?.unwrap_or(Settlement::Local);
         let period = root.read_opt("period", read_period)?;
         let visits = root.read_opt("visits", |n| read_visits(n, period))?.unwrap_or_default();

@@ -7,6 +7,7 @@
 //! are embedded as JSON (build.rs), and a policy given to `checkPolicy`/`addPolicy` is that form.
 
 use crate::adjudicate::{adjudicate_lines, explain_visit, Outcome, VisitLine};
+use crate::date::iso;
 use crate::error::{Error, ErrorKind};
 use crate::i18n::Lang;
 use crate::library::Library;
@@ -199,23 +200,51 @@ fn to_js<T: Serialize>(value: &T, lang: Lang) -> Result<JsValue, JsValue> {
 
 /// A JS `Error` whose message is in `lang`, carrying `field`, `code`, `detail` (the message
 /// without the field, for showing next to the input), `message_en`, `message_zh`, and for an
-/// unknown figure the `version` it belongs to.
+/// unknown figure the `version` it belongs to and `needed`: each unknown figure the scenario needs,
+/// this one first, as `{ field, version, detail }`, to ask for them all at once.
 fn js_error(error: &Error, lang: Lang) -> JsValue {
     let js = js_sys::Error::new(&error.message(lang));
     let version = match &error.kind {
-        ErrorKind::UnknownFigure { version, .. } => version.clone(),
+        ErrorKind::UnknownFigure { version, .. } => iso(*version),
         _ => String::new(),
     };
-    for (key, value) in [
-        ("field", error.field.clone()),
-        ("code", error.code().to_owned()),
-        ("detail", error.description().get(lang).to_owned()),
-        ("message_en", error.message(Lang::En)),
-        ("message_zh", error.message(Lang::Zh)),
-        ("version", version),
-    ] {
-        // Setting a property on a fresh Error object cannot fail.
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &JsValue::from_str(&value));
+    set_texts(
+        &js,
+        [
+            ("field", error.field.clone()),
+            ("code", error.code().to_owned()),
+            ("detail", error.description().get(lang).to_owned()),
+            ("message_en", error.message(Lang::En)),
+            ("message_zh", error.message(Lang::Zh)),
+            ("version", version),
+        ],
+    );
+    if let ErrorKind::UnknownFigure { key, version, also } = &error.kind {
+        let needed = js_sys::Array::new();
+        for (key, version) in std::iter::once((key, version)).chain(also.iter().map(|(k, v)| (k, v))) {
+            let one = Error::new(
+                format!("overrides.{key}"),
+                ErrorKind::UnknownFigure { key: key.clone(), version: *version, also: Vec::new() },
+            );
+            let entry = js_sys::Object::new();
+            set_texts(
+                &entry,
+                [
+                    ("field", one.field.clone()),
+                    ("version", iso(*version)),
+                    ("detail", one.description().get(lang).to_owned()),
+                ],
+            );
+            needed.push(&entry);
+        }
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("needed"), &needed);
     }
     js.into()
+}
+
+fn set_texts<const N: usize>(object: &js_sys::Object, texts: [(&str, String); N]) {
+    for (key, value) in texts {
+        // Setting a property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), &JsValue::from_str(&value));
+    }
 }

@@ -4,7 +4,7 @@
 //! string replacement; scenario errors start from a valid four-visit scenario and break one field.
 
 use outpatient_estimator::limits::{MAX_POLICY_BYTES, MAX_VISITS};
-use outpatient_estimator::{adjudicate, Error, Lang, Library, Scenario};
+use outpatient_estimator::{adjudicate, Error, ErrorKind, Lang, Library, Scenario};
 use serde_json::{json, Value};
 
 const QIANNAN: &str = include_str!("../policies/qiannan-employee.toml");
@@ -398,6 +398,14 @@ mod scenario {
     fn a_resident_is_not_covered_by_an_employee_policy() {
         let e = scenario_error(&scenario_with("/member", Some(json!("resident"))));
         assert_error(&e, "member", "member_not_covered");
+        assert!(e.message(Lang::En).ends_with("(it has: in_service, retiree, flexible)"), "{e}");
+    }
+
+    #[test]
+    fn a_member_category_that_does_not_exist_is_told_the_policy_s_own() {
+        let e = scenario_error(&scenario_with("/member", Some(json!("bogus"))));
+        assert_error(&e, "member", "not_one_of");
+        assert!(e.message(Lang::En).ends_with("\"bogus\" is not one of: in_service, retiree, flexible"), "{e}");
     }
 
     #[test]
@@ -486,6 +494,35 @@ mod scenario {
         let e = scenario_error(&scenario_with("/member", Some(json!("in_service"))));
         assert_error(&e, "overrides.account_credit.in_service", "unknown_figure");
         assert!(e.message(Lang::En).contains("2022-09-01"), "the message names the version: {e}");
+    }
+
+    #[test]
+    fn every_unknown_figure_the_scenario_needs_is_asked_for_at_once() {
+        // The account credit is needed at the year's start and the pharmacy ratio at the fifth visit:
+        // one error names both, so that the page can ask for them together.
+        let mut scenario = scenario_with("/member", Some(json!("in_service")));
+        scenario["overrides"] = json!({});
+        scenario["visits"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "date": "2023-05-15", "facility": "pharmacy", "amount": "50" }));
+        let e = scenario_error(&scenario);
+        assert_error(&e, "overrides.account_credit.in_service", "unknown_figure");
+        let ErrorKind::UnknownFigure { also, .. } = &e.kind else { panic!("{e}") };
+        let also: Vec<_> = also.iter().map(|(key, version)| format!("{key}@{version}")).collect();
+        assert_eq!(also, ["ratio.pharmacy@2022-09-01"]);
+        assert!(
+            e.message(Lang::En)
+                .ends_with("; also needed: \"fund ratio: designated retail pharmacy\" (version from 2022-09-01)"),
+            "{e}"
+        );
+        assert!(e.message(Lang::Zh).contains("；还需要："), "{}", e.message(Lang::Zh));
+
+        // Once the first is entered, the error asks only for the other.
+        scenario["overrides"] = json!({ "account_credit.in_service": "600" });
+        let e = scenario_error(&scenario);
+        assert_error(&e, "overrides.ratio.pharmacy", "unknown_figure");
+        assert!(matches!(&e.kind, ErrorKind::UnknownFigure { also, .. } if also.is_empty()), "{e}");
     }
 
     #[test]

@@ -133,6 +133,16 @@ fn unknown_figures_and_policies_are_errors_not_panics() {
     let error = est.run(pharmacy, None, None).unwrap_err();
     assert_eq!(text(&error, "code"), "unknown_figure");
     assert_eq!(text(&error, "field"), "overrides.ratio.pharmacy");
+    // With a yearly account credit, also unknown here, both figures come in `needed`, in order.
+    let both = js(r#"{"policy": "qiannan-employee", "member": "in_service", "lang": "en",
+        "account": {"balance": "0", "yearly_credit": true, "pays_member_share": true},
+        "visits": [{"date": "2023-03-15", "facility": "pharmacy", "amount": "500"}]}"#);
+    let error = est.run(both, None, None).unwrap_err();
+    assert_eq!(text(&error, "needed.0.field"), "overrides.account_credit.in_service");
+    assert_eq!(text(&error, "needed.0.version"), "2022-09-01");
+    assert_eq!(text(&error, "needed.1.field"), "overrides.ratio.pharmacy");
+    assert!(text(&error, "needed.1.detail").starts_with("the policy does not give \"fund ratio"));
+    assert!(get(&error, "needed.2").is_undefined());
     let unknown = est.run(js(r#"{"policy": "atlantis", "member": "retiree"}"#), None, None).unwrap_err();
     assert_eq!(text(&unknown, "field"), "policy");
     for odd in ["null", "42", "\"text\"", "[]", r#"{"visits": {"a": 1}}"#] {

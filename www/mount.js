@@ -27,14 +27,22 @@ const LINK_PARTS = {
   o: 'figuresLegend', a: 'accountLegend', g: 'patternLegend', v: 'visitsLegend',
 };
 
-/** Why a link (or a widget's scenario) could not be opened: its part by the form's name, not "fragment.d.end". */
-function linkErrorText(error, lang) {
+/**
+ * Why a link (or a widget's scenario) could not be opened: its part by the form's name, not
+ * "fragment.d.end"; a figure by its label (`nameOf`, the key itself when the policy has no such figure).
+ */
+function linkErrorText(error, lang, nameOf) {
   const detail = errorText(error, error[`message_${lang}`] ?? error.message);
   const path = (error.field ?? '').replace(/^fragment\.?/, '');
+  const figure = /^o\.([^@]+)/.exec(path)?.[1];
+  if (figure && nameOf(figure) !== figure) return t(lang, 'linkPart', { part: nameOf(figure), detail });
   const visit = /^v\[(\d+)\]\.(\w+)$/.exec(path);
   const key = (visit && VISIT_LABELS[visit[2]]) ?? LINK_PARTS[path] ?? LINK_PARTS[path.split(/[.[]/)[0]];
   return key ? t(lang, 'linkPart', { part: t(lang, key, { n: Number(visit?.[1]) + 1 }), detail }) : detail;
 }
+
+/** A part of a link's text ("p" gives the policy's id), read without the core, for an error. */
+const linkPartOf = (text, name) => text.split(';').find((part) => part.startsWith(`${name}=`))?.slice(name.length + 1);
 
 let wasmReady = null; // one wasm instance per page, shared by every estimator on it
 let instance = 0; // counts the fresh wasm instances started after a panic (see callCore)
@@ -151,6 +159,7 @@ export async function mountEstimator(root, options = {}) {
 
   // ---- links: a scenario given as a fragment ("v1;p=…") -------------------------------------------
   let linkError = null; // why the scenario given could not be opened, until dismissed
+  let linkPolicy; // the policy that link named, whose figures its error may name
   // What a link that could not be opened left on screen: the example (badLink), the scenario
   // remembered (badLinkKept), or, opened while the page was open, what was there (badLinkUnchanged).
   let linkNotice = 'badLink';
@@ -160,9 +169,10 @@ export async function mountEstimator(root, options = {}) {
       return { ...callCore('decodeFragment', text, lang), pattern: callCore('fragmentPattern', text, lang) };
     } catch (error) {
       linkError = error;
+      linkPolicy = linkPartOf(text, 'p');
       // The language a link asks for is kept even when the rest cannot be read: its reader is
       // told why in the language the sender chose.
-      lang = langOf(text.split(';').find((part) => part.startsWith('l='))?.slice(2)) ?? lang;
+      lang = langOf(linkPartOf(text, 'l')) ?? lang;
       return null;
     }
   }
@@ -250,7 +260,8 @@ export async function mountEstimator(root, options = {}) {
 
   function renderNotice() {
     refs.notice.hidden = !linkError;
-    if (linkError) refs.noticeText.textContent = t(lang, linkNotice, { message: linkErrorText(linkError, lang) });
+    const policy = policies().find((p) => p.id === linkPolicy) ?? currentPolicy();
+    if (linkError) refs.noticeText.textContent = t(lang, linkNotice, { message: linkErrorText(linkError, lang, (key) => labelOf(policy, key)) });
   }
 
   const renderFigures = () =>
@@ -430,25 +441,50 @@ export async function mountEstimator(root, options = {}) {
   }
 
   /** Show the field's message and keep the last good result on screen, marked as such. */
+  /**
+   * The inputs of the unknown figures an error asks for (`error.needed`, the core's first), each
+   * with its message: the input of the figure's own version where the form asks per version.
+   */
+  function figuresNeeded(error) {
+    const needed = error.needed?.length ? error.needed : [{ field: error.field, version: error.version, detail: errorText(error) }];
+    const find = () => needed.map(({ field, version, detail }) => ({
+      input: (version && inputForField(`${field}@${version}`)) || inputForField(field), detail,
+    }));
+    let found = find();
+    if (found.some(({ input }) => !input)) {
+      // Figures that look irrelevant to the form (a tier no visit is at yet) are shown all the same.
+      alwaysShow = new Set([...alwaysShow, ...needed.map(({ field }) => field.slice('overrides.'.length))]);
+      renderFigures();
+      found = find();
+    }
+    // Versions the form asks one figure for (the same in each) share an input: one message there.
+    return found.filter(({ input }, i) => input && found.findIndex((f) => f.input === input) === i);
+  }
+
   function showError(error) {
     const needsFigure = error.code === 'unknown_figure';
-    let field = error.field ?? '';
-    if (needsFigure && !field.startsWith('overrides.')) field = `overrides.${field}`;
-    let input = inputForField(field);
-    if (!input && /^visits\[\d+\]/.test(field)) {
-      // A visit further down than the editor shows: show them all, to put the message beside it.
-      showAllVisits(refs);
-      renderVisitEditor(refs, state.visits, lang, prefix);
+    const field = error.field ?? '';
+    let input;
+    let message = errorText(error);
+    let marked = 0; // unknown figures marked
+    if (needsFigure) {
+      const found = figuresNeeded(error);
+      marked = found.length;
+      for (const { input, detail } of found) showMessage(input, detail, 'needed');
+      input = found[0]?.input;
+      if (found.length) message = found[0].detail;
+    } else {
       input = inputForField(field);
+      if (!input && /^visits\[\d+\]/.test(field)) {
+        // A visit further down than the editor shows: show them all, to put the message beside it.
+        showAllVisits(refs);
+        renderVisitEditor(refs, state.visits, lang, prefix);
+        input = inputForField(field);
+      }
+      // A date the browser rejected (30 February, or half typed) reaches the core as "": say so.
+      if (input?.type === 'date' && input.validity.badInput) message = t(lang, 'badDate');
+      if (input) showMessage(input, message, 'error');
     }
-    if (!input && needsFigure) {
-      alwaysShow = new Set([...alwaysShow, field.slice('overrides.'.length)]);
-      renderFigures();
-      input = inputForField(field);
-    }
-    // A date the browser rejected (30 February, or half typed) reaches the core as "": say so.
-    const message = input?.type === 'date' && input.validity.badInput ? t(lang, 'badDate') : errorText(error);
-    if (input) showMessage(input, message, needsFigure ? 'needed' : 'error');
     refs.alert.hidden = false;
     refs.alert.classList.toggle('oe-alert-needed', needsFigure);
     const internal = error.code === 'internal'; // the core restarted: nothing for the user to correct
@@ -457,7 +493,8 @@ export async function mountEstimator(root, options = {}) {
     const fix = label ? t(lang, 'fixNamedField', { field: label, message }) : t(lang, 'fixField', { message });
     refs.alertText.textContent = [
       lastGood ? staleText(lastGood) : '',
-      internal ? message : needsFigure ? t(lang, 'needFigure', { message }) : fix,
+      internal ? message : !needsFigure ? fix
+        : marked > 1 ? t(lang, 'needFigures', { n: marked }) : t(lang, 'needFigure', { message }),
     ].filter(Boolean).join(t(lang, 'sentenceSep'));
     // The compact layout leaves some inputs out: there is nothing to go to then.
     refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));

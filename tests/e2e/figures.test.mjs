@@ -71,6 +71,43 @@ test('an unknown figure is asked for, and the answer is used and marked as the u
   session.assertClean();
 });
 
+// Several unknown figures are asked for at once rather than one per try: Jiangxi gives no cap for
+// flexible employment in either version (one input, the same in both) nor a pharmacy ratio before
+// July (an input per version, the form's ratios differing).
+test('every figure a scenario still needs is asked for at once, each at its own input', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=jiangxi-employee;m=flexible;d=2023;l=en;v=2023-03-15:p:900,2023-04-15:rx:90,2023-08-15:p:900');
+  await ref(page, 'alert').waitFor({ state: 'visible' });
+  const needed = ['cap.flexible', 'ratio.pharmacy@2023-01-01'];
+  for (const key of needed) {
+    const message = messageFor(page, `overrides.${key}`);
+    assert.equal(await message.count(), 1, `${key}: a message beside its input`);
+    assert.match(await message.textContent(), /the policy does not give/, key);
+    assert.doesNotMatch(await message.textContent(), /also needed/, `${key}: its own message only`);
+    assert.match(await message.getAttribute('class'), /oe-needed/, key);
+    assert.ok((await field(page, `overrides.${key}`).getAttribute('aria-describedby')).includes(await message.getAttribute('id')), key);
+  }
+  assert.equal(await messageFor(page, 'overrides.ratio.pharmacy@2023-07-01').count(), 0, 'July\'s pharmacy ratio is known');
+  assert.match((await readResult(page)).alert, /2 figures are still needed/);
+  await ref(page, 'alertButton').click();
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.field), `overrides.${needed[0]}`, 'the button goes to the first');
+
+  // Entered one by one, each takes its message away, and the last brings the result.
+  for (const [i, key] of needed.entries()) {
+    await field(page, `overrides.${key}`).fill(key.startsWith('cap') ? '3000' : '0.8');
+    await settle(page);
+    const left = needed.slice(i + 1);
+    for (const other of needed) {
+      assert.equal(await messageFor(page, `overrides.${other}`).count(), left.includes(other) ? 1 : 0, `after ${key}: ${other}`);
+    }
+  }
+  const shown = await readResult(page);
+  assert.equal(shown.alert, null);
+  assertShows(shown, await runEstimate(await scenarioOnScreen(page)));
+  session.assertClean();
+});
+
 test('typing the policy\'s own figure, in any of its spellings, is no what-if', { timeout: 30_000 }, async (t) => {
   const session = await browser.open(t);
   const { page } = session;

@@ -111,6 +111,9 @@ const BROKEN_LINKS = {
   'a later format': ['#v2;p=qiannan-employee;m=retiree', /链接格式“v2”无法识别/],
   // The part of the link by the form's name for it, not the core's path (fragment.v[0].amount).
   'a bad amount': ['#v1;p=qiannan-employee;m=retiree;v=2023-03-15:p:12x', /（“第1条 费用（元）”：不是数字/],
+  // A figure by its label; a member category with the ones the link's policy has.
+  'a ratio above 100%': ['#v1;p=qiannan-employee;m=retiree;o=ratio.primary:1.5', /（“支付比例：一级及以下（含社区、乡镇、村卫生室）”：比例必须在 0 到 1 之间/],
+  'a member category that does not exist': ['#v1;p=qiannan-employee;m=bogus', /（“人员类别”：“bogus”不是可选值（可选：in_service, retiree, flexible））/],
   'HTML': ['#v1;<img src=x onerror=alert(1)><script>alert(2)</script>', /链接中不能出现的字符/],
   'a broken escape': ['#v1;p=%zz;m=retiree', /（“地区与险种”：/],
   'an escaped tag': ['#v1;p=%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E;m=retiree', /<img src=x onerror=alert\(1\)>/],
