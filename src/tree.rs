@@ -266,6 +266,8 @@ impl<'a> Node<'a> {
     pub fn integer(&self) -> Result<i64> {
         match self.tree {
             Tree::Int(i) => Ok(*i),
+            // An emptied input: say it is needed rather than that "" is not a whole number.
+            Tree::Str(s) if s.trim().is_empty() => Err(self.error(ErrorKind::Missing)),
             Tree::Str(s) if is_whole_number(s.trim()) => {
                 s.trim().parse().map_err(|_| self.error(ErrorKind::NumberTooLarge))
             }

@@ -321,6 +321,7 @@ export async function mountEstimator(root, options = {}) {
       return;
     }
     lastGood = scenario;
+    refs.resultBody.hidden = false;
     renderPeek(totalsLine, false);
     if (firstResult) {
       firstResult = false;
@@ -498,10 +499,12 @@ export async function mountEstimator(root, options = {}) {
     ].filter(Boolean).join(t(lang, 'sentenceSep'));
     // The compact layout leaves some inputs out: there is nothing to go to then.
     refs.alertButton.hidden = !input || (compact && Boolean(input.closest('[data-full-only]')));
-    refs.alertButton.textContent = t(lang, needsFigure ? 'enterFigure' : 'goToField');
+    refs.alertButton.textContent = t(lang, !needsFigure ? 'goToField' : marked > 1 ? 'enterFigures' : 'enterFigure');
     alertTarget = input;
     markStale(Boolean(lastGood));
     if (!lastGood) {
+      // No result yet: no empty table, greyed downloads or chart caption under the message.
+      refs.resultBody.hidden = true;
       refs.summary.textContent = t(lang, 'noResultYet');
       refs.caveat.textContent = '';
       refs.caveat.hidden = true;
@@ -729,7 +732,9 @@ export async function mountEstimator(root, options = {}) {
       // The core names the pattern's own fields ("amount", maybe "pattern.amount"); its range is the period.
       const name = (error.field ?? 'kind').replace(/^pattern\./, '');
       const input = inputForField(['start', 'end'].includes(name) ? `period.${name}` : `pattern.${name}`) ?? refs.replaceVisits;
-      showMessage(input, errorText(error), 'error');
+      // What the browser would not take as a number ("1e") reaches the core as "", as if emptied.
+      const message = input.type === 'number' && input.validity.badInput ? t(lang, 'badWholeNumber') : errorText(error);
+      showMessage(input, message, 'error');
       return null;
     }
   };

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { settle, useBrowser, waitForEstimator } from './harness.mjs';
 import {
-  assertShows, buildYear, chooseScheme, CJK, field, markupFound, pageCoreOutcome, pasteText, PERIOD, readInputs,
+  assertShows, buildYear, chooseScheme, CJK, field, markupFound, messageFor, pageCoreOutcome, pasteText, PERIOD, readInputs,
   readInputsWithin, readResult, ref, replaceWithPattern, scenarioOnScreen, setPeriod, setValue, storedScenario,
   switchLanguage, typeDate, waitForResultRows,
 } from './steps.mjs';
@@ -123,15 +123,19 @@ function figureKind(overrideKey) {
 }
 
 // <input type=number> keeps only a number: letters and markup reach the page as "".
+// A number input keeps no text that is not a number: set as an autofill would, "abc" leaves it
+// empty, and the message says the day is needed. Typed ("1e"), see the test of the pattern's day.
 const DAY = [
-  ...['', 'abc', '1.5', '12,000', IMG].map((typed) => ({ typed, says: 'integer' })),
+  ...['', 'abc', '12,000', IMG].map((typed) => ({ typed, says: 'missing' })),
+  { typed: '1.5', says: 'integer' },
   { typed: '0', says: 'dayRange' },
   { typed: '32', says: 'dayRange' },
   { typed: '-5', says: 'dayRange' },
   { typed: HUGE, says: 'tooLarge' },
 ];
 const SEED = [
-  ...['', 'abc', '1.5', SCRIPT].map((typed) => ({ typed, says: 'integer' })),
+  ...['', 'abc', SCRIPT].map((typed) => ({ typed, says: 'missing' })),
+  { typed: '1.5', says: 'integer' },
   { typed: '-5', says: 'negative' },
   { typed: HUGE, says: 'tooLarge' },
 ];
@@ -448,6 +452,21 @@ test('en: a representative set of bad values gets English messages', { timeout: 
     { path: 'pattern.day', values: [{ typed: '0', says: 'dayRange' }, { typed: '1.5', says: 'integer' }, { typed: '-5', says: 'dayRange' }] },
     { path: 'pattern.amount', values: [{ typed: '1.005', says: 'decimals' }, { typed: IMG, says: 'notNumber', paste: true, add: true }] },
   ].map((f) => ({ ...f, pattern: true })));
+  session.assertClean();
+});
+
+// What the browser will not take as a number reaches the page as "" (validity.badInput): the
+// message says it is not a whole number, not that the emptied day is needed.
+test('a pattern day typed as no number says so; emptied, it says it is needed', { timeout: 30_000 }, async (t) => {
+  const session = await openPage(t);
+  const { page } = session;
+  const day = field(page, 'pattern.day');
+  for (const [keys, says] of [['1e', 'integer'], ['', 'missing']]) {
+    await day.fill('');
+    if (keys) await day.pressSequentially(keys);
+    await ref(page, 'replaceVisits').click();
+    assert.equal(await messageFor(page, 'pattern.day').textContent(), SAYS[says].zh, JSON.stringify(keys));
+  }
   session.assertClean();
 });
 

@@ -89,7 +89,9 @@ test('every figure a scenario still needs is asked for at once, each at its own 
     assert.ok((await field(page, `overrides.${key}`).getAttribute('aria-describedby')).includes(await message.getAttribute('id')), key);
   }
   assert.equal(await messageFor(page, 'overrides.ratio.pharmacy@2023-07-01').count(), 0, 'July\'s pharmacy ratio is known');
-  assert.match((await readResult(page)).alert, /2 figures are still needed/);
+  assert.match((await readResult(page)).alert, /2 figures are still needed; each is marked in the form/);
+  // No result yet: the message, without an empty table, greyed downloads or the chart's caption under it.
+  assert.equal(await ref(page, 'resultBody').isHidden(), true, 'nothing under the message before a first result');
   await ref(page, 'alertButton').click();
   assert.equal(await page.evaluate(() => document.activeElement.dataset.field), `overrides.${needed[0]}`, 'the button goes to the first');
 
@@ -104,6 +106,7 @@ test('every figure a scenario still needs is asked for at once, each at its own 
   }
   const shown = await readResult(page);
   assert.equal(shown.alert, null);
+  assert.equal(await ref(page, 'resultBody').isVisible(), true, 'the result, once there is one');
   assertShows(shown, await runEstimate(await scenarioOnScreen(page)));
   session.assertClean();
 });

@@ -552,8 +552,8 @@ test('undoing a reset brings back the scenario\'s own kept result, and what has 
   await page.goto('about:blank');
   await session.load('#v1;p=qiannan-employee;m=in_service;d=2023;l=en;v=2023-03-15:rx:300');
   const waiting = await readResult(page);
-  assert.equal(waiting.summary, 'The estimate appears here once the input marked in the form is filled in or corrected.');
-  assert.equal(await ref(page, 'peekText').textContent(), 'No estimate yet: please fill in or correct the input marked in the form.');
+  assert.equal(waiting.summary, 'The estimate appears here once what is marked in the form is filled in or corrected.');
+  assert.equal(await ref(page, 'peekText').textContent(), 'No estimate yet: please fill in or correct what is marked in the form.');
   session.assertClean();
 });
 

@@ -56,7 +56,7 @@ test('a reload brings back the same scenario', { timeout: 30_000 }, async (t) =>
   // summary's place says what it waits for.
   const afterReload = await readResult(page);
   assert.match(afterReload.alert, /^Please correct “Visit 5 amount \(yuan\)”: is not a number/);
-  assert.equal(afterReload.summary, 'The estimate appears here once the input marked in the form is filled in or corrected.');
+  assert.equal(afterReload.summary, 'The estimate appears here once what is marked in the form is filled in or corrected.');
   session.assertClean();
 });
 
