@@ -237,16 +237,16 @@ pub fn adjudicate_lines(scenario: &Scenario, policy: &Policy) -> Result<Outcome<
 
 /// An unknown figure's error with the other unknown figures the scenario needs, so that they can
 /// be asked for at once rather than one per try. Each is found by adjudicating again with the ones
-/// found so far set to what needs the most figures after them: no deductible, a cap never reached,
-/// a fund that pays nothing (so no later visit is spared a ratio). The list is therefore what the
-/// figures still to be entered could need; entering them may leave some unused.
+/// found so far set to what needs the most figures after them (`needs_most`). The list is therefore
+/// what the figures still to be entered could need; entering them may leave some unused.
 fn with_figures_needed(scenario: &Scenario, policy: &Policy, mut error: Error) -> Error {
     let ErrorKind::UnknownFigure { key, version, also } = &mut error.kind else { return error };
     let mut trial = scenario.clone();
     let mut next = (key.clone(), *version);
     // Each turn sets a figure the turns before did not, so the policy's figures bound the turns.
     for _ in 0..crate::limits::MAX_OVERRIDES {
-        trial.overrides.insert(&next.0, Some(next.1), needs_most(&next.0));
+        let value = needs_most(&next.0, || cap_unknown(&trial, policy, next.1));
+        trial.overrides.insert(&next.0, Some(next.1), value);
         // In a form the crate already has (a third instance of the adjudicator is 1.5 KB of wasm).
         match adjudicate_as(&trial, policy, Adjudicator::line) {
             Err(Error { kind: ErrorKind::UnknownFigure { key, version, .. }, .. }) => next = (key, version),
@@ -261,14 +261,26 @@ fn with_figures_needed(scenario: &Scenario, policy: &Policy, mut error: Error) -
     error
 }
 
-/// The value of a figure under which the visits after it need the most other figures.
-fn needs_most(key: &str) -> Decimal {
+/// The value of a figure under which the visits after it need the most other figures: no
+/// deductible, a cap never reached, and a ratio that asks for the cap where the cap is unknown
+/// (the fund pays all: a placeholder cap is never reached) and spares no later visit where it is
+/// known (the fund pays nothing, so the cap is never used up).
+fn needs_most(key: &str, cap_unknown: impl FnOnce() -> bool) -> Decimal {
     match FigureKind::of(key) {
         // Beyond any year's payments: 20,000 visits of at most 10 million yuan each.
         FigureKind::Amount if key.starts_with("cap.") => Decimal::from(1_000_000_000_000i64),
+        FigureKind::Ratio if cap_unknown() => Decimal::ONE,
         FigureKind::Multiple => Decimal::ONE,
         FigureKind::Amount | FigureKind::Ratio | FigureKind::Points => Decimal::ZERO,
     }
+}
+
+/// Whether the member's cap in the version starting on `start` is unknown and not yet entered.
+fn cap_unknown(scenario: &Scenario, policy: &Policy, start: NaiveDate) -> bool {
+    let Some(version) = policy.versions.iter().find(|v| v.start == start) else { return false };
+    let figures = Figures { policy, overrides: &scenario.overrides, lang: scenario.lang };
+    let cap = figures.uses(version, &format!("cap.{}", scenario.member.key()), &mut Vec::new());
+    matches!(cap, Err(Error { kind: ErrorKind::UnknownFigure { .. }, .. }))
 }
 
 /// The outcome with its visits in date order, each in the given form.

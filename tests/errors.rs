@@ -526,6 +526,22 @@ mod scenario {
     }
 
     #[test]
+    fn a_policy_that_gives_no_figures_asks_for_the_cap_with_the_rest() {
+        // Hunan gives no deductible, ratio or cap: a ratio stood in for must not hide the cap,
+        // which a fund paying nothing would never reach (and so never need).
+        let mut scenario = base_scenario();
+        scenario["policy"] = json!("hunan-employee");
+        scenario["overrides"] = json!({});
+        scenario["account"] = Value::Null;
+        scenario["visits"] = json!([{ "date": "2023-03-15", "facility": "primary", "amount": "900" }]);
+        let e = scenario_error(&scenario);
+        let ErrorKind::UnknownFigure { key, also, .. } = &e.kind else { panic!("{e}") };
+        let mut all: Vec<_> = also.iter().map(|(key, _)| key.as_str()).collect();
+        all.insert(0, key);
+        assert_eq!(all, ["deductible", "ratio.primary", "cap.retiree"]);
+    }
+
+    #[test]
     fn too_many_visits_are_refused() {
         let visit = json!({ "date": "2023-01-15", "facility": "primary", "amount": "1.00" });
         let e = scenario_error(&scenario_with("/visits", Some(Value::Array(vec![visit; MAX_VISITS + 1]))));
