@@ -253,7 +253,7 @@ fn with_figures_needed(scenario: &Scenario, policy: &Policy, mut error: Error) -
             _ => break,
         }
         // A figure asked for again would mean the placeholder did not take: stop rather than repeat.
-        if also.contains(&next) || next == (key.clone(), *version) {
+        if also.contains(&next) || (&next.0, next.1) == (key, *version) {
             break;
         }
         also.push(next.clone());
@@ -279,8 +279,8 @@ fn needs_most(key: &str, cap_unknown: impl FnOnce() -> bool) -> Decimal {
 fn cap_unknown(scenario: &Scenario, policy: &Policy, start: NaiveDate) -> bool {
     let Some(version) = policy.versions.iter().find(|v| v.start == start) else { return false };
     let figures = Figures { policy, overrides: &scenario.overrides, lang: scenario.lang };
-    let cap = figures.uses(version, &format!("cap.{}", scenario.member.key()), &mut Vec::new());
-    matches!(cap, Err(Error { kind: ErrorKind::UnknownFigure { .. }, .. }))
+    let cap = VersionFigures::new(&figures, version, scenario.member, scenario.settlement).cap;
+    matches!(cap.value, Err(Error { kind: ErrorKind::UnknownFigure { .. }, .. }))
 }
 
 /// The outcome with its visits in date order, each in the given form.

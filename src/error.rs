@@ -132,6 +132,15 @@ impl Error {
         Error { field: field.into(), kind }
     }
 
+    /// The figure `key` of the version starting on `version` is unknown and has no override: the
+    /// error names the override to supply.
+    pub fn unknown_figure(key: &str, version: NaiveDate) -> Error {
+        Error::new(
+            format!("overrides.{key}"),
+            ErrorKind::UnknownFigure { key: key.to_owned(), version, also: Vec::new() },
+        )
+    }
+
     /// The same error, its "not a number" giving `example` as the kind of number the field takes.
     pub fn with_example(mut self, example: &'static str) -> Error {
         if let ErrorKind::NotANumber { example: given } = &mut self.kind {

@@ -758,10 +758,7 @@ impl<'a> Figures<'a> {
             (Some(value), _, _) => value,
             (None, Some(target), _) => self.uses(version, target, uses)?,
             (None, None, Some(value)) => value,
-            (None, None, None) => {
-                let kind = ErrorKind::UnknownFigure { key: key.to_owned(), version: version.start, also: Vec::new() };
-                return Err(Error::new(format!("overrides.{key}"), kind));
-            }
+            (None, None, None) => return Err(Error::unknown_figure(key, version.start)),
         };
         uses[at].value = Some(value);
         Ok(value)

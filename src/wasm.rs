@@ -221,11 +221,8 @@ fn js_error(error: &Error, lang: Lang) -> JsValue {
     );
     if let ErrorKind::UnknownFigure { key, version, also } = &error.kind {
         let needed = js_sys::Array::new();
-        for (key, version) in std::iter::once((key, version)).chain(also.iter().map(|(k, v)| (k, v))) {
-            let one = Error::new(
-                format!("overrides.{key}"),
-                ErrorKind::UnknownFigure { key: key.clone(), version: *version, also: Vec::new() },
-            );
+        for (key, version) in std::iter::once((key, version)).chain(also.iter().map(|(key, version)| (key, version))) {
+            let one = Error::unknown_figure(key, *version);
             let entry = js_sys::Object::new();
             set_texts(
                 &entry,

@@ -441,13 +441,12 @@ export async function mountEstimator(root, options = {}) {
     }
   }
 
-  /** Show the field's message and keep the last good result on screen, marked as such. */
   /**
    * The inputs of the unknown figures an error asks for (`error.needed`, the core's first), each
    * with its message: the input of the figure's own version where the form asks per version.
    */
   function figuresNeeded(error) {
-    const needed = error.needed?.length ? error.needed : [{ field: error.field, version: error.version, detail: errorText(error) }];
+    const needed = error.needed ?? []; // the core gives every unknown_figure error its list
     const find = () => needed.map(({ field, version, detail }) => ({
       input: (version && inputForField(`${field}@${version}`)) || inputForField(field), detail,
     }));
@@ -462,6 +461,7 @@ export async function mountEstimator(root, options = {}) {
     return found.filter(({ input }, i) => input && found.findIndex((f) => f.input === input) === i);
   }
 
+  /** Show the field's message and keep the last good result on screen, marked as such. */
   function showError(error) {
     const needsFigure = error.code === 'unknown_figure';
     const field = error.field ?? '';
