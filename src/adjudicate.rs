@@ -246,7 +246,7 @@ fn with_figures_needed(scenario: &Scenario, policy: &Policy, mut error: Error) -
     // Each turn sets a figure the turns before did not, so the policy's figures bound the turns.
     for _ in 0..crate::limits::MAX_OVERRIDES {
         let value = needs_most(&next.0, || cap_unknown(&trial, policy, next.1));
-        trial.overrides.insert(&next.0, Some(next.1), value);
+        trial.overrides.insert(&next.0, next.1, value);
         // In a form the crate already has (a third instance of the adjudicator is 1.5 KB of wasm).
         match adjudicate_as(&trial, policy, Adjudicator::line) {
             Err(Error { kind: ErrorKind::UnknownFigure { key, version, .. }, .. }) => next = (key, version),
@@ -275,12 +275,14 @@ fn needs_most(key: &str, cap_unknown: impl FnOnce() -> bool) -> Decimal {
     }
 }
 
-/// Whether the member's cap in the version starting on `start` is unknown and not yet entered.
-fn cap_unknown(scenario: &Scenario, policy: &Policy, start: NaiveDate) -> bool {
-    let Some(version) = policy.versions.iter().find(|v| v.start == start) else { return false };
+/// Whether the member's cap is unknown and not yet entered in the version starting on `start`, or
+/// in any version for a figure asked for once.
+fn cap_unknown(scenario: &Scenario, policy: &Policy, start: Option<NaiveDate>) -> bool {
     let figures = Figures { policy, overrides: &scenario.overrides, lang: scenario.lang };
-    let cap = VersionFigures::new(&figures, version, scenario.member, scenario.settlement).cap;
-    matches!(cap.value, Err(Error { kind: ErrorKind::UnknownFigure { .. }, .. }))
+    policy.versions.iter().filter(|v| start.is_none_or(|start| v.start == start)).any(|version| {
+        let cap = VersionFigures::new(&figures, version, scenario.member, scenario.settlement).cap;
+        matches!(cap.value, Err(Error { kind: ErrorKind::UnknownFigure { .. }, .. }))
+    })
 }
 
 /// The outcome with its visits in date order, each in the given form.

@@ -78,12 +78,14 @@ pub enum ErrorKind {
     ValueForUnknown,
     MissingValue,
     SameAsItself,
+    /// `version`: the version whose figure this is, where it must be entered for that version
+    /// (`key@START`); none where the policy asks for it once (`Policy::asks_once`).
     /// `also`: the other unknown figures the scenario needs (`adjudicate::with_figures_needed`),
     /// so that all of them can be asked for at once.
     UnknownFigure {
         key: String,
-        version: NaiveDate,
-        also: Vec<(String, NaiveDate)>,
+        version: Option<NaiveDate>,
+        also: Vec<(String, Option<NaiveDate>)>,
     },
     UnknownOverride {
         key: String,
@@ -132,9 +134,9 @@ impl Error {
         Error { field: field.into(), kind }
     }
 
-    /// The figure `key` of the version starting on `version` is unknown and has no override: the
-    /// error names the override to supply.
-    pub fn unknown_figure(key: &str, version: NaiveDate) -> Error {
+    /// The figure `key` (of the version starting on `version`, where it is asked for per version)
+    /// is unknown and has no override: the error names the override to supply.
+    pub fn unknown_figure(key: &str, version: Option<NaiveDate>) -> Error {
         Error::new(
             format!("overrides.{key}"),
             ErrorKind::UnknownFigure { key: key.to_owned(), version, also: Vec::new() },
@@ -286,11 +288,13 @@ impl Error {
             }
             SameAsItself => bilingual!(zh: "不能引用自身", en: "cannot refer to itself"),
             UnknownFigure { key, version, also } => {
-                let name = |lang, key: &str, version: &NaiveDate| {
-                    let (label, version) = (crate::policy::figure_label(key, lang), iso(*version));
-                    match lang {
-                        Lang::Zh => format!("“{label}”（{version} 起的版本）"),
-                        Lang::En => format!("\"{label}\" (version from {version})"),
+                let name = |lang, key: &str, version: &Option<NaiveDate>| {
+                    let label = crate::policy::figure_label(key, lang);
+                    match (lang, version.map(iso)) {
+                        (Lang::Zh, Some(version)) => format!("“{label}”（{version} 起的版本）"),
+                        (Lang::En, Some(version)) => format!("\"{label}\" (version from {version})"),
+                        (Lang::Zh, None) => format!("“{label}”"),
+                        (Lang::En, None) => format!("\"{label}\""),
                     }
                 };
                 let others = |lang: Lang| {

@@ -404,6 +404,14 @@ impl Policy {
         version.figures.get(key).or_else(|| self.out_of_area.get(key))
     }
 
+    /// Whether a figure is asked for once, under its plain key, rather than per version
+    /// (`key@START`): where the policy has one version, or no version gives the figure (a plain
+    /// key applies to every version). The page lays out its inputs by this (`per_version`).
+    pub fn asks_once(&self, key: &str) -> bool {
+        self.versions.len() <= 1
+            || self.versions.iter().all(|v| self.figure(v, key).is_some_and(|f| f.status == Status::Unknown))
+    }
+
     /// Share of the figures, over all versions, that a source gives (anything but unknown), 0–1.
     pub fn completeness(&self) -> (usize, usize) {
         let all = self.versions.iter().flat_map(|v| v.figures.values()).chain(self.out_of_area.values());
@@ -758,7 +766,10 @@ impl<'a> Figures<'a> {
             (Some(value), _, _) => value,
             (None, Some(target), _) => self.uses(version, target, uses)?,
             (None, None, Some(value)) => value,
-            (None, None, None) => return Err(Error::unknown_figure(key, version.start)),
+            (None, None, None) => {
+                let asked_for = (!self.policy.asks_once(key)).then_some(version.start);
+                return Err(Error::unknown_figure(key, asked_for));
+            }
         };
         uses[at].value = Some(value);
         Ok(value)
@@ -837,6 +848,8 @@ pub struct FigureSummary {
     #[serde(serialize_with = "crate::policy::serialize_opt_decimal")]
     pub value: Option<Decimal>,
     pub same_as: Option<String>,
+    /// Whether a what-if of it is given per version (`key@START`): see [`Policy::asks_once`].
+    pub per_version: bool,
     pub status: Status,
     pub source: String,
     pub source_title: String,
@@ -854,6 +867,7 @@ impl Policy {
                 label: figure_label(&f.key, lang),
                 value: f.value,
                 same_as: f.same_as.clone(),
+                per_version: !self.asks_once(&f.key),
                 status: f.status,
                 source: f.source.clone(),
                 source_title,

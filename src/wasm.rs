@@ -200,12 +200,13 @@ fn to_js<T: Serialize>(value: &T, lang: Lang) -> Result<JsValue, JsValue> {
 
 /// A JS `Error` whose message is in `lang`, carrying `field`, `code`, `detail` (the message
 /// without the field, for showing next to the input), `message_en`, `message_zh`, and for an
-/// unknown figure the `version` it belongs to and `needed`: each unknown figure the scenario needs,
-/// this one first, as `{ field, version, detail }`, to ask for them all at once.
+/// unknown figure the `version` it belongs to ("" where the policy asks for it once) and `needed`:
+/// each unknown figure the scenario needs, this one first, as `{ field, version, detail }`, to ask
+/// for them all at once.
 fn js_error(error: &Error, lang: Lang) -> JsValue {
     let js = js_sys::Error::new(&error.message(lang));
     let version = match &error.kind {
-        ErrorKind::UnknownFigure { version, .. } => iso(*version),
+        ErrorKind::UnknownFigure { version: Some(version), .. } => iso(*version),
         _ => String::new(),
     };
     set_texts(
@@ -228,7 +229,7 @@ fn js_error(error: &Error, lang: Lang) -> JsValue {
                 &entry,
                 [
                     ("field", one.field.clone()),
-                    ("version", iso(*version)),
+                    ("version", version.map(iso).unwrap_or_default()),
                     ("detail", one.description().get(lang).to_owned()),
                 ],
             );

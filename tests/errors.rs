@@ -3,6 +3,7 @@
 //! Policy file errors start from the valid `policies/qiannan-employee.toml` and break one thing by
 //! string replacement; scenario errors start from a valid four-visit scenario and break one field.
 
+use outpatient_estimator::date::iso;
 use outpatient_estimator::limits::{MAX_POLICY_BYTES, MAX_VISITS};
 use outpatient_estimator::{adjudicate, Error, ErrorKind, Lang, Library, Scenario};
 use serde_json::{json, Value};
@@ -493,7 +494,8 @@ mod scenario {
         // An in-service member's account credit is unknown in Qiannan; the yearly credit needs it.
         let e = scenario_error(&scenario_with("/member", Some(json!("in_service"))));
         assert_error(&e, "overrides.account_credit.in_service", "unknown_figure");
-        assert!(e.message(Lang::En).contains("2022-09-01"), "the message names the version: {e}");
+        // Qiannan has one version: the message does not name it.
+        assert!(!e.message(Lang::En).contains("version"), "{e}");
     }
 
     #[test]
@@ -509,13 +511,8 @@ mod scenario {
         let e = scenario_error(&scenario);
         assert_error(&e, "overrides.account_credit.in_service", "unknown_figure");
         let ErrorKind::UnknownFigure { also, .. } = &e.kind else { panic!("{e}") };
-        let also: Vec<_> = also.iter().map(|(key, version)| format!("{key}@{version}")).collect();
-        assert_eq!(also, ["ratio.pharmacy@2022-09-01"]);
-        assert!(
-            e.message(Lang::En)
-                .ends_with("; also needed: \"fund ratio: designated retail pharmacy\" (version from 2022-09-01)"),
-            "{e}"
-        );
+        assert_eq!(also, &[("ratio.pharmacy".to_owned(), None)]);
+        assert!(e.message(Lang::En).ends_with("; also needed: \"fund ratio: designated retail pharmacy\""), "{e}");
         assert!(e.message(Lang::Zh).contains("；还需要："), "{}", e.message(Lang::Zh));
 
         // Once the first is entered, the error asks only for the other.
@@ -533,12 +530,45 @@ mod scenario {
         scenario["policy"] = json!("hunan-employee");
         scenario["overrides"] = json!({});
         scenario["account"] = Value::Null;
-        scenario["visits"] = json!([{ "date": "2023-03-15", "facility": "primary", "amount": "900" }]);
+        scenario["period"] = json!({ "start": "2023-01-01", "end": "2024-12-31" });
+        // A visit under each of its two versions, which give none of these figures: each is asked
+        // for once, for both versions, and the message names no version.
+        scenario["visits"] = json!([
+            { "date": "2023-03-15", "facility": "primary", "amount": "900" },
+            { "date": "2024-03-15", "facility": "primary", "amount": "900" },
+        ]);
         let e = scenario_error(&scenario);
-        let ErrorKind::UnknownFigure { key, also, .. } = &e.kind else { panic!("{e}") };
-        let mut all: Vec<_> = also.iter().map(|(key, _)| key.as_str()).collect();
-        all.insert(0, key);
-        assert_eq!(all, ["deductible", "ratio.primary", "cap.retiree"]);
+        let ErrorKind::UnknownFigure { key, version, also } = &e.kind else { panic!("{e}") };
+        let mut all: Vec<_> = also.iter().map(|(key, version)| (key.as_str(), *version)).collect();
+        all.insert(0, (key, *version));
+        assert_eq!(all, [("deductible", None), ("ratio.primary", None), ("cap.retiree", None)]);
+        assert!(!e.message(Lang::En).contains("version"), "{e}");
+    }
+
+    #[test]
+    fn a_figure_one_version_gives_is_asked_for_the_other_version_by_its_start() {
+        // Jiangxi gives no cap for flexible employment in either version, and a pharmacy's ratio
+        // only from July 2023: the ratio is asked for the January version, the cap once.
+        let mut scenario = base_scenario();
+        scenario["policy"] = json!("jiangxi-employee");
+        scenario["member"] = json!("flexible");
+        scenario["overrides"] = json!({});
+        scenario["account"] = Value::Null;
+        scenario["period"] = json!({ "start": "2023-01-01", "end": "2023-12-31" });
+        scenario["visits"] = json!([{ "date": "2023-03-15", "facility": "pharmacy", "amount": "900" }]);
+        let e = scenario_error(&scenario);
+        let ErrorKind::UnknownFigure { key, version, also } = &e.kind else { panic!("{e}") };
+        let mut all: Vec<_> = also.iter().map(|(key, version)| (key.as_str(), version.map(iso))).collect();
+        all.insert(0, (key, version.map(iso)));
+        assert_eq!(all, [("ratio.pharmacy", Some("2023-01-01".to_owned())), ("cap.flexible", None)]);
+        let en = e.message(Lang::En);
+        assert!(
+            en.ends_with(
+                "pharmacy\" (version from 2023-01-01); enter your local figure; also needed: \"annual cap (yuan): flexible employment\""
+            ),
+            "{en}"
+        );
+        assert!(e.message(Lang::Zh).contains("（2023-01-01 起的版本）"), "{}", e.message(Lang::Zh));
     }
 
     #[test]

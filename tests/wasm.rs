@@ -98,6 +98,13 @@ fn policies_list_every_bundled_policy_with_figures() {
     let pharmacy = figures.iter().find(|f| text(f, "key") == "ratio.pharmacy").unwrap();
     assert_eq!(text(&pharmacy, "status"), "unknown");
     assert!(get(&pharmacy, "value").is_null());
+    assert_eq!(get(&pharmacy, "per_version"), false, "a policy of one version asks for each figure once");
+    // Jiangxi's two versions: a figure one of them gives is set per version; one neither gives, once.
+    let jiangxi = list.iter().find(|p| text(p, "id") == "jiangxi-employee").unwrap();
+    let figures = Array::from(&get(&jiangxi, "versions.0.figures"));
+    let per_version = |key: &str| get(&figures.iter().find(|f| text(f, "key") == key).unwrap(), "per_version");
+    assert_eq!(per_version("ratio.pharmacy"), true);
+    assert_eq!(per_version("cap.flexible"), false);
 }
 
 #[wasm_bindgen_test]
@@ -139,10 +146,20 @@ fn unknown_figures_and_policies_are_errors_not_panics() {
         "visits": [{"date": "2023-03-15", "facility": "pharmacy", "amount": "500"}]}"#);
     let error = est.run(both, None, None).unwrap_err();
     assert_eq!(text(&error, "needed.0.field"), "overrides.account_credit.in_service");
-    assert_eq!(text(&error, "needed.0.version"), "2022-09-01");
+    assert_eq!(text(&error, "needed.0.version"), "", "a policy of one version asks for a figure once");
     assert_eq!(text(&error, "needed.1.field"), "overrides.ratio.pharmacy");
     assert!(text(&error, "needed.1.detail").starts_with("the policy does not give \"fund ratio"));
     assert!(get(&error, "needed.2").is_undefined());
+    // Jiangxi's January 2023 version alone lacks the pharmacy's ratio; neither version has a cap
+    // for flexible employment, which is asked for once.
+    let jiangxi = js(r#"{"policy": "jiangxi-employee", "member": "flexible", "lang": "en",
+        "period": {"start": "2023-01-01", "end": "2023-12-31"},
+        "visits": [{"date": "2023-03-15", "facility": "pharmacy", "amount": "2000"}]}"#);
+    let error = est.run(jiangxi, None, None).unwrap_err();
+    assert_eq!(text(&error, "version"), "2023-01-01");
+    assert_eq!(text(&error, "needed.0.version"), "2023-01-01");
+    assert_eq!(text(&error, "needed.1.field"), "overrides.cap.flexible");
+    assert_eq!(text(&error, "needed.1.version"), "");
     let unknown = est.run(js(r#"{"policy": "atlantis", "member": "retiree"}"#), None, None).unwrap_err();
     assert_eq!(text(&unknown, "field"), "policy");
     for odd in ["null", "42", "\"text\"", "[]", r#"{"visits": {"a": 1}}"#] {

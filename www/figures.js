@@ -40,14 +40,10 @@ export function labelOf(policy, key) {
 
 /**
  * Whether the form keeps a figure's what-if per version (`key@START`) rather than under its plain
- * key: with several versions, except for a figure unknown in every one of them, asked once (the
- * core applies a plain key to every version). It depends on the policy alone, not on the period,
- * so that a figure keeps its key when the period changes.
+ * key: the core's `per_version`, which depends on the policy alone, not on the period, so that a
+ * figure keeps its key when the period changes.
  */
-function perVersion(policy, key) {
-  const versions = policy?.versions ?? [];
-  return versions.length > 1 && !versions.every((v) => v.figures.some((f) => f.key === key && isUnknown(f)));
-}
+const perVersion = (policy, key) => (policy?.versions ?? []).some((v) => v.figures.some((f) => f.key === key && f.per_version));
 
 /**
  * A scenario's what-ifs under the keys the form keeps them by, with what the core makes of them:
@@ -70,18 +66,17 @@ export function formOverrides(policy, overrides) {
   return out;
 }
 
-/** The policy's figures that matter now, each with the override key it is stored under (perVersion). */
+/** The policy's figures that matter now, each with the override key it is stored under (`per_version`). */
 export function policyFigures(policy, state, alwaysShow = new Set()) {
   const inPeriod = versionsInPeriod(policy?.versions ?? [], state.period);
   const all = inPeriod.flatMap((version) => version.figures.map((f) => ({ ...f, start: version.start })));
   const seen = new Set();
   const figures = [];
   for (const figure of all) {
-    const versioned = perVersion(policy, figure.key);
-    const overrideKey = versioned ? `${figure.key}@${figure.start}` : figure.key;
+    const overrideKey = figure.per_version ? `${figure.key}@${figure.start}` : figure.key;
     if (seen.has(overrideKey)) continue;
     seen.add(overrideKey);
-    if (figureApplies(figure.key, state) || alwaysShow.has(figure.key)) figures.push({ ...figure, overrideKey, versioned });
+    if (figureApplies(figure.key, state) || alwaysShow.has(figure.key)) figures.push({ ...figure, overrideKey });
   }
   const rank = (f) => GROUP_ORDER.indexOf(f.key.split('.')[0]);
   return figures.sort((a, b) => rank(a) - rank(b));
@@ -99,7 +94,7 @@ export function renderFigureInputs(refs, { policy, state, lang, idPrefix, always
   // Inside a version's own fieldset the legend names the version; elsewhere the label must.
   const field = (figure, inVersionGroup) => figureField(figure, {
     state, lang, id: `${idPrefix}f-${figure.overrideKey}`,
-    nameVersion: figure.versioned && !inVersionGroup, sameAsName: figure.same_as && labelOf(policy, figure.same_as),
+    nameVersion: figure.per_version && !inVersionGroup, sameAsName: figure.same_as && labelOf(policy, figure.same_as),
   });
 
   const unknown = figures.filter(isUnknown);

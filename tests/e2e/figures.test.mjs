@@ -88,6 +88,9 @@ test('every figure a scenario still needs is asked for at once, each at its own 
     assert.match(await message.getAttribute('class'), /oe-needed/, key);
     assert.ok((await field(page, `overrides.${key}`).getAttribute('aria-describedby')).includes(await message.getAttribute('id')), key);
   }
+  // The version is named where the form asks per version, and not for the cap it asks once.
+  assert.match(await messageFor(page, 'overrides.ratio.pharmacy@2023-01-01').textContent(), /\(version from 2023-01-01\)/);
+  assert.doesNotMatch(await messageFor(page, 'overrides.cap.flexible').textContent(), /version/);
   assert.equal(await messageFor(page, 'overrides.ratio.pharmacy@2023-07-01').count(), 0, 'July\'s pharmacy ratio is known');
   assert.match((await readResult(page)).alert, /2 figures are still needed; each is marked in the form/);
   // No result yet: the message, without an empty table, greyed downloads or the chart's caption under it.
