@@ -16,8 +16,8 @@ use crate::i18n::Lang;
 use crate::limits::MAX_AMOUNT_YUAN;
 use crate::money::{percent, round_fen, Fen, Ratio, Yuan};
 use crate::policy::{
-    reduction_key, Facility, FigureKind, FigureUse, Figures, Member, Policy, Settlement, Status, UsedFigure, Version,
-    OUT_OF_AREA_MULTIPLE,
+    reading_rank, reduction_key, Facility, FigureKind, FigureUse, Figures, Member, Policy, Settlement, Status,
+    UsedFigure, Version, OUT_OF_AREA_MULTIPLE, READING_RANKS,
 };
 use crate::scenario::{Period, Scenario, Visit};
 use crate::tr;
@@ -732,7 +732,7 @@ impl<'a> Adjudicator<'a> {
         // Totals are whole fen, being sums of amounts and of payments rounded to the fen.
         let (member, amount) = (Fen::from_yuan(totals.member.0), Fen::from_yuan(totals.amount.0));
         totals.effective_share = member.zip(amount).and_then(|(member, amount)| member.share(amount)).map(Ratio);
-        // Every figure used, once per key and version, in that order.
+        // Every figure used, once per key and version.
         let mut used = VecMap::new();
         for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {
             used.insert_if_absent((figure.key(), figure.version), figure);
@@ -747,7 +747,11 @@ impl<'a> Adjudicator<'a> {
             visits: Vec::new(),
             years: self.years,
             totals,
-            figures: used.into_values().map(|f| f.to_used(self.scenario.lang)).collect(),
+            // In reading order, each figure's versions in date order (the map's order).
+            figures: (0..READING_RANKS)
+                .flat_map(|rank| used.values().filter(move |f| reading_rank(f.key()) == rank))
+                .map(|f| f.to_used(self.scenario.lang))
+                .collect(),
             marks: to_point_out(&rests_on),
         })
     }
@@ -1363,6 +1367,31 @@ mod tests {
         assert_eq!(
             ratio_step("en"),
             "Ratio 65% = tier ratio 70% + 5 points (retiree) − 10 points (temporary care elsewhere, referred or emergency)"
+        );
+    }
+
+    #[test]
+    fn the_figures_used_come_in_reading_order() {
+        // A retiree's visits at a pharmacy then a clinic, temporarily elsewhere: the deductible
+        // first, then the ratios by tier, the cap, the adjustment and the out-of-area figures.
+        let outcome = outcome_of(
+            r#"{"policy": "qiannan-employee", "member": "retiree", "settlement": "temporary_referred",
+                "overrides": {"ratio.pharmacy": "0.6"}, "visits": [
+                {"date": "2023-03-01", "facility": "pharmacy", "amount": "3000"},
+                {"date": "2023-04-01", "facility": "primary", "amount": "3000"}]}"#,
+        );
+        let keys: Vec<_> = outcome.figures.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "deductible",
+                "ratio.primary",
+                "ratio.pharmacy",
+                "cap.retiree",
+                "adjustment.retiree",
+                "out_of_area.temporary_referred",
+                "out_of_area.temporary_deductible_multiple"
+            ]
         );
     }
 

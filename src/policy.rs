@@ -419,6 +419,26 @@ impl Policy {
     }
 }
 
+/// How many places [`reading_rank`] gives.
+pub const READING_RANKS: usize = 24;
+
+/// Where a figure comes in the order people read them, which the page and the figures used list
+/// them in: the deductible, the ratio at each tier, each member's cap, adjustment and account
+/// credit, then the out-of-area figures. (A version's figures are kept sorted by key, which puts
+/// the pharmacy's ratio first and the cap after the adjustment.) Each key has a place of its own.
+pub fn reading_rank(key: &str) -> usize {
+    let (group, part) = key.split_once('.').unwrap_or((key, ""));
+    let at = |keys: &[&str]| keys.iter().position(|k| *k == part).unwrap_or(0);
+    match group {
+        "ratio" => 4 + at(Facility::KEYS),
+        "cap" => 8 + at(Member::KEYS),
+        "adjustment" => 12 + at(Member::KEYS),
+        "account_credit" => 16 + at(Member::KEYS),
+        "out_of_area" => 20 + at(&OUT_OF_AREA_KEYS),
+        _ => 0, // the deductible
+    }
+}
+
 pub fn default_members(scheme: Scheme) -> &'static [Member] {
     match scheme {
         Scheme::Employee => &[Member::InService, Member::Retiree, Member::Flexible],
@@ -893,7 +913,14 @@ impl Policy {
                     start_source: v.start_source.clone(),
                     start_note: v.start_note.get(lang).to_owned(),
                     deductible_exempt: v.deductible_exempt.clone(),
-                    figures: v.figures.values().chain(self.out_of_area.values()).map(figure).collect(),
+                    figures: {
+                        // Each figure in its place: no sort (a sort's code is a few KB of wasm).
+                        let mut places = [None; READING_RANKS];
+                        for f in v.figures.values().chain(self.out_of_area.values()) {
+                            places[reading_rank(&f.key)] = Some(f);
+                        }
+                        places.into_iter().flatten().map(figure).collect()
+                    },
                 })
                 .collect(),
             known,
@@ -944,6 +971,23 @@ mod tests {
         let zh = serde_json::to_value(super::labels(Lang::Zh)).unwrap();
         assert_eq!(zh["facility"][3]["key"], "pharmacy");
         assert_ne!(zh["facility"][3]["label"], json["facility"][3]["label"], "in the language asked for");
+    }
+
+    #[test]
+    fn the_summary_lists_every_figure_once_in_reading_order() {
+        for policy in Library::bundled().unwrap().policies() {
+            let every = policy.versions.iter().map(|v| v.figures.len() + policy.out_of_area.len());
+            let summary = policy.summary(Lang::En);
+            let listed = summary.versions.iter().map(|v| v.figures.len());
+            assert!(every.eq(listed), "{}: figure_keys leaves no figure out", policy.id);
+            let keys: Vec<_> = summary.versions[0].figures.iter().map(|f| f.key.as_str()).collect();
+            let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
+            assert_eq!(keys[0], "deductible", "{}", policy.id);
+            assert!(at("ratio.primary") < at("ratio.tertiary") && at("ratio.tertiary") < at("ratio.pharmacy"));
+            let member = policy.members[0].key();
+            assert!(at("ratio.pharmacy") < at(&format!("cap.{member}")));
+            assert!(at(&format!("cap.{member}")) < at(&format!("adjustment.{member}")), "{}", policy.id);
+        }
     }
 
     /// Every source title of a policy's figures, as the summary gives them in `lang`, with its language.

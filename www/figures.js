@@ -5,9 +5,6 @@ import { badge, h, isMarked, sourceLine } from './dom.js';
 import { figureValueText, figureUnit, sameDecimal } from './format.js';
 import { asName, t } from './i18n.js';
 
-// People read a policy deductible first, then ratios, the cap, and the rest.
-const GROUP_ORDER = ['deductible', 'ratio', 'cap', 'adjustment', 'account_credit', 'out_of_area'];
-
 /** Does this figure matter for this scenario? (The others would only be noise.) */
 function figureApplies(key, state) {
   const [group, part] = key.split('.');
@@ -66,7 +63,11 @@ export function formOverrides(policy, overrides) {
   return out;
 }
 
-/** The policy's figures that matter now, each with the override key it is stored under (`per_version`). */
+/**
+ * The policy's figures that matter now, each with the override key it is stored under
+ * (`per_version`), in the core's reading order: the deductible, the ratios by tier, the cap, and
+ * the rest, version by version.
+ */
 export function policyFigures(policy, state, alwaysShow = new Set()) {
   const inPeriod = versionsInPeriod(policy?.versions ?? [], state.period);
   const all = inPeriod.flatMap((version) => version.figures.map((f) => ({ ...f, start: version.start })));
@@ -78,8 +79,7 @@ export function policyFigures(policy, state, alwaysShow = new Set()) {
     seen.add(overrideKey);
     if (figureApplies(figure.key, state) || alwaysShow.has(figure.key)) figures.push({ ...figure, overrideKey });
   }
-  const rank = (f) => GROUP_ORDER.indexOf(f.key.split('.')[0]);
-  return figures.sort((a, b) => rank(a) - rank(b));
+  return figures;
 }
 
 /**

@@ -159,3 +159,23 @@ test('a what-if given under its plain key shows in each version\'s field, and co
   assert.deepEqual((await scenarioOnScreen(page)).overrides, { 'ratio.primary': '0.8' });
   session.assertClean();
 });
+
+// A policy's figures are kept sorted by key, which would put the pharmacy's ratio before the
+// primary's and the adjustment before the cap: the form and the figures used follow the rules.
+test('the figures come in reading order, in the form and among the figures used', { timeout: 30_000 }, async (t) => {
+  const session = await browser.open(t);
+  const { page } = session;
+  await session.load('#v1;p=hunan-employee;m=retiree;d=2023;l=en;o=deductible:100,ratio.primary:0.8,ratio.pharmacy:0.7,cap.retiree:3000;v=2023-03-15:p:900,2023-04-15:rx:90');
+  await waitForResultRows(page, 2);
+  const keys = (scope) => ref(page, scope).locator('[data-figure]').evaluateAll((nodes) => nodes.map((n) => n.dataset.figure));
+  assert.deepEqual([...await keys('unknownFigures'), ...await keys('adjustFigures')], [
+    'deductible', 'ratio.primary', 'ratio.secondary', 'ratio.tertiary', 'ratio.pharmacy', 'cap.retiree', 'adjustment.retiree@2023-01-01',
+  ]);
+  await page.locator('details.oe-used > summary').click();
+  const used = await ref(page, 'usedFigures').locator('.oe-figure-name').allTextContents();
+  assert.deepEqual(used, [
+    'Deductible (yuan a year)', 'Fund ratio: primary (incl. community, township and village clinics)',
+    'Fund ratio: designated retail pharmacy', 'Annual cap (yuan): retiree', 'Ratio adjustment (points): retiree',
+  ]);
+  session.assertClean();
+});
