@@ -510,8 +510,11 @@ function traceDetails(visit, lang, nameOf) {
 /** One figure in words: name, value, a badge unless it is plainly stated, its source and note. */
 function figureItem(figure, lang, nameOf, withVersion) {
   const status = figureStatus(figure);
+  const name = withVersion && figure.version
+    ? t(lang, 'versionNamed', { name: nameOf(figure.key), version: t(lang, 'versionFrom', { date: figure.version }) })
+    : nameOf(figure.key);
   return h('li', { class: 'oe-figure-item' },
-    h('span', { class: 'oe-figure-name', text: nameOf(figure.key) + (withVersion && figure.version ? ` (${t(lang, 'versionFrom', { date: figure.version })})` : '') }),
+    h('span', { class: 'oe-figure-name', text: name }),
     ' ',
     h('strong', { text: figureValueText(figure.key, figure.value, lang) }),
     isMarked(status) ? [' ', badge(lang, status)] : null,

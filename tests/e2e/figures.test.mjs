@@ -177,5 +177,14 @@ test('the figures come in reading order, in the form and among the figures used'
     'Deductible (yuan a year)', 'Fund ratio: primary (incl. community, township and village clinics)',
     'Fund ratio: designated retail pharmacy', 'Annual cap (yuan): retiree', 'Ratio adjustment (points): retiree',
   ]);
+
+  // With two versions each figure names its version, as the form's labels do (in Chinese, within
+  // full-width brackets), the versions of a figure one after the other.
+  await session.load('#v1;p=jiangxi-employee;m=retiree;d=2023;l=zh;o=ratio.pharmacy@2023-01-01:0.6;v=2023-03-15:p:900,2023-08-15:s:900');
+  await waitForResultRows(page, 2);
+  await page.locator('details.oe-used > summary').click();
+  const names = await ref(page, 'usedFigures').locator('.oe-figure-name').allTextContents();
+  assert.deepEqual(names.slice(0, 2), ['起付线（元/年）（2023-01-01起）', '起付线（元/年）（2023-07-01起）']);
+  assert.equal(names.at(-1), '比例调整（百分点）：退休人员（2023-07-01起）');
   session.assertClean();
 });
