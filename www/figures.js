@@ -123,7 +123,7 @@ function groupBy(list, keyOf) {
 
 function figureField(figure, { state, lang, id, nameVersion, sameAsName }) {
   const label = asName(figure.label ?? figure.key);
-  const name = nameVersion ? t(lang, 'versionNamed', { name: label, version: t(lang, 'versionFrom', { date: figure.start }) }) : label;
+  const name = nameVersion ? t(lang, 'versionNamed', { name: label, date: figure.start }) : label;
   // The core's label already names the unit; how to write a ratio still needs saying.
   const unitKey = { ratio: 'unitRatio', points: 'unitPoints', multiple: 'unitMultiple' }[figureUnit(figure.key)];
   const hintId = `${id}-hint`;

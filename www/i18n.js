@@ -84,7 +84,7 @@ const zh = {
   resetFigure: '恢复',
   resetFigureLabel: '把“{name}”恢复为政策数字',
   versionFrom: '{date}起',
-  versionNamed: '{name}（{version}）',
+  versionNamed: '{name}（{date}起）',
   unitRatio: '写作 0.70 或 70%',
   unitPoints: '写作 0.05 或 5%，即 5 个百分点',
   points: '{n} 个百分点', // spaced as the core's texts (the trace) write it
@@ -262,7 +262,7 @@ const en = {
   resetFigure: 'Reset',
   resetFigureLabel: 'Reset “{name}” to the policy’s figure',
   versionFrom: 'From {date}',
-  versionNamed: '{name} ({version})',
+  versionNamed: '{name} (from {date})',
   unitRatio: 'write 0.70 or 70%',
   unitPoints: 'write 0.05 or 5% for 5 points',
   points: '{n} points',

@@ -511,7 +511,7 @@ function traceDetails(visit, lang, nameOf) {
 function figureItem(figure, lang, nameOf, withVersion) {
   const status = figureStatus(figure);
   const name = withVersion && figure.version
-    ? t(lang, 'versionNamed', { name: nameOf(figure.key), version: t(lang, 'versionFrom', { date: figure.version }) })
+    ? t(lang, 'versionNamed', { name: nameOf(figure.key), date: figure.version })
     : nameOf(figure.key);
   return h('li', { class: 'oe-figure-item' },
     h('span', { class: 'oe-figure-name', text: name }),

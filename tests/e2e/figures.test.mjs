@@ -89,6 +89,9 @@ test('every figure a scenario still needs is asked for at once, each at its own 
     assert.ok((await field(page, `overrides.${key}`).getAttribute('aria-describedby')).includes(await message.getAttribute('id')), key);
   }
   // The version is named where the form asks per version, and not for the cap it asks once.
+  const labelOf = (key) => field(page, `overrides.${key}`).evaluate((input) => input.labels[0].textContent);
+  assert.equal(await labelOf('ratio.pharmacy@2023-01-01'), 'Fund ratio: designated retail pharmacy (from 2023-01-01)');
+  assert.equal(await labelOf('cap.flexible'), 'Annual cap (yuan): flexible employment');
   assert.match(await messageFor(page, 'overrides.ratio.pharmacy@2023-01-01').textContent(), /\(version from 2023-01-01\)/);
   assert.doesNotMatch(await messageFor(page, 'overrides.cap.flexible').textContent(), /version/);
   assert.equal(await messageFor(page, 'overrides.ratio.pharmacy@2023-07-01').count(), 0, 'July\'s pharmacy ratio is known');
