@@ -418,6 +418,21 @@ fn generate_prints_visits_in_scenario_form() {
 }
 
 #[test]
+fn help_goes_to_standard_output_and_exits_with_zero() {
+    for flag in ["--help", "-h"] {
+        let output = estimate(&[flag, "--list"]);
+        assert_success(&output);
+        assert!(stderr(&output).is_empty(), "{flag}: {}", stderr(&output));
+        let help = stdout(&output);
+        for option in
+            ["--table", "--svg", "--width", "--policy", "--lang", "--check", "--to-json", "--generate", "--list"]
+        {
+            assert!(help.contains(option), "{flag}: {option} is explained");
+        }
+    }
+}
+
+#[test]
 fn usage_errors_exit_with_two() {
     for args in [&["--frobnicate"][..], &[][..], &["--lang", "fr", EXAMPLE][..], &["--list", EXAMPLE][..]] {
         let output = estimate(args);

@@ -1,23 +1,6 @@
 //! `estimate`: the command-line front of the estimator.
 //!
-//! ```text
-//! estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
-//! estimate --list                       the bundled policies, their names and how complete they are
-//! estimate --check FILE.toml            validate a policy file (or a shared rule file), and warn of
-//!                                       figures that are valid but odd (a cap below the deductible, …)
-//! estimate --to-json FILE.toml          a policy file, validated, as JSON (what the page's
-//!                                       checkPolicy and addPolicy take, once JSON.parse'd)
-//! estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
-//!
-//! OPTIONS
-//!   --table            a table for people instead of JSON
-//!   --svg              the chart (SVG), the same picture the page draws
-//!   --width PX         the chart's width in pixels, 300 to 640 (default 640), as the page
-//!                      draws it in a box that wide (a phone)
-//!   --policy FILE      load a policy file (replaces a bundled one of the same id); repeatable
-//!   --lang zh|en       language of notes, errors and the table (default: the scenario's, else en)
-//! ```
-//! Errors go to standard error with a non-zero exit, naming the offending field.
+//! `estimate --help` prints its commands and options ([`HELP`]).
 
 use outpatient_estimator::adjudicate::{adjudicate_lines, Outcome, VisitLine};
 use outpatient_estimator::policy::{self, Facility, FieldLines, OutOfAreaRule, Policy};
@@ -27,12 +10,34 @@ use outpatient_estimator::{adjudicate, chart, lint, pattern, Error, ErrorKind, L
 use std::io::Read;
 use std::process::ExitCode;
 
+const HELP: &str = "\
+estimate [OPTIONS] SCENARIO.json      adjudicate a scenario (`-` reads standard input)
+estimate --list                       the bundled policies, their names and how complete they are
+estimate --check FILE.toml            validate a policy file (or a shared rule file), and warn of
+                                      figures that are valid but odd (a cap below the deductible, ...)
+estimate --to-json FILE.toml          a policy file, validated, as JSON (what the page's
+                                      checkPolicy and addPolicy take, once JSON.parse'd)
+estimate --generate PATTERN.json      visits from a pattern, as scenario JSON
+
+OPTIONS (in any order)
+  --table            a table for people instead of JSON
+  --svg              the chart (SVG), the same picture the page draws
+  --width PX         the chart's width in pixels, 300 to 640 (default 640), as the page
+                     draws it in a box that wide (a phone)
+  --policy FILE      load a policy file (replaces a bundled one of the same id); repeatable
+  --lang zh|en       language of notes, errors and the table (default: the scenario's, else en)
+  --help, -h         this text
+
+Errors go to standard error with a non-zero exit (2 for a wrong command line), naming the
+offending field.
+";
+
 const USAGE: &str = "usage: estimate [--table | --svg [--width PX]] [--policy FILE]... [--lang zh|en] SCENARIO.json|-
        estimate --list [--lang zh|en]
        estimate --check FILE.toml [--lang zh|en]
        estimate --to-json FILE.toml
        estimate --generate PATTERN.json|- [--lang zh|en]
-options may come in any order";
+options may come in any order; estimate --help tells more";
 
 enum Output {
     Json,
@@ -56,7 +61,12 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1).collect()) {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.iter().any(|arg| arg == "--help" || arg == "-h") {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let args = match parse_args(raw) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("estimate: {message}\n{USAGE}");
@@ -96,7 +106,6 @@ fn parse_args(raw: Vec<String>) -> Result<Args, String> {
     while let Some(arg) = items.next() {
         let mut value = |name: &str| items.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--help" | "-h" => return Err("help".into()),
             "--table" => output = Output::Table,
             "--svg" => output = Output::Svg(chart::DEFAULT_WIDTH),
             "--width" => {
