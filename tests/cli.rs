@@ -126,6 +126,11 @@ fn table_output_follows_the_language() {
     let text = stdout(&output);
     assert!(text.contains("日期") && text.contains(" 一级 "), "{text}");
     assert!(!text.contains("primary"), "a tier's keyword in the Chinese table: {text}");
+    // A Chinese character takes two columns in a terminal: the header lines up with the rows.
+    let columns = |line: &str| line.chars().map(|c| if c > '\u{2E80}' { 2 } else { 1 }).sum::<usize>();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(columns(lines[1]), columns(lines[2].trim_end_matches(" *")), "{text}");
+    assert!(lines[1].ends_with("   限额剩余"), "{text}");
 }
 
 #[test]

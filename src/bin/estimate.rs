@@ -336,33 +336,54 @@ fn facility_short(facility: Facility, lang: Lang) -> &'static str {
     lang.pick(zh, facility.key())
 }
 
+/// The table's columns: width in terminal columns, and whether the column is aligned right.
+const COLUMNS: [(usize, bool); 9] =
+    [(4, true), (10, false), (9, false), (10, true), (10, true), (6, true), (10, true), (10, true), (10, true)];
+
+/// One line of the table, each cell padded to its column as a terminal shows it: a Chinese
+/// character takes two columns, so padding by characters would push the headers out of line.
+fn table_row(cells: [String; 9]) -> String {
+    let padded = cells.iter().zip(COLUMNS).map(|(text, (width, right))| {
+        let fill = " ".repeat(width.saturating_sub(text.chars().map(terminal_width).sum()));
+        if right {
+            fill + text
+        } else {
+            text.clone() + &fill
+        }
+    });
+    padded.collect::<Vec<_>>().join(" ")
+}
+
+/// Columns a character takes in a terminal: two for the East Asian wide ranges (the table's own
+/// Chinese headers and tier names), else one.
+fn terminal_width(c: char) -> usize {
+    let wide = matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}');
+    1 + usize::from(wide)
+}
+
 fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
     let head = match lang {
         Lang::Zh => ["#", "日期", "机构", "总额", "起付线", "比例", "统筹支付", "个人负担", "限额剩余"],
         Lang::En => ["#", "date", "facility", "amount", "deductible", "ratio", "fund", "self", "cap left"],
     };
-    let mut out = format!("{}\n", outcome.policy.name);
-    out += &format!(
-        "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}\n",
-        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
-    );
+    let mut out = format!("{}\n{}\n", outcome.policy.name, table_row(head.map(String::from)).trim_end());
     for visit in &outcome.visits {
         let v = &visit.numbers;
         let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
         let flagged = !visit.marks.is_empty();
-        out += &format!(
-            "{:>4} {:<10} {:<9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10}{}\n",
-            v.index,
+        let cells = [
+            v.index.to_string(),
             outpatient_estimator::date::iso(v.date),
-            facility_short(v.facility, lang),
-            v.amount,
-            v.deductible,
+            facility_short(v.facility, lang).to_owned(),
+            v.amount.to_string(),
+            v.deductible.to_string(),
             v.ratio.map_or_else(|| "-".to_owned(), |r| r.to_string()),
-            v.fund,
-            v.member,
+            v.fund.to_string(),
+            v.member.to_string(),
             cap,
-            if flagged { " *" } else { "" }
-        );
+        ];
+        out += &format!("{}{}\n", table_row(cells), if flagged { " *" } else { "" });
     }
     for y in &outcome.years {
         let date = |d: Option<chrono::NaiveDate>| d.map(outpatient_estimator::date::iso).unwrap_or_else(|| "-".into());
