@@ -120,6 +120,22 @@ fn the_table_lists_visits_in_date_order_with_their_input_numbers() {
 }
 
 #[test]
+fn the_readmes_worked_example_is_what_the_table_prints() {
+    let readme = std::fs::read_to_string(format!("{ROOT}/README.md")).expect("README.md");
+    let section = &readme[readme.find("## A worked example").expect("the worked example")..];
+    let block = |fence: &str| {
+        let start = section.find(fence).expect(fence) + fence.len();
+        &section[start..start + section[start..].find("```").expect("a closing fence")]
+    };
+    let (scenario, shown) = (block("```json\n"), block("```text\n"));
+    let command = "$ cargo run -q --bin estimate -- --table scenario.json\n";
+    let printed = shown.strip_prefix(command).expect("the block shows its command first");
+    let output = estimate_with_stdin(&["--table", "-"], scenario);
+    assert_success(&output);
+    assert_eq!(stdout(&output), printed);
+}
+
+#[test]
 fn table_output_follows_the_language() {
     let output = estimate(&["--table", "--lang", "zh", EXAMPLE]);
     assert_success(&output);

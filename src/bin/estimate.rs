@@ -386,24 +386,20 @@ fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
         out += &format!("{}{}\n", table_row(cells), if flagged { " *" } else { "" });
     }
     for y in &outcome.years {
-        let date = |d: Option<chrono::NaiveDate>| d.map(outpatient_estimator::date::iso).unwrap_or_else(|| "-".into());
+        // "met on …" or "not met", as the reader would say it.
+        let when = |date: Option<chrono::NaiveDate>, zh: [&str; 2], en: [&str; 2]| match date {
+            Some(d) => lang.pick(zh[0], en[0]).replace("{}", &outpatient_estimator::date::iso(d)),
+            None => lang.pick(zh[1], en[1]).to_owned(),
+        };
+        let deductible = when(
+            y.deductible_met_on,
+            ["起付线于 {} 达到", "起付线未达到"],
+            ["deductible met {}", "deductible not met"],
+        );
+        let cap = when(y.cap_reached_on, ["限额于 {} 用完", "限额未用完"], ["cap reached {}", "cap not reached"]);
         out += &match lang {
-            Lang::Zh => format!(
-                "{} 年：统筹支付 {}，个人负担 {}；起付线达到于 {}，限额用完于 {}\n",
-                y.year,
-                y.fund,
-                y.member,
-                date(y.deductible_met_on),
-                date(y.cap_reached_on)
-            ),
-            Lang::En => format!(
-                "{}: fund {}, self {}; deductible met {}, cap reached {}\n",
-                y.year,
-                y.fund,
-                y.member,
-                date(y.deductible_met_on),
-                date(y.cap_reached_on)
-            ),
+            Lang::Zh => format!("{} 年：统筹支付 {}，个人负担 {}；{deductible}，{cap}\n", y.year, y.fund, y.member),
+            Lang::En => format!("{}: fund {}, self {}; {deductible}, {cap}\n", y.year, y.fund, y.member),
         };
     }
     if outcome.visits.iter().any(|v| !v.marks.is_empty()) {
