@@ -367,7 +367,7 @@ fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
         Lang::Zh => ["#", "日期", "机构", "总额", "起付线", "比例", "统筹支付", "个人负担", "限额剩余"],
         Lang::En => ["#", "date", "facility", "amount", "deductible", "ratio", "fund", "self", "cap left"],
     };
-    let mut out = format!("{}\n{}\n", outcome.policy.name, table_row(head.map(String::from)).trim_end());
+    let mut out = format!("{}\n{}\n", outcome.policy.name, table_row(head.map(String::from)));
     for visit in &outcome.visits {
         let v = &visit.numbers;
         let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
