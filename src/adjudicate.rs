@@ -737,6 +737,11 @@ impl<'a> Adjudicator<'a> {
         for figure in self.figures.iter().flat_map(VersionFigures::used_figures) {
             used.insert_if_absent((figure.key(), figure.version), figure);
         }
+        // In reading order, each figure's versions in date order (the map's order); sized first,
+        // as a list collected through a filter does not know its length.
+        let mut figures = Vec::with_capacity(used.len());
+        let in_order = (0..READING_RANKS).flat_map(|rank| used.values().filter(move |f| reading_rank(f.key()) == rank));
+        figures.extend(in_order.map(|f| f.to_used(self.scenario.lang)));
         let mut rests_on: Vec<Status> = used.values().map(|f| f.status()).collect();
         rests_on.extend(self.policy.versions.first().filter(|_| self.before_policy).map(|first| first.start_status));
         Ok(Outcome {
@@ -747,11 +752,7 @@ impl<'a> Adjudicator<'a> {
             visits: Vec::new(),
             years: self.years,
             totals,
-            // In reading order, each figure's versions in date order (the map's order).
-            figures: (0..READING_RANKS)
-                .flat_map(|rank| used.values().filter(move |f| reading_rank(f.key()) == rank))
-                .map(|f| f.to_used(self.scenario.lang))
-                .collect(),
+            figures,
             marks: to_point_out(&rests_on),
         })
     }
