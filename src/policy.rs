@@ -419,24 +419,40 @@ impl Policy {
     }
 }
 
-/// How many places [`reading_rank`] gives.
-pub const READING_RANKS: usize = 24;
+/// The figure groups in the order people read them, which the page and the figures used list
+/// them in, each with its keys in order: the deductible, the ratio at each tier, each member's cap,
+/// adjustment and account credit, then the out-of-area figures. (A version's figures are kept
+/// sorted by key, which puts the pharmacy's ratio first and the cap after the adjustment.)
+const READING_ORDER: [(&str, &[&str]); 6] = [
+    ("deductible", &[""]),
+    ("ratio", Facility::KEYS),
+    ("cap", Member::KEYS),
+    ("adjustment", Member::KEYS),
+    ("account_credit", Member::KEYS),
+    ("out_of_area", &OUT_OF_AREA_KEYS),
+];
 
-/// Where a figure comes in the order people read them, which the page and the figures used list
-/// them in: the deductible, the ratio at each tier, each member's cap, adjustment and account
-/// credit, then the out-of-area figures. (A version's figures are kept sorted by key, which puts
-/// the pharmacy's ratio first and the cap after the adjustment.) Each key has a place of its own.
+/// How many places [`reading_rank`] gives: one for each key of [`READING_ORDER`].
+pub const READING_RANKS: usize = {
+    let (mut places, mut i) = (0, 0);
+    while i < READING_ORDER.len() {
+        places += READING_ORDER[i].1.len();
+        i += 1;
+    }
+    places
+};
+
+/// Where a figure comes in [`READING_ORDER`]: each key has a place of its own.
 pub fn reading_rank(key: &str) -> usize {
     let (group, part) = key.split_once('.').unwrap_or((key, ""));
-    let at = |keys: &[&str]| keys.iter().position(|k| *k == part).unwrap_or(0);
-    match group {
-        "ratio" => 4 + at(Facility::KEYS),
-        "cap" => 8 + at(Member::KEYS),
-        "adjustment" => 12 + at(Member::KEYS),
-        "account_credit" => 16 + at(Member::KEYS),
-        "out_of_area" => 20 + at(&OUT_OF_AREA_KEYS),
-        _ => 0, // the deductible
+    let mut before = 0;
+    for (name, parts) in READING_ORDER {
+        if name == group {
+            return before + parts.iter().position(|p| *p == part).unwrap_or(0);
+        }
+        before += parts.len();
     }
+    0
 }
 
 pub fn default_members(scheme: Scheme) -> &'static [Member] {
@@ -979,7 +995,7 @@ mod tests {
             let every = policy.versions.iter().map(|v| v.figures.len() + policy.out_of_area.len());
             let summary = policy.summary(Lang::En);
             let listed = summary.versions.iter().map(|v| v.figures.len());
-            assert!(every.eq(listed), "{}: figure_keys leaves no figure out", policy.id);
+            assert!(every.eq(listed), "{}: reading_rank gives each figure a place of its own", policy.id);
             let keys: Vec<_> = summary.versions[0].figures.iter().map(|f| f.key.as_str()).collect();
             let at = |key: &str| keys.iter().position(|k| *k == key).unwrap();
             assert_eq!(keys[0], "deductible", "{}", policy.id);

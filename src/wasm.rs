@@ -15,6 +15,7 @@ use crate::policy::labels;
 use crate::scenario::{read_json, Scenario};
 use crate::tree::Tree;
 use crate::{chart, fragment, pattern};
+use chrono::NaiveDate;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -205,8 +206,9 @@ fn to_js<T: Serialize>(value: &T, lang: Lang) -> Result<JsValue, JsValue> {
 /// for them all at once.
 fn js_error(error: &Error, lang: Lang) -> JsValue {
     let js = js_sys::Error::new(&error.message(lang));
+    let version_text = |version: &Option<NaiveDate>| version.map(iso).unwrap_or_default();
     let version = match &error.kind {
-        ErrorKind::UnknownFigure { version: Some(version), .. } => iso(*version),
+        ErrorKind::UnknownFigure { version, .. } => version_text(version),
         _ => String::new(),
     };
     set_texts(
@@ -229,7 +231,7 @@ fn js_error(error: &Error, lang: Lang) -> JsValue {
                 &entry,
                 [
                     ("field", one.field.clone()),
-                    ("version", version.map(iso).unwrap_or_default()),
+                    ("version", version_text(version)),
                     ("detail", one.description().get(lang).to_owned()),
                 ],
             );
