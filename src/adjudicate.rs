@@ -187,6 +187,13 @@ pub struct YearOutcome {
     pub cap_steps: Vec<CapStep>,
 }
 
+impl YearOutcome {
+    /// Whether the policy was in force on any day of the year's part of the period.
+    pub fn in_force(&self) -> bool {
+        !self.cap_steps.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct CapStep {
     #[serde(serialize_with = "crate::policy::serialize_date")]
@@ -459,8 +466,8 @@ pub struct Adjudicator<'a> {
     /// The year in progress; `None` before the first visit.
     year: Option<YearState>,
     years: Vec<YearOutcome>,
-    /// Whether a visit came before the policy's first version (so the outcome rests on its start).
-    before_policy: bool,
+    /// The statuses of the start dates visits rest on (`start_rested_on`), once each.
+    start_statuses: Vec<Status>,
 }
 
 /// What accumulates within one natural year. A new one starts each 1 January: nothing carries
@@ -647,7 +654,7 @@ impl<'a> Adjudicator<'a> {
             period: scenario.period,
             year: None,
             years: Vec::new(),
-            before_policy: false,
+            start_statuses: Vec::new(),
         }
     }
 
@@ -703,12 +710,14 @@ impl<'a> Adjudicator<'a> {
                 }
                 apply_rules(&mut r, year, &self.policy.versions[v], v, &self.figures[v])?
             }
-            None => {
-                r.notes.add(NoteCode::BeforePolicy);
-                self.before_policy = true;
-            }
+            None => r.notes.add(NoteCode::BeforePolicy),
         }
         year.book(&mut r, self.scenario.account.is_some_and(|a| a.pays_member_share));
+        if let Some(status) = self.start_rested_on(&r).map(|v| v.start_status) {
+            if !self.start_statuses.contains(&status) {
+                self.start_statuses.push(status);
+            }
+        }
         Ok(r)
     }
 
@@ -743,7 +752,7 @@ impl<'a> Adjudicator<'a> {
         let in_order = (0..READING_RANKS).flat_map(|rank| used.values().filter(move |f| reading_rank(f.key()) == rank));
         figures.extend(in_order.map(|f| f.to_used(self.scenario.lang)));
         let mut rests_on: Vec<Status> = used.values().map(|f| f.status()).collect();
-        rests_on.extend(self.policy.versions.first().filter(|_| self.before_policy).map(|first| first.start_status));
+        rests_on.extend(self.start_statuses);
         Ok(Outcome {
             policy: PolicyRef { id: self.policy.id.clone(), name: self.policy.name.get(self.scenario.lang).to_owned() },
             member: self.scenario.member,
@@ -925,6 +934,10 @@ fn apply_rules(
         r.notes |= ratio.notes;
         let owed = payable.times(r.ratio);
         if !owed.is_zero() {
+            // What earlier visits could have paid at a higher real ratio: what they did when the cap
+            // then in force held them to it (a later version raised it), else all above the deductible.
+            let could_have_paid =
+                if year.cap_exhausted && year.cap == Some(year.fund_paid) { year.fund_paid } else { payable_before };
             let cap = figures.cap.get()?;
             year.cap = Some(cap);
             let remaining = (cap - year.fund_paid).max(Fen::ZERO);
@@ -933,7 +946,7 @@ fn apply_rules(
             }
             r.fund = owed.min(remaining);
             year.fund_paid += r.fund;
-            near_cap(&mut r.notes, r.fund, remaining, payable_before + r.fund > cap);
+            near_cap(&mut r.notes, r.fund, remaining, could_have_paid + r.fund > cap);
             if remaining.is_zero() {
                 r.notes.add(cap_stops(year, r.date));
             } else if r.fund == remaining {
@@ -1132,14 +1145,23 @@ impl Adjudicator<'_> {
         if let Some((version, figures)) = self.version_of(r) {
             used.extend(rule_figures(r, version, figures).into_iter().flatten().flatten().map(FigureUse::status));
         }
-        // Before the policy, the visit rests on its start date alone.
-        used.extend(self.policy_not_yet_in_force(r).map(|first| first.start_status));
+        used.extend(self.start_rested_on(r).map(|v| v.start_status));
         to_point_out(&used)
     }
 
     /// The policy's first version, for a visit before it.
     fn policy_not_yet_in_force(&self, r: &VisitResult) -> Option<&Version> {
         self.policy.versions.first().filter(|_| r.notes.contains(NoteCode::BeforePolicy))
+    }
+
+    /// The version whose start date a visit rests on: the policy's first, for a visit before it
+    /// (it rests on that date alone), or its own in the year that version came in (were the real
+    /// day another, the visit could have fallen under the version before it, or after it).
+    fn start_rested_on(&self, r: &VisitResult) -> Option<&Version> {
+        match self.version_of(r) {
+            Some((version, _)) => Some(version).filter(|v| v.start.year() == r.date.year()),
+            None => self.policy_not_yet_in_force(r),
+        }
     }
 
     /// The version applied to a visit and its figures; `None` before the policy is in force.
@@ -1154,6 +1176,14 @@ impl Adjudicator<'_> {
             Some(first) => (iso(first.start), start_qualifier(first, lang)),
             None => (String::new(), ""),
         }
+    }
+
+    /// The start of the first version later in the visit's year whose cap is above the one the
+    /// visit used up, or unknown: until then nothing can pay again.
+    fn cap_may_rise_after(&self, r: &VisitResult) -> Option<NaiveDate> {
+        let later = |(v, _): &(&Version, &VersionFigures)| v.start > r.date && v.start.year() == r.date.year();
+        let raises = |(_, f): &(&Version, &VersionFigures)| f.cap.known().is_none_or(|cap| cap > r.cap);
+        self.policy.versions.iter().zip(&self.figures).filter(later).find(raises).map(|(v, _)| v.start)
     }
 
     fn note_text(&self, code: NoteCode, r: &VisitResult) -> String {
@@ -1179,7 +1209,7 @@ impl Adjudicator<'_> {
                 tr!(lang, zh: "在定点零售药店购药，须凭定点医疗机构开具的处方，所购药品须在医保目录内，才能享受门诊统筹报销；本估算假定如此。", en: "A purchase at a designated retail pharmacy is covered by outpatient pooling only with a prescription from a designated medical institution, for drugs on the insurance list; this estimate assumes both.")
             }
             NoteCode::NoDeductibleHere => {
-                tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at a {}.", r.facility.label(lang))
+                tr!(lang, zh: "在{}就诊不设起付线。", en: "No deductible applies at this tier ({}).", r.facility.label(lang))
             }
             NoteCode::DeductibleMayBeHigher => {
                 tr!(lang, zh: "临时外出就医的起付标准可能上调（倍数来源不清），实际起付线可能更高。", en: "For temporary care elsewhere the deductible may be raised (the multiple is not known), so the real deductible may be higher.")
@@ -1200,7 +1230,7 @@ impl Adjudicator<'_> {
                 tr!(lang, zh: "所用支付比例只是下限（来源只给出“不低于”）；实际比例更高时年度限额会更早用完，本次统筹基金支付可能更多，也可能更少。", en: "The ratio used is only a lower bound (the source says \"no less than\"); with a higher real ratio the cap is reached sooner, so the fund's payment for this visit may be more or less.")
             }
             NoteCode::LeastFavourable => {
-                tr!(lang, zh: "异地就医比例按最多下调的幅度计算，是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: this is the least favourable case.")
+                tr!(lang, zh: "异地就医比例按最多下调的幅度计算，就比例而言是最不利的情形。", en: "Out-of-area care is reduced by the most the rules allow: for the ratio, this is the least favourable case.")
             }
             NoteCode::LeastFavourableNearCap => {
                 tr!(lang, zh: "异地就医比例按最多下调的幅度计算；实际下调更少时年度限额会更早用完，本次统筹基金支付可能更多，也可能更少。", en: "Out-of-area care is reduced by the most the rules allow; with a smaller real reduction the cap is reached sooner, so the fund's payment for this visit may be more or less.")
@@ -1213,9 +1243,15 @@ impl Adjudicator<'_> {
             NoteCode::CapReachedByChange => {
                 tr!(lang, zh: "年度限额自 {} 起为 {} 元，本年统筹基金已支付的金额已达到该限额。", en: "From {} the cap is {}, which the fund's payments this year have already reached.", start, r.cap.yuan())
             }
-            NoteCode::CapExhausted => {
-                tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January.")
-            }
+            NoteCode::CapExhausted => match self.cap_may_rise_after(r) {
+                // A later version this year may raise the cap (it does, or its cap is unknown).
+                Some(change) => {
+                    tr!(lang, zh: "本年统筹基金限额已用完：至少到 {} 政策调整前由个人全额负担。", en: "This year's cap is used up: the member pays in full at least until the policy changes on {}.", iso(change))
+                }
+                None => {
+                    tr!(lang, zh: "本年统筹基金限额已用完：到 1 月 1 日前由个人全额负担。", en: "This year's cap is used up: the member pays in full until 1 January.")
+                }
+            },
             NoteCode::CapReached => {
                 tr!(lang, zh: "本次就诊用完本年统筹基金限额 {} 元。", en: "This visit reaches the year's fund cap of {}.", r.cap.yuan())
             }
@@ -1351,6 +1387,28 @@ mod tests {
         assert_eq!(refused("10000000.01", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
         assert_eq!(refused("100000000000000000000", "0"), ("visits[3].amount".to_owned(), "amount_too_large"));
         assert_eq!(refused("10", "10.01"), ("visits[3].out_of_scope".to_owned(), "out_of_scope_exceeds_amount"));
+    }
+
+    #[test]
+    fn a_cap_used_up_before_a_raise_that_year_is_not_said_to_last_until_1_january() {
+        let notes = |lang: &str| {
+            let outcome = outcome_of(&format!(
+                r#"{{"policy": "jiangxi-employee", "member": "retiree", "lang": "{lang}",
+                    "visits": [{{"date": "2023-02-01", "facility": "tertiary", "amount": "5000"}},
+                               {{"date": "2023-06-30", "facility": "secondary", "amount": "100"}},
+                               {{"date": "2023-10-01", "facility": "tertiary", "amount": "9000"}},
+                               {{"date": "2023-11-01", "facility": "primary", "amount": "100"}}]}}"#
+            ));
+            let text = |i: usize| outcome.visits[i].notes.iter().map(|n| n.text.clone()).collect::<Vec<_>>().join(" ");
+            (text(1), text(3))
+        };
+        let (before_raise, after_raise) = notes("en");
+        assert!(
+            before_raise.contains("pays in full at least until the policy changes on 2023-07-01"),
+            "{before_raise}"
+        );
+        assert!(after_raise.contains("pays in full until 1 January"), "{after_raise}");
+        assert!(notes("zh").0.contains("至少到 2023-07-01 政策调整前由个人全额负担"));
     }
 
     #[test]

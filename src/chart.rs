@@ -324,15 +324,29 @@ pub fn render_at<V: AsRef<VisitNumbers>>(outcome: &Outcome<V>, lang: Lang, width
     let mut resets = String::new();
     for year in start.year() + 1..=end.year() {
         let rx = x(new_year(year));
-        // Nothing in force in the year before: the policy starts here, and nothing starts again.
-        let policy_starts = outcome.years.iter().any(|y| y.year == year - 1 && y.cap_steps.is_empty());
-        let (title, short, detail) = if policy_starts {
+        // Nothing in force in the year before: nothing starts again. The policy starts here, or
+        // later (its own line says when).
+        let in_force = |y: i32| outcome.years.iter().find(|o| o.year == y).map(|o| o.in_force());
+        let starts_here = outcome
+            .years
+            .iter()
+            .any(|o| o.year == year && o.cap_steps.first().is_some_and(|s| s.from == new_year(year)));
+        let (title, short, detail) = if in_force(year - 1) == Some(false) && starts_here {
             (
                 tr!(lang, zh: "{}年1月1日 本政策施行", en: "1 Jan {}: the policy takes effect", year),
                 tr!(lang, zh: "本政策施行", en: "policy takes effect"),
                 [
                     tr!(lang, zh: "首个年度·", en: "its first year;"),
                     tr!(lang, zh: "此前无可结转", en: "nothing before it"),
+                ],
+            )
+        } else if in_force(year - 1) == Some(false) {
+            (
+                tr!(lang, zh: "{}年1月1日 本政策尚未施行", en: "1 Jan {}: policy not yet in force", year),
+                tr!(lang, zh: "尚未施行", en: "not yet in force"),
+                [
+                    tr!(lang, zh: "尚无门诊统筹·", en: "no pooling yet;"),
+                    tr!(lang, zh: "统筹基金不支付", en: "the fund pays nothing"),
                 ],
             )
         } else {
@@ -614,6 +628,10 @@ fn legend(lang: Lang, width: Px, start: NaiveDate, end: NaiveDate) -> (String, P
 pub fn summary<V>(outcome: &Outcome<V>, lang: Lang) -> String {
     let mut parts = Vec::new();
     for y in &outcome.years {
+        if !y.in_force() {
+            parts.push(tr!(lang, zh: "{}年：本政策尚未施行，统筹基金不支付，个人负担 {} 元。", en: "{}: the policy was not yet in force; the fund paid nothing, the member {}.", y.year, y.member));
+            continue;
+        }
         let met = y.deductible_met_on.map(|d| short_date(d, lang));
         let reached = y.cap_reached_on.map(|d| short_date(d, lang));
         parts.push(match lang {
@@ -919,6 +937,26 @@ mod tests {
         assert!(en[0].contains("1 Jan 2023: the policy takes effect") && !en[0].contains("starts again"), "{}", en[0]);
         assert!(en[1].contains("1 Jan 2024") && en[1].contains("all starts again"), "{}", en[1]);
         assert!(resets(Lang::Zh)[0].contains("2023年1月1日 本政策施行"));
+    }
+
+    #[test]
+    fn a_1_january_before_a_mid_year_start_says_the_policy_is_not_yet_in_force() {
+        // Qiannan's pooling starts on 1 September 2022: on 1 January 2022 nothing takes effect.
+        let qiannan = outcome_of(
+            r#"{"policy": "qiannan-employee", "member": "in_service",
+                "visits": [{"date": "2021-11-10", "facility": "primary", "amount": "300"},
+                           {"date": "2022-10-10", "facility": "primary", "amount": "300"}]}"#,
+        );
+        let en = render(&qiannan, Lang::En);
+        assert!(en.contains("1 Jan 2022: policy not yet in force") && !en.contains("takes effect"), "{en}");
+        assert!(render(&qiannan, Lang::Zh).contains("2022年1月1日 本政策尚未施行"));
+        // The text alternative says the year before the policy as such, not as a deductible not met.
+        let said = summary(&qiannan, Lang::En);
+        assert!(
+            said.starts_with("2021: the policy was not yet in force; the fund paid nothing, the member 300.00."),
+            "{said}"
+        );
+        assert!(summary(&qiannan, Lang::Zh).starts_with("2021年：本政策尚未施行，统筹基金不支付，个人负担 300.00 元。"));
     }
 
     #[test]

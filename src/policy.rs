@@ -412,10 +412,12 @@ impl Policy {
             || self.versions.iter().all(|v| self.figure(v, key).is_some_and(|f| f.status == Status::Unknown))
     }
 
-    /// Share of the figures, over all versions, that a source gives (anything but unknown), 0–1.
+    /// The figures, over all versions, that a source gives (not unknown, nor assumed in its
+    /// absence), and all figures.
     pub fn completeness(&self) -> (usize, usize) {
         let all = self.versions.iter().flat_map(|v| v.figures.values()).chain(self.out_of_area.values());
-        all.fold((0, 0), |(known, total), f| (known + usize::from(f.status != Status::Unknown), total + 1))
+        let given = |f: &Figure| !matches!(f.status, Status::Unknown | Status::Assumed);
+        all.fold((0, 0), |(known, total), f| (known + usize::from(given(f)), total + 1))
     }
 }
 
@@ -740,6 +742,9 @@ pub struct FigureUse<'a> {
     /// The value in force: the override's when the scenario overrode the figure.
     pub value: Option<Decimal>,
     pub overridden: bool,
+    /// The least sure status among the figure and the one its `same_as` follows: a rule the source
+    /// states gives a value only as sure as the figure it points to.
+    pub behind: Status,
 }
 
 impl FigureUse<'_> {
@@ -751,7 +756,7 @@ impl FigureUse<'_> {
         if self.overridden {
             Status::User
         } else {
-            self.figure.status
+            self.behind
         }
     }
 
@@ -797,10 +802,16 @@ impl<'a> Figures<'a> {
         })?;
         let overridden = self.overrides.get(key, version.start);
         let at = uses.len();
-        uses.push(FigureUse { figure, version: version.start, value: overridden, overridden: overridden.is_some() });
+        let (overridden_now, behind) = (overridden.is_some(), figure.status);
+        uses.push(FigureUse { figure, version: version.start, value: overridden, overridden: overridden_now, behind });
         let value = match (overridden, &figure.same_as, figure.value) {
             (Some(value), _, _) => value,
-            (None, Some(target), _) => self.uses(version, target, uses)?,
+            (None, Some(target), _) => {
+                let value = self.uses(version, target, uses)?;
+                // Status runs from stated to the reader's own: the later of the two is what it rests on.
+                uses[at].behind = uses[at].behind.max(uses[at + 1].status());
+                value
+            }
             (None, None, Some(value)) => value,
             (None, None, None) => {
                 let asked_for = (!self.policy.asks_once(key)).then_some(version.start);

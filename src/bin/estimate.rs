@@ -370,7 +370,8 @@ fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
     let mut out = format!("{}\n{}\n", outcome.policy.name, table_row(head.map(String::from)));
     for visit in &outcome.visits {
         let v = &visit.numbers;
-        let cap = v.cap_remaining.map(|c| c.to_string()).unwrap_or_else(|| "?".into());
+        // No cap left to show where none applied (a visit before the policy, say), as for the ratio.
+        let cap = v.cap_remaining.map_or_else(|| "-".to_owned(), |c| c.to_string());
         let flagged = !visit.marks.is_empty();
         let cells = [
             v.index.to_string(),
@@ -386,6 +387,13 @@ fn table(outcome: &Outcome<VisitLine>, lang: Lang) -> String {
         out += &format!("{}{}\n", table_row(cells), if flagged { " *" } else { "" });
     }
     for y in &outcome.years {
+        if !y.in_force() {
+            out += &match lang {
+                Lang::Zh => format!("{} 年：本政策尚未施行，统筹支付 {}，个人负担 {}\n", y.year, y.fund, y.member),
+                Lang::En => format!("{}: policy not yet in force; fund {}, self {}\n", y.year, y.fund, y.member),
+            };
+            continue;
+        }
         // "met on …" or "not met", as the reader would say it.
         let when = |date: Option<chrono::NaiveDate>, zh: [&str; 2], en: [&str; 2]| match date {
             Some(d) => lang.pick(zh[0], en[0]).replace("{}", &outpatient_estimator::date::iso(d)),

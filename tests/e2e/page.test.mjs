@@ -383,7 +383,8 @@ test('the table lists visits by date, an open calculation stays with its visit, 
   const { page } = session;
   // The Jiangxi residents' start date (2023-01-01) is assumed and their cap unknown (given here):
   // 51 visits in 2023, then, last in the input, one in 2022, before the policy, which rests on the
-  // assumed start date alone. The table shows it first.
+  // assumed start date alone. The table shows it first. The visits of 2023, the year the policy
+  // came in, rest on that date too, and on the cap given.
   const visits = Array.from({ length: 51 }, (_, i) => `2023-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}:p:100`);
   await session.load(`#v1;p=jiangxi-resident;m=resident;d=2022-07-01~2023-12-31;o=cap.resident:2000;v=${visits.join(',')},2022-08-01:p:300`);
   await waitForResultRows(page, ROW_LIMIT);
@@ -392,7 +393,7 @@ test('the table lists visits by date, an open calculation stays with its visit, 
   assert.equal(shown.alert, null, shown.alert);
   assertShows(shown, outcome);
   assert.deepEqual(shown.rows.slice(0, 3).map((row) => [row.date, row.flags]),
-    [['2022-08-01', ['assumed']], ['2023-01-01', ['user']], ['2023-01-02', ['user']]]);
+    [['2022-08-01', ['assumed']], ['2023-01-01', ['assumed', 'user']], ['2023-01-02', ['assumed', 'user']]]);
   const dates = shown.rows.map((row) => row.date);
   assert.deepEqual(dates, [...dates].sort(), 'rows in date order');
   assert.deepEqual(outcome.marks, ['assumed', 'user']);

@@ -110,11 +110,12 @@ for (const path of ['site.html', 'site-hostile.html']) {
     }
     assert.match((await readResult(page, '#a')).summary, /^总费用/);
     assert.match((await readResult(page, '#b')).summary, /^Total spending/);
-    // Under the summary, what the figures rest on: the compact widget shows no badges, and Jiangxi's
-    // ratios are only a floor, the out-of-area reduction only an upper bound.
+    // Under the summary, what the figures rest on: the compact widget shows no badges, and for
+    // Jiangxi the in-service adjustment is derived, the July change's day assumed, the ratios only a
+    // floor and the out-of-area reduction only an upper bound.
     assert.equal((await readResult(page, '#a')).caveat, '其中用到了标为“推算”的数字，实际支付可能不同。');
     assert.equal((await readResult(page, '#b')).caveat,
-      'It rests on figures marked “lower bound”, “upper bound”, so the real payments may differ.');
+      'It rests on figures marked “derived”, “assumed”, “lower bound”, “upper bound”, so the real payments may differ.');
 
     // The page's styles stay outside (the hostile sheet does apply to the page's own text); only
     // the theme property comes in.
