@@ -55,6 +55,7 @@ function visitRow(visit, index, lang, idPrefix) {
       type: 'button', class: 'oe-button oe-quiet oe-delete', 'data-delete': index,
       'aria-label': t(lang, 'deleteVisitLabel', { n }), title: t(lang, 'deleteVisitLabel', { n }),
     }, h('span', { 'aria-hidden': 'true', text: '✕' }))));
+  row.oeVisit = visit; // the visit this row edits (see bindVisitEditor)
   // Values are set as properties so that whatever the user typed comes back exactly, valid or not.
   date.value = visit.date;
   facility.value = visit.facility;
@@ -68,8 +69,12 @@ export function bindVisitEditor(refs, state, { changed, rerender }) {
   const onEdit = (event) => {
     const input = event.target.closest('[data-visit]');
     if (!input) return;
-    const index = Number(input.closest('tr').dataset.index);
-    state.visits[index][input.dataset.visit] = input.value;
+    const row = input.closest('tr');
+    const visit = state.visits[Number(row.dataset.index)];
+    // Replacing the rows (a link opened, Back) blurs the old focused input, whose `change` would
+    // write its value into the new visits: only a row drawn for the visit at its index edits it.
+    if (!visit || row.oeVisit !== visit) return;
+    visit[input.dataset.visit] = input.value;
     changed();
   };
   refs.visitRows.addEventListener('input', onEdit);

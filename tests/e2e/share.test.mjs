@@ -301,3 +301,24 @@ test('a scenario too large for a link says so instead of offering a link that wo
   assert.equal((await readResult(page)).alert, null, 'the estimate itself is fine');
   session.assertClean();
 });
+
+// A link opened while a visit's amount still holds an edit (focus in it): replacing the rows blurs
+// that input, and its late `change` must not write the old value into the link's visit of the same
+// row, nor throw where the link has fewer rows.
+test('a link opened while a visit field is being edited gives the link\'s figures', { timeout: 30_000 }, async (t) => {
+  for (const row of [0, 5]) {
+    const session = await browser.open(t);
+    const { page } = session;
+    const amounts = () => page.evaluate(() => document.querySelector('[data-estimator]').estimator.state.visits.map((v) => v.amount));
+    await session.load();
+    await page.fill(`[data-field="visits[${row}].amount"]`, '777.77');
+    await settle(page);
+    await page.evaluate(() => { location.hash = 'v1;p=qiannan-employee;m=retiree;d=2023;l=zh;v=2023-03-15:p:400'; });
+    await waitForResultRows(page, 1);
+    await settle(page);
+    assert.deepEqual(await amounts(), ['400'], `row ${row}: the link's amount`);
+    assert.equal(await page.locator('[data-field="visits[0].amount"]').inputValue(), '400');
+    assertShows(await readResult(page), await runEstimate(await scenarioOnScreen(page)));
+    session.assertClean();
+  }
+});
